@@ -1,0 +1,35 @@
+//===- AttnAttrs.td - attn attributes ---------------------*- tablegen -*-===//
+#ifndef ATTN_ATTRS_TD
+#define ATTN_ATTRS_TD
+
+include "dialects/attn/IR/AttnBase.td"
+
+def Attn_ScoreDot       : I32EnumAttrCase<"dot", 0>;
+def Attn_ScoreScaledDot : I32EnumAttrCase<"scaled_dot", 1>;
+def Attn_ScoreAdditive  : I32EnumAttrCase<"additive", 2>;
+
+def Attn_ScoreKind : I32EnumAttr<"ScoreKind",
+    "how a query/key pair is turned into a logit",
+    [Attn_ScoreDot, Attn_ScoreScaledDot, Attn_ScoreAdditive]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::attn";
+}
+
+// Prints bare inside ops: `attn.attention scaled_dot ...`.
+def Attn_ScoreKindAttr : EnumAttr<Attn_Dialect, Attn_ScoreKind, "score">;
+
+def Attn_WindowAttr : Attn_Attr<"Window", "window"> {
+  let summary = "a band of keys around each query: i - left <= j <= i + right";
+  let description = [{
+    Query position `i` attends to key position `j` only when
+    `i - left <= j <= i + right`. Both extents are non-negative, so the band
+    always contains the diagonal. `#attn.window<left = 256, right = 0>` is the
+    look-back window of streaming speech models; `left = 2, right = 2` is
+    the symmetric "truncated" window of non-streaming ones.
+  }];
+  let parameters = (ins "int64_t":$left, "int64_t":$right);
+  let assemblyFormat = "`<` `left` `=` $left `,` `right` `=` $right `>`";
+  let genVerifyDecl = 1;
+}
+
+#endif // ATTN_ATTRS_TD

@@ -1,0 +1,36 @@
+//===- AttnBase.td - attn dialect definition -------------*- tablegen -*-===//
+#ifndef ATTN_BASE_TD
+#define ATTN_BASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Attn_Dialect : Dialect {
+  let name = "attn";
+  let cppNamespace = "::mlir::attn";
+  let summary = "Attention computations: dense, masked, truncated and graph-restricted";
+  let description = [{
+    The `attn` dialect expresses attention at the level a model author thinks
+    of it: scaled-dot-product attention over (batch, heads, seq, head_dim)
+    tensors with its masks and windows, attention restricted to the edges of
+    a graph given in CSR form, and the projections and head split/merge that
+    multi-head attention needs. Fused ops carry their semantics as math in
+    their descriptions; `attn-decompose-attention` spells the score function,
+    the scale and the softmax out as separate ops.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasConstantMaterializer = 0;
+  let dependentDialects = ["::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+class Attn_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Attn_Dialect, mnemonic, traits>;
+
+class Attn_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<Attn_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+#endif // ATTN_BASE_TD

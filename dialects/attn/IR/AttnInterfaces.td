@@ -1,0 +1,31 @@
+//===- AttnInterfaces.td - attn op interfaces -------------*- tablegen -*-===//
+#ifndef ATTN_INTERFACES_TD
+#define ATTN_INTERFACES_TD
+
+include "mlir/IR/OpBase.td"
+
+def Attn_AttentionOpInterface : OpInterface<"AttentionOpInterface"> {
+  let cppNamespace = "::mlir::attn";
+  let description = [{
+    Implemented by every op that computes a full attention (logits, softmax
+    and the weighted sum of values). Passes and the code generators ask this
+    interface for the pieces of an attention instead of switching on op
+    kinds: the query/key/value operands, the score function and the scale.
+  }];
+  let methods = [
+    InterfaceMethod<"The query operand.", "::mlir::Value", "getQuery">,
+    InterfaceMethod<"The key operand.", "::mlir::Value", "getKey">,
+    InterfaceMethod<"The value operand.", "::mlir::Value", "getValue">,
+    InterfaceMethod<"The score function.", "::mlir::attn::ScoreKind",
+                    "getScoreKind", (ins), [{ return $_op.getScore(); }]>,
+    InterfaceMethod<[{
+        The multiplier applied to dot-product logits: the explicit `scale`
+        when present, else 1/sqrt(head_dim) for `scaled_dot` (nullopt when
+        head_dim is dynamic) and 1 for `dot` and `additive`.
+      }], "std::optional<double>", "getEffectiveScale">,
+    InterfaceMethod<"Whether attention follows the edges of a graph.",
+                    "bool", "isGraphRestricted">,
+  ];
+}
+
+#endif // ATTN_INTERFACES_TD

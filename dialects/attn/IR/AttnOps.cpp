@@ -1,0 +1,472 @@
+//===- AttnOps.cpp - attn op verifiers, builders and folders --------------===//
+#include "dialects/attn/IR/AttnOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+bool compatible(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+/// Prints a shape as `[2, ?, 64]`, the form the verifier messages use.
+std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (i)
+      s += ", ";
+    s += ShapedType::isDynamic(d) ? "?" : std::to_string(d);
+  }
+  return s + "]";
+}
+
+std::string dimStr(int64_t d) {
+  return ShapedType::isDynamic(d) ? "?" : std::to_string(d);
+}
+
+RankedTensorType tensorTy(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+LogicalResult expectRank(Operation *op, Value v, StringRef role, int64_t rank,
+                         StringRef layout) {
+  int64_t got = tensorTy(v).getRank();
+  if (got != rank)
+    return op->emitOpError() << role << " must be rank " << rank << " "
+                             << layout << ", got rank " << got;
+  return success();
+}
+
+LogicalResult expectResultShape(Operation *op, ArrayRef<int64_t> expected) {
+  auto got = tensorTy(op->getResult(0)).getShape();
+  bool ok = got.size() == expected.size();
+  for (size_t i = 0; ok && i < got.size(); ++i)
+    ok = compatible(got[i], expected[i]);
+  if (!ok)
+    return op->emitOpError() << "result shape " << shapeStr(got)
+                             << " does not match the expected "
+                             << shapeStr(expected);
+  return success();
+}
+
+LogicalResult expectSameElementType(Operation *op) {
+  Type elt = tensorTy(op->getResult(0)).getElementType();
+  for (Value v : op->getOperands()) {
+    auto t = tensorTy(v);
+    if (isa<FloatType>(t.getElementType()) && t.getElementType() != elt)
+      return op->emitOpError()
+             << "all floating-point operands and the result must share one "
+                "element type, got "
+             << t.getElementType() << " and " << elt;
+  }
+  return success();
+}
+
+/// Head dims of grouped-query attention: the KV heads must divide Q heads.
+LogicalResult verifyHeadGrouping(Operation *op, int64_t qHeads,
+                                 int64_t kvHeads) {
+  if (ShapedType::isDynamic(qHeads) || ShapedType::isDynamic(kvHeads))
+    return success();
+  if (kvHeads == 0 || qHeads % kvHeads != 0)
+    return op->emitOpError() << "key/value heads (" << kvHeads
+                             << ") must divide query heads (" << qHeads << ")";
+  return success();
+}
+
+/// Checks that a mask or bias broadcasts to the [B, H, Sq, Sk] logits.
+LogicalResult verifyBroadcast(Operation *op, Value v, StringRef role,
+                              ArrayRef<int64_t> logits) {
+  auto shape = tensorTy(v).getShape();
+  if (shape.size() > logits.size())
+    return op->emitOpError()
+           << "'" << role << "' of rank " << shape.size()
+           << " does not broadcast to the logits " << shapeStr(logits);
+  size_t offset = logits.size() - shape.size();
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    int64_t want = logits[offset + i];
+    if (d != 1 && !compatible(d, want))
+      return op->emitOpError()
+             << "'" << role << "' shape " << shapeStr(shape)
+             << " does not broadcast to the logits " << shapeStr(logits)
+             << ": dim " << i << " is " << d << ", expected 1 or "
+             << dimStr(want);
+  }
+  return success();
+}
+
+/// The masking operands and attributes shared by attn.attention and
+/// attn.softmax, checked against the logits shape [B, H, Sq, Sk].
+LogicalResult verifyMasking(Operation *op, ArrayRef<int64_t> logits,
+                            Value mask, Value bias, Value keyLengths) {
+  if (mask) {
+    auto t = tensorTy(mask);
+    if (!t.getElementType().isInteger(1))
+      return op->emitOpError() << "'mask' must be a tensor of i1, got " << t;
+    if (failed(verifyBroadcast(op, mask, "mask", logits)))
+      return failure();
+  }
+  if (bias) {
+    auto t = tensorTy(bias);
+    if (!isa<FloatType>(t.getElementType()))
+      return op->emitOpError()
+             << "'bias' must be a tensor of floating-point values, got " << t;
+    if (failed(verifyBroadcast(op, bias, "bias", logits)))
+      return failure();
+  }
+  if (keyLengths) {
+    auto t = tensorTy(keyLengths);
+    if (t.getRank() != 1 || !t.getElementType().isSignlessInteger() ||
+        t.getElementType().isInteger(1))
+      return op->emitOpError()
+             << "'key_lengths' must be a rank-1 tensor of integers, got " << t;
+    if (!compatible(t.getDimSize(0), logits[0]))
+      return op->emitOpError()
+             << "'key_lengths' has " << t.getDimSize(0)
+             << " entries but the batch is " << dimStr(logits[0]);
+  }
+  return success();
+}
+
+LogicalResult verifyScale(Operation *op, ScoreKind score,
+                          std::optional<double> scale) {
+  if (!scale)
+    return success();
+  if (score != ScoreKind::scaled_dot)
+    return op->emitOpError() << "'scale' is only allowed with a scaled_dot "
+                                "score, got a "
+                             << stringifyScoreKind(score) << " score";
+  if (!std::isfinite(*scale) || *scale == 0.0)
+    return op->emitOpError() << "'scale' must be finite and non-zero, got "
+                             << *scale;
+  return success();
+}
+
+/// A rank-1 tensor of i32 or i64: what the CSR operands must be.
+LogicalResult verifyIndexVector(Operation *op, Value v, StringRef role) {
+  auto t = tensorTy(v);
+  Type e = t.getElementType();
+  if (t.getRank() != 1 || !(e.isSignlessInteger(32) || e.isSignlessInteger(64)))
+    return op->emitOpError() << "'" << role
+                             << "' must be a rank-1 tensor of i32 or i64, got "
+                             << t;
+  return success();
+}
+
+std::optional<double> toDouble(std::optional<APFloat> f) {
+  if (!f)
+    return std::nullopt;
+  return f->convertToDouble();
+}
+
+std::optional<double> defaultScale(ScoreKind score, std::optional<double> s,
+                                   int64_t headDim) {
+  if (s)
+    return s;
+  if (score != ScoreKind::scaled_dot)
+    return 1.0;
+  if (ShapedType::isDynamic(headDim) || headDim <= 0)
+    return std::nullopt;
+  return 1.0 / std::sqrt(static_cast<double>(headDim));
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+void AttentionOp::build(OpBuilder &b, OperationState &state, Value query,
+                        Value key, Value value, ScoreKind score) {
+  auto q = tensorTy(query), v = tensorTy(value);
+  SmallVector<int64_t> shape(q.getShape());
+  if (shape.size() == 4 && v.getRank() == 4)
+    shape[3] = v.getDimSize(3);
+  build(b, state, RankedTensorType::get(shape, q.getElementType()), query,
+        key, value, /*mask=*/Value(), /*bias=*/Value(),
+        /*key_lengths=*/Value(), score, /*scale=*/nullptr, /*causal=*/false,
+        /*window=*/nullptr);
+}
+
+LogicalResult AttentionOp::verify() {
+  Operation *op = getOperation();
+  StringRef layout = "[batch, heads, seq, head_dim]";
+  if (failed(expectRank(op, getQuery(), "query", 4, layout)) ||
+      failed(expectRank(op, getKey(), "key", 4, layout)) ||
+      failed(expectRank(op, getValue(), "value", 4, layout)))
+    return failure();
+  auto q = getQuery().getType().getShape();
+  auto k = getKey().getType().getShape();
+  auto v = getValue().getType().getShape();
+  if (!compatible(q[0], k[0]) || !compatible(q[0], v[0]))
+    return emitOpError() << "batch sizes differ: query " << dimStr(q[0])
+                         << ", key " << dimStr(k[0]) << ", value "
+                         << dimStr(v[0]);
+  if (!compatible(k[1], v[1]))
+    return emitOpError() << "key and value head counts differ (" << dimStr(k[1])
+                         << " vs " << dimStr(v[1]) << ")";
+  if (failed(verifyHeadGrouping(op, q[1], k[1])))
+    return failure();
+  if (!compatible(k[2], v[2]))
+    return emitOpError() << "key length (" << dimStr(k[2])
+                         << ") does not match value length (" << dimStr(v[2])
+                         << ")";
+  if (!compatible(q[3], k[3]))
+    return emitOpError() << "query head_dim (" << dimStr(q[3])
+                         << ") does not match key head_dim (" << dimStr(k[3])
+                         << ")";
+  if (failed(expectResultShape(op, {q[0], q[1], q[2], v[3]})) ||
+      failed(expectSameElementType(op)))
+    return failure();
+  if (getScore() == ScoreKind::additive)
+    return emitOpError() << "an additive score needs per-head attention "
+                            "vectors; it is only supported by "
+                            "attn.graph_attention";
+  if (failed(verifyScale(op, getScore(), toDouble(getScale()))))
+    return failure();
+  return verifyMasking(op, {q[0], q[1], q[2], k[2]}, getMask(), getBias(),
+                       getKeyLengths());
+}
+
+std::optional<double> AttentionOp::getEffectiveScale() {
+  return defaultScale(getScore(), toDouble(getScale()),
+                      getQuery().getType().getDimSize(3));
+}
+
+bool AttentionOp::isGraphRestricted() { return false; }
+
+//===----------------------------------------------------------------------===//
+// GraphAttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GraphAttentionOp::verify() {
+  Operation *op = getOperation();
+  StringRef layout = "[nodes, heads, head_dim]";
+  if (failed(expectRank(op, getQuery(), "query", 3, layout)) ||
+      failed(expectRank(op, getKey(), "key", 3, layout)) ||
+      failed(expectRank(op, getValue(), "value", 3, layout)))
+    return failure();
+  if (failed(verifyIndexVector(op, getRowOffsets(), "row_offsets")) ||
+      failed(verifyIndexVector(op, getColIndices(), "col_indices")))
+    return failure();
+  Type rowElt = getRowOffsets().getType().getElementType();
+  Type colElt = getColIndices().getType().getElementType();
+  if (rowElt != colElt)
+    return emitOpError() << "'row_offsets' and 'col_indices' must share an "
+                            "index type, got "
+                         << rowElt << " and " << colElt;
+  auto q = getQuery().getType().getShape();
+  auto k = getKey().getType().getShape();
+  auto v = getValue().getType().getShape();
+  if (!compatible(k[0], v[0]))
+    return emitOpError() << "key and value node counts differ ("
+                         << dimStr(k[0]) << " vs " << dimStr(v[0]) << ")";
+  if (!compatible(q[0], k[0]))
+    return emitOpError() << "query node count (" << dimStr(q[0])
+                         << ") does not match key node count (" << dimStr(k[0])
+                         << ")";
+  if (!compatible(q[1], k[1]) || !compatible(q[1], v[1]))
+    return emitOpError() << "query, key and value must have the same number "
+                            "of heads, got "
+                         << dimStr(q[1]) << ", " << dimStr(k[1]) << ", "
+                         << dimStr(v[1]);
+  if (!compatible(q[2], k[2]))
+    return emitOpError() << "query head_dim (" << dimStr(q[2])
+                         << ") does not match key head_dim (" << dimStr(k[2])
+                         << ")";
+  int64_t rows = getRowOffsets().getType().getDimSize(0);
+  if (!ShapedType::isDynamic(rows) && !ShapedType::isDynamic(q[0]) &&
+      rows != q[0] + 1)
+    return emitOpError() << "'row_offsets' has " << rows
+                         << " entries; expected nodes + 1 = " << q[0] + 1;
+  if (failed(expectResultShape(op, {q[0], q[1], v[2]})) ||
+      failed(expectSameElementType(op)))
+    return failure();
+
+  bool additive = getScore() == ScoreKind::additive;
+  if (additive && !getAttnSrc())
+    return emitOpError() << "an additive score needs "
+                            "attn_vectors(attn_src, attn_dst)";
+  if (!additive && getAttnSrc())
+    return emitOpError() << "attn_vectors are only used by an additive score";
+  if (!additive && getNegativeSlope())
+    return emitOpError() << "'negative_slope' is only used by an additive "
+                            "score";
+  if (additive) {
+    for (auto [vec, role] : {std::pair{getAttnSrc(), "attn_src"},
+                             std::pair{getAttnDst(), "attn_dst"}}) {
+      auto s = vec.getType().getShape();
+      if (s.size() != 2 || !compatible(s[0], q[1]) || !compatible(s[1], q[2]))
+        return emitOpError() << "'" << role << "' must be [heads, head_dim] = "
+                             << shapeStr({q[1], q[2]}) << ", got "
+                             << shapeStr(s);
+    }
+  }
+  return verifyScale(op, getScore(), toDouble(getScale()));
+}
+
+std::optional<double> GraphAttentionOp::getEffectiveScale() {
+  return defaultScale(getScore(), toDouble(getScale()),
+                      getQuery().getType().getDimSize(2));
+}
+
+bool GraphAttentionOp::isGraphRestricted() { return true; }
+
+//===----------------------------------------------------------------------===//
+// Decomposed attention
+//===----------------------------------------------------------------------===//
+
+LogicalResult ScoreOp::verify() {
+  Operation *op = getOperation();
+  StringRef layout = "[batch, heads, seq, head_dim]";
+  if (failed(expectRank(op, getQuery(), "query", 4, layout)) ||
+      failed(expectRank(op, getKey(), "key", 4, layout)))
+    return failure();
+  auto q = getQuery().getType().getShape();
+  auto k = getKey().getType().getShape();
+  if (!compatible(q[0], k[0]))
+    return emitOpError() << "batch sizes differ: query " << dimStr(q[0])
+                         << ", key " << dimStr(k[0]);
+  if (failed(verifyHeadGrouping(op, q[1], k[1])))
+    return failure();
+  if (!compatible(q[3], k[3]))
+    return emitOpError() << "query head_dim (" << dimStr(q[3])
+                         << ") does not match key head_dim (" << dimStr(k[3])
+                         << ")";
+  if (!std::isfinite(getScale().convertToDouble()))
+    return emitOpError() << "'scale' must be finite";
+  if (failed(expectResultShape(op, {q[0], q[1], q[2], k[2]})))
+    return failure();
+  return expectSameElementType(op);
+}
+
+LogicalResult SoftmaxOp::verify() {
+  Operation *op = getOperation();
+  if (failed(expectRank(op, getInput(), "input", 4,
+                        "[batch, heads, query_seq, key_seq]")))
+    return failure();
+  auto s = getInput().getType().getShape();
+  if (failed(expectResultShape(op, s)) || failed(expectSameElementType(op)))
+    return failure();
+  return verifyMasking(op, s, getMask(), getBias(), getKeyLengths());
+}
+
+LogicalResult WeightedSumOp::verify() {
+  Operation *op = getOperation();
+  if (failed(expectRank(op, getProbs(), "probs", 4,
+                        "[batch, heads, query_seq, key_seq]")) ||
+      failed(expectRank(op, getValue(), "value", 4,
+                        "[batch, heads, seq, head_dim]")))
+    return failure();
+  auto p = getProbs().getType().getShape();
+  auto v = getValue().getType().getShape();
+  if (!compatible(p[0], v[0]))
+    return emitOpError() << "batch sizes differ: probs " << dimStr(p[0])
+                         << ", value " << dimStr(v[0]);
+  if (failed(verifyHeadGrouping(op, p[1], v[1])))
+    return failure();
+  if (!compatible(p[3], v[2]))
+    return emitOpError() << "probs key length (" << dimStr(p[3])
+                         << ") does not match value length (" << dimStr(v[2])
+                         << ")";
+  if (failed(expectResultShape(op, {p[0], p[1], p[2], v[3]})))
+    return failure();
+  return expectSameElementType(op);
+}
+
+//===----------------------------------------------------------------------===//
+// Projections and heads
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::verify() {
+  auto x = getInput().getType().getShape();
+  auto w = getWeight().getType().getShape();
+  if (x.empty())
+    return emitOpError() << "input must have rank >= 1";
+  if (w.size() != 2)
+    return emitOpError() << "weight must be rank 2 [out_features, "
+                            "in_features], got rank "
+                         << w.size();
+  if (!compatible(w[1], x.back()))
+    return emitOpError() << "weight expects " << dimStr(w[1])
+                         << " input features but the input's last dim is "
+                         << dimStr(x.back());
+  if (getBias()) {
+    auto b = getBias().getType().getShape();
+    if (b.size() != 1 || !compatible(b[0], w[0]))
+      return emitOpError() << "bias must be [out_features] = [" << dimStr(w[0])
+                           << "], got " << shapeStr(b);
+  }
+  SmallVector<int64_t> expected(x);
+  expected.back() = w[0];
+  if (failed(expectResultShape(getOperation(), expected)))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+LogicalResult SplitHeadsOp::verify() {
+  auto x = getInput().getType().getShape();
+  if (x.size() != 2 && x.size() != 3)
+    return emitOpError() << "input must be [batch, seq, model_dim] or "
+                            "[nodes, model_dim], got rank "
+                         << x.size();
+  int64_t heads = getHeads();
+  int64_t model = x.back();
+  if (!ShapedType::isDynamic(model) && model % heads != 0)
+    return emitOpError() << "heads (" << heads
+                         << ") must divide the model dimension (" << model
+                         << ")";
+  int64_t d = ShapedType::isDynamic(model) ? ShapedType::kDynamic
+                                           : model / heads;
+  SmallVector<int64_t> expected =
+      x.size() == 3 ? SmallVector<int64_t>{x[0], heads, x[1], d}
+                    : SmallVector<int64_t>{x[0], heads, d};
+  if (failed(expectResultShape(getOperation(), expected)))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+LogicalResult MergeHeadsOp::verify() {
+  auto x = getInput().getType().getShape();
+  if (x.size() != 3 && x.size() != 4)
+    return emitOpError() << "input must be [batch, heads, seq, head_dim] or "
+                            "[nodes, heads, head_dim], got rank "
+                         << x.size();
+  int64_t heads = x[1];
+  int64_t d = x.back();
+  int64_t merged = getMean() ? d
+                   : (ShapedType::isDynamic(heads) || ShapedType::isDynamic(d))
+                       ? ShapedType::kDynamic
+                       : heads * d;
+  SmallVector<int64_t> expected =
+      x.size() == 4 ? SmallVector<int64_t>{x[0], x[2], merged}
+                    : SmallVector<int64_t>{x[0], merged};
+  if (failed(expectResultShape(getOperation(), expected)))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+OpFoldResult SplitHeadsOp::fold(FoldAdaptor) {
+  // split_heads(merge_heads(x)) == x when the head count round-trips.
+  auto merge = getInput().getDefiningOp<MergeHeadsOp>();
+  if (!merge || merge.getMean() || merge.getInput().getType() != getType())
+    return {};
+  return merge.getInput();
+}
+
+OpFoldResult MergeHeadsOp::fold(FoldAdaptor) {
+  // merge_heads(split_heads(x)) == x.
+  auto split = getInput().getDefiningOp<SplitHeadsOp>();
+  if (getMean() || !split || split.getInput().getType() != getType())
+    return {};
+  return split.getInput();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/attn/IR/AttnOps.cpp.inc"
