@@ -140,8 +140,8 @@ LogicalResult verifyScale(Operation *op, ScoreKind score,
     return success();
   if (score != ScoreKind::scaled_dot)
     return op->emitOpError() << "'scale' is only allowed with a scaled_dot "
-                                "score, got a "
-                             << stringifyScoreKind(score) << " score";
+                                "score, not "
+                             << stringifyScoreKind(score);
   if (!std::isfinite(*scale) || *scale == 0.0)
     return op->emitOpError() << "'scale' must be finite and non-zero, got "
                              << *scale;

@@ -1,0 +1,235 @@
+#include "runtime/call.h"
+
+#include <cstring>
+#include <memory>
+
+#include "runtime/detail/call_impl.h"
+#include "runtime/detail/error.h"
+#include "runtime/detail/module_impl.h"
+
+using attnc::detail::argWhere;
+using attnc::detail::fail;
+using attnc::detail::guarded;
+
+namespace {
+
+halide_type_t halideType(int32_t dtype) {
+  switch (dtype) {
+  case ATTNC_DTYPE_F32:
+    return halide_type_t(halide_type_float, 32);
+  case ATTNC_DTYPE_F64:
+    return halide_type_t(halide_type_float, 64);
+  case ATTNC_DTYPE_I32:
+    return halide_type_t(halide_type_int, 32);
+  case ATTNC_DTYPE_I64:
+    return halide_type_t(halide_type_int, 64);
+  case ATTNC_DTYPE_F16:
+    return halide_type_t(halide_type_float, 16);
+  default: // ATTNC_DTYPE_BOOL, one byte per element
+    return halide_type_t(halide_type_uint, 8);
+  }
+}
+
+attnc_status setArg(attnc_call &call, int32_t index,
+                    const attnc_tensor &tensor) {
+  const attnc_arg_desc &desc = call.entry->args[index];
+  attnc_call::Arg &arg = call.args[index];
+  if (tensor.dtype != desc.dtype)
+    return fail(ATTNC_ERROR_VALIDATION,
+                argWhere(call, index) + ": dtype is " +
+                    attnc_dtype_name(tensor.dtype) + ", expected " +
+                    attnc_dtype_name(desc.dtype));
+  if (tensor.rank != desc.rank)
+    return fail(ATTNC_ERROR_VALIDATION,
+                argWhere(call, index) + ": rank is " +
+                    std::to_string(tensor.rank) + ", expected " +
+                    std::to_string(desc.rank));
+  if (tensor.rank > 0 && !tensor.shape)
+    return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                argWhere(call, index) + ": shape is NULL");
+  arg.shape.assign(tensor.shape, tensor.shape + tensor.rank);
+  arg.data = tensor.data;
+  arg.set = true;
+  // Dense C order: Halide's dimension 0 is the last logical one. Extents
+  // beyond int32 are truncated here and refused by validation.
+  arg.dims.assign(tensor.rank, halide_dimension_t{});
+  int64_t stride = 1;
+  for (int32_t h = 0; h < tensor.rank; ++h) {
+    int64_t extent = arg.shape[tensor.rank - 1 - h];
+    arg.dims[h] = halide_dimension_t(0, static_cast<int32_t>(extent),
+                                     static_cast<int32_t>(stride));
+    stride *= extent;
+  }
+  halide_buffer_t &buffer = arg.buffer;
+  buffer = halide_buffer_t{};
+  buffer.host = static_cast<uint8_t *>(tensor.data);
+  buffer.type = halideType(desc.dtype);
+  buffer.dimensions = tensor.rank;
+  buffer.dim = arg.dims.empty() ? nullptr : arg.dims.data();
+  return ATTNC_OK;
+}
+
+attnc_status findArg(const attnc_call &call, const char *name,
+                     int32_t *index) {
+  std::string names;
+  for (int32_t a = 0; a < call.entry->num_args; ++a) {
+    if (std::strcmp(call.entry->args[a].name, name) == 0) {
+      *index = a;
+      return ATTNC_OK;
+    }
+    names += (names.empty() ? "" : ", ") + std::string(call.entry->args[a].name);
+  }
+  return fail(ATTNC_ERROR_NOT_FOUND,
+              "entry '" + std::string(call.entry->name) +
+                  "' has no argument '" + name + "' (arguments: " + names +
+                  ")");
+}
+
+attnc_status validate(attnc_call &call) {
+  if (call.module->flags & ATTNC_MODULE_SKIP_VALIDATION)
+    return ATTNC_OK;
+  if (attnc_status s = attnc::detail::validateShapes(call))
+    return s;
+  if (call.module->flags & ATTNC_MODULE_SKIP_CONTENT_CHECKS)
+    return ATTNC_OK;
+  return attnc::detail::validateContents(call);
+}
+
+} // namespace
+
+extern "C" {
+
+attnc_status attnc_call_create(attnc_module *module, const char *entry,
+                               attnc_call **out) {
+  return guarded([&] {
+    if (!module || !entry || !out)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_call_create: NULL argument");
+    *out = nullptr;
+    int32_t index = 0;
+    if (attnc_status s = attnc_module_find_entry(module, entry, &index))
+      return s;
+    if (attnc_status s = attnc_module_check_cpu(module))
+      return s;
+    auto call = std::make_unique<attnc_call>();
+    call->module = module;
+    call->entry = attnc_module_entry(module, index);
+    call->args.resize(call->entry->num_args);
+    for (attnc_call::Arg &arg : call->args)
+      call->argv.push_back(&arg.buffer);
+    *out = call.release();
+    return ATTNC_OK;
+  });
+}
+
+void attnc_call_release(attnc_call *call) { delete call; }
+
+const attnc_entry_desc *attnc_call_entry(const attnc_call *call) {
+  return call ? call->entry : nullptr;
+}
+
+attnc_status attnc_call_set_arg(attnc_call *call, int32_t index,
+                                const attnc_tensor *tensor) {
+  return guarded([&] {
+    if (!call || !tensor)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_call_set_arg: NULL argument");
+    if (index < 0 || index >= call->entry->num_args)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "entry '" + std::string(call->entry->name) +
+                      "' has no argument " + std::to_string(index));
+    return setArg(*call, index, *tensor);
+  });
+}
+
+attnc_status attnc_call_set_arg_by_name(attnc_call *call, const char *name,
+                                        const attnc_tensor *tensor) {
+  return guarded([&] {
+    if (!call || !name || !tensor)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_call_set_arg_by_name: NULL argument");
+    int32_t index = 0;
+    if (attnc_status s = findArg(*call, name, &index))
+      return s;
+    return setArg(*call, index, *tensor);
+  });
+}
+
+attnc_status attnc_call_infer_shape(const attnc_call *call, int32_t index,
+                                    int64_t *shape) {
+  return guarded([&] {
+    if (!call || (!shape && index >= 0 && index < call->entry->num_args &&
+                  call->entry->args[index].rank > 0))
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_call_infer_shape: NULL argument");
+    if (index < 0 || index >= call->entry->num_args)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "entry '" + std::string(call->entry->name) +
+                      "' has no argument " + std::to_string(index));
+    attnc::detail::Bindings names;
+    attnc::detail::bindNames(*call, names, /*report=*/false);
+    const attnc_arg_desc &desc = call->entry->args[index];
+    for (int32_t d = 0; d < desc.rank; ++d) {
+      if (desc.dims[d] >= 0) {
+        shape[d] = desc.dims[d];
+        continue;
+      }
+      const char *name = desc.dim_names ? desc.dim_names[d] : nullptr;
+      auto it = name ? names.find(name) : names.end();
+      if (it == names.end())
+        return fail(ATTNC_ERROR_VALIDATION,
+                    argWhere(*call, index) + ": cannot deduce dim " +
+                        std::to_string(d) +
+                        (name ? " (" + std::string(name) +
+                                    "): no argument set so far has it"
+                              : ": it is dynamic and unnamed"));
+      shape[d] = it->second.value +
+                 (desc.role == ATTNC_ROLE_CSR_ROW_OFFSETS ? 1 : 0);
+    }
+    return ATTNC_OK;
+  });
+}
+
+attnc_status attnc_call_validate(attnc_call *call) {
+  return guarded([&] {
+    if (!call)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_call_validate: NULL call");
+    return validate(*call);
+  });
+}
+
+attnc_status attnc_call_execute(attnc_call *call) {
+  return guarded([&] {
+    if (!call)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_call_execute: NULL call");
+    if (attnc_status s = validate(*call))
+      return s;
+    for (attnc_call::Arg &arg : call->args) {
+      // Halide marks outputs host-dirty; start each run from clean state.
+      arg.buffer.flags = 0;
+      arg.buffer.device = 0;
+      arg.buffer.device_interface = nullptr;
+    }
+    attnc::detail::KernelErrorScope errors;
+    int code = call->entry->argv_fn(call->argv.data());
+    if (code == 0)
+      return ATTNC_OK;
+    std::string message = errors.take();
+    return fail(ATTNC_ERROR_KERNEL,
+                "entry '" + std::string(call->entry->name) +
+                    "': kernel failed (Halide error " + std::to_string(code) +
+                    ")" + (message.empty() ? "" : ": " + message));
+  });
+}
+
+const struct halide_buffer_t *attnc_call_buffer(const attnc_call *call,
+                                                int32_t index) {
+  if (!call || index < 0 || index >= call->entry->num_args ||
+      !call->args[index].set)
+    return nullptr;
+  return &call->args[index].buffer;
+}
+
+} // extern "C"

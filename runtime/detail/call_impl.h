@@ -1,0 +1,57 @@
+// Internal: the state behind attnc_call and the validation of its arguments.
+#ifndef ATTNC_RUNTIME_DETAIL_CALL_IMPL_H
+#define ATTNC_RUNTIME_DETAIL_CALL_IMPL_H
+
+#include <HalideRuntime.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/call.h"
+
+struct attnc_call {
+  struct Arg {
+    bool set = false;
+    void *data = nullptr;
+    std::vector<int64_t> shape; // outermost first, as given
+    std::vector<halide_dimension_t> dims; // innermost first, for Halide
+    halide_buffer_t buffer{};
+  };
+
+  attnc_module *module = nullptr;
+  const attnc_entry_desc *entry = nullptr;
+  std::vector<Arg> args;
+  std::vector<void *> argv; // &args[i].buffer, in argument order
+};
+
+namespace attnc::detail {
+
+// "input 'A'" or "output 'A'".
+std::string argLabel(const attnc_call &call, int32_t index);
+// "entry 'E', input 'A'": how every message about an argument starts.
+std::string argWhere(const attnc_call &call, int32_t index);
+
+// Named extents bound by the arguments set so far, inputs first: each name
+// maps to its value and the argument that bound it.
+struct Binding {
+  int64_t value;
+  int32_t arg;
+};
+using Bindings = std::map<std::string, Binding>;
+
+// Checks that every argument is set with matching extents: static ones,
+// named ones agreeing across arguments, and limits of halide_buffer_t.
+attnc_status validateShapes(const attnc_call &call);
+
+// Checks input contents that the entry's roles constrain (CSR, key lengths).
+attnc_status validateContents(const attnc_call &call);
+
+// Binds named extents from the set arguments; on a conflict fails with a
+// validation message when `report`, else keeps the first binding.
+attnc_status bindNames(const attnc_call &call, Bindings &names, bool report);
+
+} // namespace attnc::detail
+
+#endif // ATTNC_RUNTIME_DETAIL_CALL_IMPL_H

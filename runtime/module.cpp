@@ -1,0 +1,323 @@
+#include "runtime/module.h"
+
+#include <dlfcn.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <set>
+
+#include "runtime/detail/cpu_features.h"
+#include "runtime/detail/error.h"
+#include "runtime/detail/module_impl.h"
+
+using attnc::detail::fail;
+using attnc::detail::guarded;
+
+namespace {
+
+// Declared in HalideRuntime.h; looked up in each module rather than linked,
+// so that the runtime needs no Halide library and each module (loaded
+// RTLD_LOCAL, with its own copy of Halide's runtime) gets the handler.
+using SetErrorHandlerFn = void *(*)(void (*)(void *, const char *));
+constexpr const char *kSetErrorHandlerSymbol = "halide_set_error_handler";
+
+bool isIntegerDtype(int32_t dtype) {
+  return dtype == ATTNC_DTYPE_I32 || dtype == ATTNC_DTYPE_I64;
+}
+
+// Checks what the runtime relies on later, so that a bad descriptor is
+// reported at load with the module's name rather than crashing a call.
+attnc_status checkDescriptor(const std::string &path,
+                             const attnc_module_desc &desc) {
+  auto bad = [&](const std::string &what) {
+    return fail(ATTNC_ERROR_INVALID_MODULE,
+                "module '" + path + "' has an invalid descriptor: " + what);
+  };
+  if (desc.num_entries < 0 || (desc.num_entries > 0 && !desc.entries))
+    return bad("bad entry list");
+  std::set<std::string> entryNames;
+  for (int32_t e = 0; e < desc.num_entries; ++e) {
+    const attnc_entry_desc &entry = desc.entries[e];
+    if (!entry.name || !*entry.name)
+      return bad("entry " + std::to_string(e) + " has no name");
+    std::string where = "entry '" + std::string(entry.name) + "'";
+    if (!entryNames.insert(entry.name).second)
+      return bad(where + " appears twice");
+    if (!entry.argv_fn)
+      return bad(where + " has no argv function");
+    if (entry.num_args < 0 || (entry.num_args > 0 && !entry.args))
+      return bad(where + " has a bad argument list");
+    std::set<std::string> argNames;
+    for (int32_t a = 0; a < entry.num_args; ++a) {
+      const attnc_arg_desc &arg = entry.args[a];
+      if (!arg.name || !*arg.name)
+        return bad(where + ": argument " + std::to_string(a) + " has no name");
+      std::string at = where + ", argument '" + arg.name + "'";
+      if (!argNames.insert(arg.name).second)
+        return bad(at + " appears twice");
+      if (arg.kind != ATTNC_ARG_INPUT && arg.kind != ATTNC_ARG_OUTPUT)
+        return bad(at + ": unknown kind " + std::to_string(arg.kind));
+      if (attnc_dtype_size(arg.dtype) == 0)
+        return bad(at + ": unknown dtype " + std::to_string(arg.dtype));
+      // Halide buffers have at most 16 dimensions in practice (halide_buffer_t
+      // has no limit, but nothing sensible needs more).
+      if (arg.rank < 0 || arg.rank > 16 || (arg.rank > 0 && !arg.dims))
+        return bad(at + ": bad rank " + std::to_string(arg.rank));
+      for (int32_t d = 0; d < arg.rank; ++d)
+        if (arg.dims[d] < -1 || arg.dims[d] > INT32_MAX)
+          return bad(at + ": bad extent " + std::to_string(arg.dims[d]));
+      if (arg.role == ATTNC_ROLE_DATA)
+        continue;
+      if (arg.role < ATTNC_ROLE_DATA || arg.role > ATTNC_ROLE_KEY_LENGTHS)
+        return bad(at + ": unknown role " + std::to_string(arg.role));
+      if (arg.kind != ATTNC_ARG_INPUT || !isIntegerDtype(arg.dtype) ||
+          arg.rank != 1)
+        return bad(at + ": a role needs a rank-1 i32 or i64 input");
+      if (arg.related_arg < 0 || arg.related_arg >= entry.num_args ||
+          arg.related_arg == a)
+        return bad(at + ": bad related_arg " +
+                   std::to_string(arg.related_arg));
+      const attnc_arg_desc &other = entry.args[arg.related_arg];
+      if (arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS &&
+          other.role != ATTNC_ROLE_CSR_COL_INDICES)
+        return bad(at + ": row offsets paired with a non-col-indices argument");
+      if (arg.role == ATTNC_ROLE_CSR_COL_INDICES &&
+          other.role != ATTNC_ROLE_CSR_ROW_OFFSETS)
+        return bad(at + ": col indices paired with a non-row-offsets argument");
+      if (arg.role == ATTNC_ROLE_KEY_LENGTHS &&
+          (arg.related_dim < 0 || arg.related_dim >= other.rank))
+        return bad(at + ": bad related_dim " +
+                   std::to_string(arg.related_dim));
+    }
+  }
+  return ATTNC_OK;
+}
+
+attnc_status checkCpu(attnc_module &module,
+                      const attnc_module_options &options) {
+  const char *required = module.desc->cpu_features;
+  std::vector<std::string> missing;
+  std::string error;
+  bool useOverride = options.cpu_features_override != nullptr;
+  if (!attnc::detail::missingCpuFeatures(
+          required ? required : "", useOverride,
+          useOverride ? options.cpu_features_override : "", missing, error))
+    return fail(ATTNC_ERROR_UNSUPPORTED, "module '" + module.path + "': " +
+                                             error + " in its cpu_features");
+  if (missing.empty())
+    return ATTNC_OK;
+  std::string list;
+  for (const std::string &name : missing)
+    list += (list.empty() ? "" : ", ") + name;
+  return fail(ATTNC_ERROR_UNSUPPORTED,
+              "module '" + module.path + "' needs CPU features this " +
+                  (useOverride ? "(overridden) CPU" : "machine") +
+                  " lacks: " + list + " (module target " +
+                  (module.desc->target ? module.desc->target : "?") + ")");
+}
+
+attnc_status load(const char *path, const attnc_module_options &options,
+                  attnc_module **out) {
+  if (!path || !out)
+    return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                "attnc_module_load: path and out must not be NULL");
+  *out = nullptr;
+  std::string name = path;
+  struct stat info;
+  if (stat(path, &info) != 0)
+    return fail(errno == ENOENT ? ATTNC_ERROR_NOT_FOUND
+                                : ATTNC_ERROR_INVALID_ARGUMENT,
+                "cannot open module '" + name + "': " + std::strerror(errno));
+  if (!S_ISREG(info.st_mode))
+    return fail(ATTNC_ERROR_INVALID_MODULE,
+                "'" + name + "' is not a module: not a regular file");
+  // A name without '/' would make dlopen search the library path instead
+  // of opening the file the caller named.
+  std::string openPath = name.find('/') == std::string::npos ? "./" + name
+                                                             : name;
+  dlerror();
+  void *handle = dlopen(openPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    const char *why = dlerror();
+    return fail(ATTNC_ERROR_INVALID_MODULE,
+                "'" + name + "' is not a module: cannot load it as a shared " +
+                    "library (" + (why ? why : "unknown error") + ")");
+  }
+  auto module = std::make_unique<attnc_module>();
+  module->path = name;
+  module->handle = handle;
+  module->flags = options.flags;
+  // From here on, failures close the library through the module's release.
+  struct Closer {
+    std::unique_ptr<attnc_module> &m;
+    ~Closer() {
+      if (m)
+        attnc_module_release(m.release());
+    }
+  } closer{module};
+
+  auto descriptorFn = reinterpret_cast<attnc_module_descriptor_fn>(
+      dlsym(handle, ATTNC_MODULE_DESCRIPTOR_SYMBOL));
+  if (!descriptorFn)
+    return fail(ATTNC_ERROR_INVALID_MODULE,
+                "'" + name + "' is not an attnc module: it does not export " +
+                    ATTNC_MODULE_DESCRIPTOR_SYMBOL);
+  module->desc = descriptorFn();
+  if (!module->desc)
+    return fail(ATTNC_ERROR_INVALID_MODULE,
+                "module '" + name + "' returned no descriptor");
+  if (module->desc->abi_version != ATTNC_MODULE_ABI_VERSION)
+    return fail(ATTNC_ERROR_ABI_MISMATCH,
+                "module '" + name + "' was built for module ABI version " +
+                    std::to_string(module->desc->abi_version) +
+                    ", this runtime supports version " +
+                    std::to_string(ATTNC_MODULE_ABI_VERSION));
+  if (attnc_status s = checkDescriptor(name, *module->desc))
+    return s;
+  const char *device = module->desc->device;
+  if (device && *device && std::strcmp(device, "cpu") != 0)
+    return fail(ATTNC_ERROR_UNSUPPORTED,
+                "module '" + name + "' is for device '" + device +
+                    "'; this runtime executes CPU modules only");
+
+  auto setHandler = reinterpret_cast<SetErrorHandlerFn>(
+      dlsym(handle, kSetErrorHandlerSymbol));
+  if (!setHandler)
+    return fail(ATTNC_ERROR_INVALID_MODULE,
+                "module '" + name + "' does not export " +
+                    kSetErrorHandlerSymbol +
+                    ", so a kernel error would abort the process");
+  setHandler(&attnc::detail::captureKernelError);
+
+  module->cpuStatus = checkCpu(*module, options);
+  module->cpuMessage = module->cpuStatus ? attnc_last_error() : "";
+  if (module->cpuStatus && (options.flags & ATTNC_MODULE_CHECK_CPU_AT_LOAD))
+    return module->cpuStatus;
+  attnc_clear_error();
+  *out = module.release();
+  return ATTNC_OK;
+}
+
+} // namespace
+
+extern "C" {
+
+void attnc_module_options_init(attnc_module_options *options) {
+  if (!options)
+    return;
+  *options = attnc_module_options{};
+  options->struct_size = sizeof(attnc_module_options);
+}
+
+attnc_status attnc_module_load(const char *path,
+                               const attnc_module_options *options,
+                               attnc_module **out) {
+  return guarded([&] {
+    attnc_module_options resolved;
+    attnc_module_options_init(&resolved);
+    if (options) {
+      if (options->struct_size < sizeof(attnc_module_options))
+        return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                    "attnc_module_load: options->struct_size is too small "
+                    "(call attnc_module_options_init)");
+      resolved = *options;
+    }
+    return load(path, resolved, out);
+  });
+}
+
+void attnc_module_release(attnc_module *module) {
+  if (!module)
+    return;
+  if (module->handle)
+    dlclose(module->handle);
+  delete module;
+}
+
+const char *attnc_module_path(const attnc_module *module) {
+  return module ? module->path.c_str() : "";
+}
+
+const attnc_module_desc *attnc_module_descriptor(const attnc_module *module) {
+  return module ? module->desc : nullptr;
+}
+
+int32_t attnc_module_entry_count(const attnc_module *module) {
+  return module ? module->desc->num_entries : 0;
+}
+
+const attnc_entry_desc *attnc_module_entry(const attnc_module *module,
+                                           int32_t index) {
+  if (!module || index < 0 || index >= module->desc->num_entries)
+    return nullptr;
+  return &module->desc->entries[index];
+}
+
+attnc_status attnc_module_find_entry(const attnc_module *module,
+                                     const char *name, int32_t *index) {
+  return guarded([&] {
+    if (!module || !name || !index)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_module_find_entry: NULL argument");
+    std::string names;
+    for (int32_t e = 0; e < module->desc->num_entries; ++e) {
+      const char *entry = module->desc->entries[e].name;
+      if (std::strcmp(entry, name) == 0) {
+        *index = e;
+        return ATTNC_OK;
+      }
+      names += (names.empty() ? "" : ", ") + std::string(entry);
+    }
+    return fail(ATTNC_ERROR_NOT_FOUND, "module '" + module->path +
+                                           "' has no entry '" + name +
+                                           "' (entries: " + names + ")");
+  });
+}
+
+attnc_status attnc_module_check_cpu(const attnc_module *module) {
+  if (!module)
+    return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                "attnc_module_check_cpu: NULL module");
+  if (module->cpuStatus)
+    return fail(module->cpuStatus, module->cpuMessage);
+  return ATTNC_OK;
+}
+
+const char *attnc_dtype_name(int32_t dtype) {
+  switch (dtype) {
+  case ATTNC_DTYPE_F32:
+    return "f32";
+  case ATTNC_DTYPE_F64:
+    return "f64";
+  case ATTNC_DTYPE_I32:
+    return "i32";
+  case ATTNC_DTYPE_I64:
+    return "i64";
+  case ATTNC_DTYPE_BOOL:
+    return "bool";
+  case ATTNC_DTYPE_F16:
+    return "f16";
+  }
+  return "?";
+}
+
+size_t attnc_dtype_size(int32_t dtype) {
+  switch (dtype) {
+  case ATTNC_DTYPE_F32:
+  case ATTNC_DTYPE_I32:
+    return 4;
+  case ATTNC_DTYPE_F64:
+  case ATTNC_DTYPE_I64:
+    return 8;
+  case ATTNC_DTYPE_BOOL:
+    return 1;
+  case ATTNC_DTYPE_F16:
+    return 2;
+  }
+  return 0;
+}
+
+} // extern "C"

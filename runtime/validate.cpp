@@ -1,0 +1,198 @@
+#include <climits>
+
+#include "runtime/detail/call_impl.h"
+#include "runtime/detail/error.h"
+
+namespace attnc::detail {
+namespace {
+
+attnc_status invalid(const attnc_call &call, int32_t index,
+                     const std::string &what) {
+  return fail(ATTNC_ERROR_VALIDATION, argWhere(call, index) + ": " + what);
+}
+
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+const char *dimName(const attnc_arg_desc &arg, int32_t d) {
+  return arg.dim_names ? arg.dim_names[d] : nullptr;
+}
+
+// Row offsets have nodes + 1 entries, so their named extent binds the name
+// to one less than their length (module_abi.h).
+int64_t boundValue(const attnc_arg_desc &arg, int64_t extent) {
+  return arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS ? extent - 1 : extent;
+}
+
+int64_t element(const attnc_call::Arg &arg, int32_t dtype, int64_t i) {
+  return dtype == ATTNC_DTYPE_I32 ? static_cast<const int32_t *>(arg.data)[i]
+                                  : static_cast<const int64_t *>(arg.data)[i];
+}
+
+attnc_status checkRowOffsets(const attnc_call &call, int32_t index) {
+  const attnc_arg_desc &desc = call.entry->args[index];
+  const attnc_call::Arg &arg = call.args[index];
+  int64_t n = arg.shape[0];
+  int64_t nnz = call.args[desc.related_arg].shape[0];
+  std::string colName = call.entry->args[desc.related_arg].name;
+  if (n == 0)
+    return invalid(call, index,
+                   "CSR row offsets are empty; they need nodes + 1 entries");
+  if (int64_t first = element(arg, desc.dtype, 0); first != 0)
+    return invalid(call, index,
+                   "CSR row offsets start at " + std::to_string(first) +
+                       ", expected 0");
+  for (int64_t i = 1; i < n; ++i) {
+    int64_t prev = element(arg, desc.dtype, i - 1);
+    int64_t cur = element(arg, desc.dtype, i);
+    if (cur < prev)
+      return invalid(call, index,
+                     "CSR row offsets decrease at position " +
+                         std::to_string(i) + " (" + std::to_string(cur) +
+                         " after " + std::to_string(prev) + ")");
+  }
+  if (int64_t last = element(arg, desc.dtype, n - 1); last != nnz)
+    return invalid(call, index,
+                   "CSR row offsets end at " + std::to_string(last) +
+                       ", but argument '" + colName + "' has " +
+                       std::to_string(nnz) + " entries");
+  return ATTNC_OK;
+}
+
+attnc_status checkColIndices(const attnc_call &call, int32_t index) {
+  const attnc_arg_desc &desc = call.entry->args[index];
+  const attnc_call::Arg &arg = call.args[index];
+  int64_t nodes = call.args[desc.related_arg].shape[0] - 1;
+  for (int64_t i = 0; i < arg.shape[0]; ++i) {
+    int64_t v = element(arg, desc.dtype, i);
+    if (v < 0 || v >= nodes)
+      return invalid(call, index,
+                     "CSR column index at position " + std::to_string(i) +
+                         " is " + std::to_string(v) + ", outside [0, " +
+                         std::to_string(nodes) + ")");
+  }
+  return ATTNC_OK;
+}
+
+attnc_status checkKeyLengths(const attnc_call &call, int32_t index) {
+  const attnc_arg_desc &desc = call.entry->args[index];
+  const attnc_call::Arg &arg = call.args[index];
+  int64_t keys = call.args[desc.related_arg].shape[desc.related_dim];
+  for (int64_t i = 0; i < arg.shape[0]; ++i) {
+    int64_t v = element(arg, desc.dtype, i);
+    if (v < 0 || v > keys)
+      return invalid(call, index,
+                     "key length at position " + std::to_string(i) + " is " +
+                         std::to_string(v) + ", outside [0, " +
+                         std::to_string(keys) + "] (dim " +
+                         std::to_string(desc.related_dim) + " of argument '" +
+                         call.entry->args[desc.related_arg].name + "')");
+  }
+  return ATTNC_OK;
+}
+
+} // namespace
+
+std::string argLabel(const attnc_call &call, int32_t index) {
+  const attnc_arg_desc &arg = call.entry->args[index];
+  return (arg.kind == ATTNC_ARG_OUTPUT ? "output '" : "input '") +
+         std::string(arg.name) + "'";
+}
+
+std::string argWhere(const attnc_call &call, int32_t index) {
+  return "entry '" + std::string(call.entry->name) + "', " +
+         argLabel(call, index);
+}
+
+attnc_status bindNames(const attnc_call &call, Bindings &names, bool report) {
+  // Inputs bind first, so a wrong output is the one blamed.
+  for (int kind : {ATTNC_ARG_INPUT, ATTNC_ARG_OUTPUT}) {
+    for (int32_t a = 0; a < call.entry->num_args; ++a) {
+      const attnc_arg_desc &desc = call.entry->args[a];
+      if (desc.kind != kind || !call.args[a].set)
+        continue;
+      for (int32_t d = 0; d < desc.rank; ++d) {
+        const char *name = dimName(desc, d);
+        if (!name)
+          continue;
+        int64_t value = boundValue(desc, call.args[a].shape[d]);
+        auto [it, fresh] = names.emplace(name, Binding{value, a});
+        if (fresh || it->second.value == value || !report)
+          continue;
+        std::string mine =
+            desc.role == ATTNC_ROLE_CSR_ROW_OFFSETS
+                ? std::to_string(call.args[a].shape[d]) + " entries give " +
+                      name + " = " + std::to_string(value)
+                : "dim " + std::to_string(d) + " (" + name + ") is " +
+                      std::to_string(value);
+        return invalid(call, a,
+                       mine + ", but " + argLabel(call, it->second.arg) +
+                           " has " + name + " = " +
+                           std::to_string(it->second.value));
+      }
+    }
+  }
+  return ATTNC_OK;
+}
+
+attnc_status validateShapes(const attnc_call &call) {
+  for (int32_t a = 0; a < call.entry->num_args; ++a) {
+    const attnc_arg_desc &desc = call.entry->args[a];
+    const attnc_call::Arg &arg = call.args[a];
+    if (!arg.set)
+      return invalid(call, a, "not set");
+    int64_t elements = 1;
+    for (int32_t d = 0; d < desc.rank; ++d) {
+      int64_t extent = arg.shape[d];
+      if (extent < 0)
+        return invalid(call, a, "dim " + std::to_string(d) + " is " +
+                                    std::to_string(extent) + " (shape " +
+                                    shapeText(arg.shape) + ")");
+      if (desc.dims[d] >= 0 && extent != desc.dims[d])
+        return invalid(call, a, "dim " + std::to_string(d) + " is " +
+                                    std::to_string(extent) + ", expected " +
+                                    std::to_string(desc.dims[d]) +
+                                    " (shape " + shapeText(arg.shape) + ")");
+      if (desc.role == ATTNC_ROLE_CSR_ROW_OFFSETS && extent == 0)
+        return invalid(call, a,
+                       "CSR row offsets are empty; they need nodes + 1 "
+                       "entries");
+    }
+    // halide_buffer_t holds extents and strides as int32; the outermost
+    // dimension's stride is the product of the inner extents.
+    for (int32_t d = desc.rank - 1; d >= 0; --d) {
+      if (arg.shape[d] > INT32_MAX || elements > INT32_MAX)
+        return invalid(call, a, "shape " + shapeText(arg.shape) +
+                                    " is too large for a Halide buffer");
+      elements *= arg.shape[d];
+    }
+    if (elements > 0 && !arg.data)
+      return invalid(call, a, "data is NULL");
+  }
+  Bindings names;
+  return bindNames(call, names, /*report=*/true);
+}
+
+attnc_status validateContents(const attnc_call &call) {
+  // Row offsets first: the column check relies on their length.
+  for (int32_t a = 0; a < call.entry->num_args; ++a)
+    if (call.entry->args[a].role == ATTNC_ROLE_CSR_ROW_OFFSETS)
+      if (attnc_status s = checkRowOffsets(call, a))
+        return s;
+  for (int32_t a = 0; a < call.entry->num_args; ++a) {
+    int32_t role = call.entry->args[a].role;
+    if (role == ATTNC_ROLE_CSR_COL_INDICES)
+      if (attnc_status s = checkColIndices(call, a))
+        return s;
+    if (role == ATTNC_ROLE_KEY_LENGTHS)
+      if (attnc_status s = checkKeyLengths(call, a))
+        return s;
+  }
+  return ATTNC_OK;
+}
+
+} // namespace attnc::detail

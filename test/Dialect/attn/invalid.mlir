@@ -1,0 +1,601 @@
+// RUN: attn-opt %s --split-input-file --verify-diagnostics
+
+// One case per verifier message, with the exact text users see.
+
+func.func @query_rank(%q: tensor<8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>) {
+  // expected-error @+1 {{query must be rank 4 [batch, heads, seq, head_dim], got rank 3}}
+  %o = attn.attention scaled_dot %q, %k, %v : tensor<8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @key_rank(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64x1xf32>, %v: tensor<2x8x7x64xf32>) {
+  // expected-error @+1 {{key must be rank 4 [batch, heads, seq, head_dim], got rank 5}}
+  %o = attn.attention scaled_dot %q, %k, %v : tensor<2x8x7x64xf32>, tensor<2x8x7x64x1xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @value_rank(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<7x64xf32>) {
+  // expected-error @+1 {{value must be rank 4 [batch, heads, seq, head_dim], got rank 2}}
+  %o = attn.attention scaled_dot %q, %k, %v : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @batch(%q: tensor<2x8x7x64xf32>, %k: tensor<3x8x7x64xf32>, %v: tensor<3x8x7x64xf32>) {
+  // expected-error @+1 {{batch sizes differ: query 2, key 3, value 3}}
+  %o = attn.attention scaled_dot %q, %k, %v : tensor<2x8x7x64xf32>, tensor<3x8x7x64xf32>, tensor<3x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @kv_heads_differ(%q: tensor<2x8x7x64xf32>, %k: tensor<2x2x7x64xf32>, %v: tensor<2x4x7x64xf32>) {
+  // expected-error @+1 {{key and value head counts differ (2 vs 4)}}
+  %o = attn.attention scaled_dot %q, %k, %v : tensor<2x8x7x64xf32>, tensor<2x2x7x64xf32>, tensor<2x4x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @gqa_divide(%q: tensor<2x8x7x64xf32>, %k: tensor<2x3x7x64xf32>, %v: tensor<2x3x7x64xf32>) {
+  // expected-error @+1 {{key/value heads (3) must divide query heads (8)}}
+  %o = attn.attention scaled_dot %q, %k, %v : tensor<2x8x7x64xf32>, tensor<2x3x7x64xf32>, tensor<2x3x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @kv_length(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x9x64xf32>, %v: tensor<2x8x5x64xf32>) {
+  // expected-error @+1 {{key length (9) does not match value length (5)}}
+  %o = attn.attention scaled_dot %q, %k, %v : tensor<2x8x7x64xf32>, tensor<2x8x9x64xf32>, tensor<2x8x5x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @head_dim(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x32xf32>, %v: tensor<2x8x7x32xf32>) {
+  // expected-error @+1 {{query head_dim (64) does not match key head_dim (32)}}
+  %o = attn.attention scaled_dot %q, %k, %v : tensor<2x8x7x64xf32>, tensor<2x8x7x32xf32>, tensor<2x8x7x32xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @result_shape(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x16xf32>) {
+  // expected-error @+1 {{result shape [2, 8, 7, 64] does not match the expected [2, 8, 7, 16]}}
+  %o = attn.attention scaled_dot %q, %k, %v : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x16xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @element_type(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>) {
+  // expected-error @+1 {{all floating-point operands and the result must share one element type, got 'f32' and 'f16'}}
+  %o = attn.attention scaled_dot %q, %k, %v : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf16>
+  return
+}
+
+// -----
+
+func.func @additive_dense(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>) {
+  // expected-error @+1 {{an additive score needs per-head attention vectors; it is only supported by attn.graph_attention}}
+  %o = attn.attention additive %q, %k, %v : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @scale_with_dot(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>) {
+  // expected-error @+1 {{'scale' is only allowed with a scaled_dot score, not dot}}
+  %o = attn.attention dot %q, %k, %v scale(0.5) : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @scale_zero(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>) {
+  // expected-error @+1 {{'scale' must be finite and non-zero, got 0}}
+  %o = attn.attention scaled_dot %q, %k, %v scale(0.0) : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @scale_inf(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>) {
+  // expected-error @+1 {{'scale' must be finite and non-zero, got INF}}
+  %o = attn.attention scaled_dot %q, %k, %v scale(0x7FF0000000000000) : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @mask_type(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>, %m: tensor<7x7xi8>) {
+  // expected-error @+1 {{'mask' must be a tensor of i1, got 'tensor<7x7xi8>'}}
+  %o = attn.attention scaled_dot %q, %k, %v mask(%m : tensor<7x7xi8>) : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @mask_rank(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>, %m: tensor<1x2x8x7x7xi1>) {
+  // expected-error @+1 {{'mask' of rank 5 does not broadcast to the logits [2, 8, 7, 7]}}
+  %o = attn.attention scaled_dot %q, %k, %v mask(%m : tensor<1x2x8x7x7xi1>) : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @mask_broadcast(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x9x64xf32>, %v: tensor<2x8x9x64xf32>, %m: tensor<8x7x7xi1>) {
+  // expected-error @+1 {{'mask' shape [8, 7, 7] does not broadcast to the logits [2, 8, 7, 9]: dim 2 is 7, expected 1 or 9}}
+  %o = attn.attention scaled_dot %q, %k, %v mask(%m : tensor<8x7x7xi1>) : tensor<2x8x7x64xf32>, tensor<2x8x9x64xf32>, tensor<2x8x9x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @bias_type(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>, %b: tensor<7x7xi32>) {
+  // expected-error @+1 {{'bias' must be a tensor of floating-point values, got 'tensor<7x7xi32>'}}
+  %o = attn.attention scaled_dot %q, %k, %v bias(%b : tensor<7x7xi32>) : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @bias_broadcast(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>, %b: tensor<3x7x7xf32>) {
+  // expected-error @+1 {{'bias' shape [3, 7, 7] does not broadcast to the logits [2, 8, 7, 7]: dim 0 is 3, expected 1 or 8}}
+  %o = attn.attention scaled_dot %q, %k, %v bias(%b : tensor<3x7x7xf32>) : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @bias_rank(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>, %b: tensor<1x1x1x7x7xf32>) {
+  // expected-error @+1 {{'bias' of rank 5 does not broadcast to the logits [2, 8, 7, 7]}}
+  %o = attn.attention scaled_dot %q, %k, %v bias(%b : tensor<1x1x1x7x7xf32>) : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @key_lengths_type(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>, %l: tensor<2xf32>) {
+  // expected-error @+1 {{'key_lengths' must be a rank-1 tensor of integers, got 'tensor<2xf32>'}}
+  %o = attn.attention scaled_dot %q, %k, %v key_lengths(%l : tensor<2xf32>) : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @key_lengths_rank(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>, %l: tensor<2x1xi32>) {
+  // expected-error @+1 {{'key_lengths' must be a rank-1 tensor of integers, got 'tensor<2x1xi32>'}}
+  %o = attn.attention scaled_dot %q, %k, %v key_lengths(%l : tensor<2x1xi32>) : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @key_lengths_batch(%q: tensor<2x8x7x64xf32>, %k: tensor<2x8x7x64xf32>, %v: tensor<2x8x7x64xf32>, %l: tensor<3xi32>) {
+  // expected-error @+1 {{'key_lengths' has 3 entries but the batch is 2}}
+  %o = attn.attention scaled_dot %q, %k, %v key_lengths(%l : tensor<3xi32>) : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @window_negative_left(%q: tensor<2x8x7x64xf32>) {
+  // expected-error @+1 {{window extents must be non-negative, got left = -4, right = 0}}
+  %o = attn.attention scaled_dot %q, %q, %q window<left = -4, right = 0> : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @window_negative_right(%q: tensor<2x8x7x64xf32>) {
+  // expected-error @+1 {{window extents must be non-negative, got left = 2, right = -1}}
+  %o = attn.attention scaled_dot %q, %q, %q window<left = 2, right = -1> : tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32>, tensor<2x8x7x64xf32> -> tensor<2x8x7x64xf32>
+  return
+}
+
+// -----
+
+func.func @graph_query_rank(%q: tensor<7x8xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{query must be rank 3 [nodes, heads, head_dim], got rank 2}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) : tensor<7x8xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x8xf32>
+  return
+}
+
+// -----
+
+func.func @graph_key_rank(%q: tensor<7x2x4xf32>, %k: tensor<1x7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{key must be rank 3 [nodes, heads, head_dim], got rank 4}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) : tensor<7x2x4xf32>, tensor<1x7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_rows_float(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xf32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{'row_offsets' must be a rank-1 tensor of i32 or i64, got 'tensor<8xf32>'}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xf32>, tensor<20xi32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_rows_i16(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi16>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{'row_offsets' must be a rank-1 tensor of i32 or i64, got 'tensor<8xi16>'}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xi16>, tensor<20xi32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_rows_rank(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8x1xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{'row_offsets' must be a rank-1 tensor of i32 or i64, got 'tensor<8x1xi32>'}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8x1xi32>, tensor<20xi32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_cols_float(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xf64>) {
+  // expected-error @+1 {{'col_indices' must be a rank-1 tensor of i32 or i64, got 'tensor<20xf64>'}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xf64>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_cols_rank(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi64>, %c: tensor<4x5xi64>) {
+  // expected-error @+1 {{'col_indices' must be a rank-1 tensor of i32 or i64, got 'tensor<4x5xi64>'}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xi64>, tensor<4x5xi64>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_index_types(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi64>) {
+  // expected-error @+1 {{'row_offsets' and 'col_indices' must share an index type, got 'i32' and 'i64'}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi64>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_kv_nodes(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<6x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{key and value node counts differ (7 vs 6)}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<6x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_q_nodes(%q: tensor<5x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<6xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{query node count (5) does not match key node count (7)}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<6xi32>, tensor<20xi32>) : tensor<5x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<5x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_heads(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x3x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{query, key and value must have the same number of heads, got 2, 2, 3}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x3x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_head_dim(%q: tensor<7x2x4xf32>, %k: tensor<7x2x8xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{query head_dim (4) does not match key head_dim (8)}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) : tensor<7x2x4xf32>, tensor<7x2x8xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_row_count(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<7xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{'row_offsets' has 7 entries; expected nodes + 1 = 8}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<7xi32>, tensor<20xi32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_result(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{result shape [7, 2, 5] does not match the expected [7, 2, 4]}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x5xf32>
+  return
+}
+
+// -----
+
+func.func @graph_element_type(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf64>, %r: tensor<8xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{all floating-point operands and the result must share one element type, got 'f64' and 'f32'}}
+  %o = attn.graph_attention scaled_dot %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf64> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_additive_no_vectors(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{an additive score needs attn_vectors(attn_src, attn_dst)}}
+  %o = attn.graph_attention additive %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_vectors_not_additive(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>, %as: tensor<2x4xf32>, %ad: tensor<2x4xf32>) {
+  // expected-error @+1 {{attn_vectors are only used by an additive score}}
+  %o = attn.graph_attention dot %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) attn_vectors(%as, %ad : tensor<2x4xf32>, tensor<2x4xf32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_slope_not_additive(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>) {
+  // expected-error @+1 {{'negative_slope' is only used by an additive score}}
+  %o = attn.graph_attention dot %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) negative_slope(0.2) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_src_shape(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>, %as: tensor<2x8xf32>, %ad: tensor<2x4xf32>) {
+  // expected-error @+1 {{'attn_src' must be [heads, head_dim] = [2, 4], got [2, 8]}}
+  %o = attn.graph_attention additive %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) attn_vectors(%as, %ad : tensor<2x8xf32>, tensor<2x4xf32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_dst_shape(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>, %as: tensor<2x4xf32>, %ad: tensor<4xf32>) {
+  // expected-error @+1 {{'attn_dst' must be [heads, head_dim] = [2, 4], got [4]}}
+  %o = attn.graph_attention additive %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) attn_vectors(%as, %ad : tensor<2x4xf32>, tensor<4xf32>) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @graph_scale_additive(%q: tensor<7x2x4xf32>, %k: tensor<7x2x4xf32>, %v: tensor<7x2x4xf32>, %r: tensor<8xi32>, %c: tensor<20xi32>, %as: tensor<2x4xf32>, %ad: tensor<2x4xf32>) {
+  // expected-error @+1 {{'scale' is only allowed with a scaled_dot score, not additive}}
+  %o = attn.graph_attention additive %q, %k, %v csr(%r, %c : tensor<8xi32>, tensor<20xi32>) attn_vectors(%as, %ad : tensor<2x4xf32>, tensor<2x4xf32>) scale(2.0) : tensor<7x2x4xf32>, tensor<7x2x4xf32>, tensor<7x2x4xf32> -> tensor<7x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @score_query_rank(%q: tensor<4x7x16xf32>, %k: tensor<1x4x7x16xf32>) {
+  // expected-error @+1 {{query must be rank 4 [batch, heads, seq, head_dim], got rank 3}}
+  %s = attn.score %q, %k scale(0.25) : tensor<4x7x16xf32>, tensor<1x4x7x16xf32> -> tensor<1x4x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @score_key_rank(%q: tensor<1x4x7x16xf32>, %k: tensor<4x7x16xf32>) {
+  // expected-error @+1 {{key must be rank 4 [batch, heads, seq, head_dim], got rank 3}}
+  %s = attn.score %q, %k scale(0.25) : tensor<1x4x7x16xf32>, tensor<4x7x16xf32> -> tensor<1x4x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @score_batch(%q: tensor<1x4x7x16xf32>, %k: tensor<2x4x7x16xf32>) {
+  // expected-error @+1 {{batch sizes differ: query 1, key 2}}
+  %s = attn.score %q, %k scale(0.25) : tensor<1x4x7x16xf32>, tensor<2x4x7x16xf32> -> tensor<1x4x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @score_heads(%q: tensor<1x4x7x16xf32>, %k: tensor<1x3x7x16xf32>) {
+  // expected-error @+1 {{key/value heads (3) must divide query heads (4)}}
+  %s = attn.score %q, %k scale(0.25) : tensor<1x4x7x16xf32>, tensor<1x3x7x16xf32> -> tensor<1x4x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @score_head_dim(%q: tensor<1x4x7x16xf32>, %k: tensor<1x4x7x8xf32>) {
+  // expected-error @+1 {{query head_dim (16) does not match key head_dim (8)}}
+  %s = attn.score %q, %k scale(0.25) : tensor<1x4x7x16xf32>, tensor<1x4x7x8xf32> -> tensor<1x4x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @score_scale(%q: tensor<1x4x7x16xf32>, %k: tensor<1x4x7x16xf32>) {
+  // expected-error @+1 {{'scale' must be finite}}
+  %s = attn.score %q, %k scale(0x7FF8000000000000) : tensor<1x4x7x16xf32>, tensor<1x4x7x16xf32> -> tensor<1x4x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @score_result(%q: tensor<1x4x7x16xf32>, %k: tensor<1x4x7x16xf32>) {
+  // expected-error @+1 {{result shape [1, 4, 7, 9] does not match the expected [1, 4, 7, 7]}}
+  %s = attn.score %q, %k scale(0.25) : tensor<1x4x7x16xf32>, tensor<1x4x7x16xf32> -> tensor<1x4x7x9xf32>
+  return
+}
+
+// -----
+
+func.func @score_element_type(%q: tensor<1x4x7x16xf32>, %k: tensor<1x4x7x16xf32>) {
+  // expected-error @+1 {{all floating-point operands and the result must share one element type, got 'f32' and 'f64'}}
+  %s = attn.score %q, %k scale(0.25) : tensor<1x4x7x16xf32>, tensor<1x4x7x16xf32> -> tensor<1x4x7x7xf64>
+  return
+}
+
+// -----
+
+func.func @softmax_rank(%s: tensor<7x9xf32>) {
+  // expected-error @+1 {{input must be rank 4 [batch, heads, query_seq, key_seq], got rank 2}}
+  %p = attn.softmax %s : tensor<7x9xf32> -> tensor<7x9xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_result(%s: tensor<2x4x7x9xf32>) {
+  // expected-error @+1 {{result shape [2, 4, 9, 7] does not match the expected [2, 4, 7, 9]}}
+  %p = attn.softmax %s : tensor<2x4x7x9xf32> -> tensor<2x4x9x7xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_mask(%s: tensor<2x4x7x9xf32>, %m: tensor<7x7xi1>) {
+  // expected-error @+1 {{'mask' shape [7, 7] does not broadcast to the logits [2, 4, 7, 9]: dim 1 is 7, expected 1 or 9}}
+  %p = attn.softmax %s mask(%m : tensor<7x7xi1>) : tensor<2x4x7x9xf32> -> tensor<2x4x7x9xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_lengths(%s: tensor<2x4x7x9xf32>, %l: tensor<4xi64>) {
+  // expected-error @+1 {{'key_lengths' has 4 entries but the batch is 2}}
+  %p = attn.softmax %s key_lengths(%l : tensor<4xi64>) : tensor<2x4x7x9xf32> -> tensor<2x4x7x9xf32>
+  return
+}
+
+// -----
+
+func.func @wsum_probs_rank(%p: tensor<4x7x9xf32>, %v: tensor<1x2x9x16xf32>) {
+  // expected-error @+1 {{probs must be rank 4 [batch, heads, query_seq, key_seq], got rank 3}}
+  %o = attn.weighted_sum %p, %v : tensor<4x7x9xf32>, tensor<1x2x9x16xf32> -> tensor<1x4x7x16xf32>
+  return
+}
+
+// -----
+
+func.func @wsum_value_rank(%p: tensor<1x4x7x9xf32>, %v: tensor<2x9x16xf32>) {
+  // expected-error @+1 {{value must be rank 4 [batch, heads, seq, head_dim], got rank 3}}
+  %o = attn.weighted_sum %p, %v : tensor<1x4x7x9xf32>, tensor<2x9x16xf32> -> tensor<1x4x7x16xf32>
+  return
+}
+
+// -----
+
+func.func @wsum_batch(%p: tensor<1x4x7x9xf32>, %v: tensor<3x2x9x16xf32>) {
+  // expected-error @+1 {{batch sizes differ: probs 1, value 3}}
+  %o = attn.weighted_sum %p, %v : tensor<1x4x7x9xf32>, tensor<3x2x9x16xf32> -> tensor<1x4x7x16xf32>
+  return
+}
+
+// -----
+
+func.func @wsum_heads(%p: tensor<1x4x7x9xf32>, %v: tensor<1x3x9x16xf32>) {
+  // expected-error @+1 {{key/value heads (3) must divide query heads (4)}}
+  %o = attn.weighted_sum %p, %v : tensor<1x4x7x9xf32>, tensor<1x3x9x16xf32> -> tensor<1x4x7x16xf32>
+  return
+}
+
+// -----
+
+func.func @wsum_length(%p: tensor<1x4x7x9xf32>, %v: tensor<1x2x8x16xf32>) {
+  // expected-error @+1 {{probs key length (9) does not match value length (8)}}
+  %o = attn.weighted_sum %p, %v : tensor<1x4x7x9xf32>, tensor<1x2x8x16xf32> -> tensor<1x4x7x16xf32>
+  return
+}
+
+// -----
+
+func.func @wsum_result(%p: tensor<1x4x7x9xf32>, %v: tensor<1x2x9x16xf32>) {
+  // expected-error @+1 {{result shape [1, 4, 7, 8] does not match the expected [1, 4, 7, 16]}}
+  %o = attn.weighted_sum %p, %v : tensor<1x4x7x9xf32>, tensor<1x2x9x16xf32> -> tensor<1x4x7x8xf32>
+  return
+}
+
+// -----
+
+func.func @linear_input_rank(%x: tensor<f32>, %w: tensor<32x16xf32>) {
+  // expected-error @+1 {{input must have rank >= 1}}
+  %y = attn.linear %x, %w : tensor<f32>, tensor<32x16xf32> -> tensor<32xf32>
+  return
+}
+
+// -----
+
+func.func @linear_weight_rank(%x: tensor<2x5x16xf32>, %w: tensor<1x32x16xf32>) {
+  // expected-error @+1 {{weight must be rank 2 [out_features, in_features], got rank 3}}
+  %y = attn.linear %x, %w : tensor<2x5x16xf32>, tensor<1x32x16xf32> -> tensor<2x5x32xf32>
+  return
+}
+
+// -----
+
+func.func @linear_features(%x: tensor<2x5x16xf32>, %w: tensor<32x8xf32>) {
+  // expected-error @+1 {{weight expects 8 input features but the input's last dim is 16}}
+  %y = attn.linear %x, %w : tensor<2x5x16xf32>, tensor<32x8xf32> -> tensor<2x5x32xf32>
+  return
+}
+
+// -----
+
+func.func @linear_bias(%x: tensor<2x5x16xf32>, %w: tensor<32x16xf32>, %b: tensor<16xf32>) {
+  // expected-error @+1 {{bias must be [out_features] = [32], got [16]}}
+  %y = attn.linear %x, %w bias(%b : tensor<16xf32>) : tensor<2x5x16xf32>, tensor<32x16xf32> -> tensor<2x5x32xf32>
+  return
+}
+
+// -----
+
+func.func @linear_result(%x: tensor<2x5x16xf32>, %w: tensor<32x16xf32>) {
+  // expected-error @+1 {{result shape [2, 5, 16] does not match the expected [2, 5, 32]}}
+  %y = attn.linear %x, %w : tensor<2x5x16xf32>, tensor<32x16xf32> -> tensor<2x5x16xf32>
+  return
+}
+
+// -----
+
+func.func @split_rank(%x: tensor<2x3x4x64xf32>) {
+  // expected-error @+1 {{input must be [batch, seq, model_dim] or [nodes, model_dim], got rank 4}}
+  %h = attn.split_heads %x heads(8) : tensor<2x3x4x64xf32> -> tensor<2x8x3x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @split_divide(%x: tensor<2x16x100xf32>) {
+  // expected-error @+1 {{heads (8) must divide the model dimension (100)}}
+  %h = attn.split_heads %x heads(8) : tensor<2x16x100xf32> -> tensor<2x8x16x12xf32>
+  return
+}
+
+// -----
+
+func.func @split_result(%x: tensor<2x16x64xf32>) {
+  // expected-error @+1 {{result shape [2, 16, 8, 8] does not match the expected [2, 8, 16, 8]}}
+  %h = attn.split_heads %x heads(8) : tensor<2x16x64xf32> -> tensor<2x16x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @split_heads_positive(%x: tensor<2x16x64xf32>) {
+  // expected-error @+1 {{attribute 'heads' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %h = attn.split_heads %x heads(0) : tensor<2x16x64xf32> -> tensor<2x8x16x8xf32>
+  return
+}
+
+// -----
+
+func.func @merge_rank(%x: tensor<2x64xf32>) {
+  // expected-error @+1 {{input must be [batch, heads, seq, head_dim] or [nodes, heads, head_dim], got rank 2}}
+  %h = attn.merge_heads %x : tensor<2x64xf32> -> tensor<128xf32>
+  return
+}
+
+// -----
+
+func.func @merge_result(%x: tensor<5x8x8xf32>) {
+  // expected-error @+1 {{result shape [5, 64] does not match the expected [5, 8]}}
+  %h = attn.merge_heads %x mean : tensor<5x8x8xf32> -> tensor<5x64xf32>
+  return
+}
