@@ -1,0 +1,177 @@
+// C++ layer over the runtime's C API (runtime/api.h): RAII ownership of
+// modules and calls, and errors as values. Header-only, so it adds no ABI
+// of its own; like the C API it never throws for runtime errors.
+#ifndef ATTNC_RUNTIME_ATTNC_HPP
+#define ATTNC_RUNTIME_ATTNC_HPP
+
+#include <cstdint>
+#include <optional>
+#include <type_traits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/api.h"
+
+namespace attnc {
+
+// A status code with the message that came with it.
+class Status {
+public:
+  Status() = default;
+  Status(attnc_status code, std::string message)
+      : code_(code), message_(std::move(message)) {}
+  // The status `code` with this thread's last error message.
+  static Status fromLast(attnc_status code) {
+    return code == ATTNC_OK ? Status() : Status(code, attnc_last_error());
+  }
+
+  bool ok() const { return code_ == ATTNC_OK; }
+  explicit operator bool() const { return ok(); }
+  attnc_status code() const { return code_; }
+  const std::string &message() const { return message_; }
+
+private:
+  attnc_status code_ = ATTNC_OK;
+  std::string message_;
+};
+
+// A value or the Status saying why there is none.
+template <typename T> class Result {
+public:
+  Result(T value) : value_(std::move(value)) {}
+  Result(Status status) : status_(std::move(status)) {}
+
+  bool ok() const { return value_.has_value(); }
+  explicit operator bool() const { return ok(); }
+  const Status &status() const { return status_; }
+  T &value() & { return *value_; }
+  T &&value() && { return std::move(*value_); }
+  T *operator->() { return &*value_; }
+  T &operator*() & { return *value_; }
+
+private:
+  std::optional<T> value_;
+  Status status_;
+};
+
+struct ModuleOptions {
+  uint32_t flags = 0; // ATTNC_MODULE_* from module.h
+  std::optional<std::string> cpuFeaturesOverride;
+};
+
+template <typename T> constexpr attnc_dtype dtypeOf();
+template <> constexpr attnc_dtype dtypeOf<float>() { return ATTNC_DTYPE_F32; }
+template <> constexpr attnc_dtype dtypeOf<double>() { return ATTNC_DTYPE_F64; }
+template <> constexpr attnc_dtype dtypeOf<int32_t>() { return ATTNC_DTYPE_I32; }
+template <> constexpr attnc_dtype dtypeOf<int64_t>() { return ATTNC_DTYPE_I64; }
+template <> constexpr attnc_dtype dtypeOf<bool>() { return ATTNC_DTYPE_BOOL; }
+
+class Module {
+public:
+  static Result<Module> load(const std::string &path,
+                             const ModuleOptions &options = {}) {
+    attnc_module_options raw;
+    attnc_module_options_init(&raw);
+    raw.flags = options.flags;
+    if (options.cpuFeaturesOverride)
+      raw.cpu_features_override = options.cpuFeaturesOverride->c_str();
+    attnc_module *module = nullptr;
+    attnc_status s = attnc_module_load(path.c_str(), &raw, &module);
+    if (s != ATTNC_OK)
+      return Status::fromLast(s);
+    return Module(module);
+  }
+
+  Module(Module &&other) noexcept : module_(std::exchange(other.module_, nullptr)) {}
+  Module &operator=(Module &&other) noexcept {
+    std::swap(module_, other.module_);
+    return *this;
+  }
+  ~Module() { attnc_module_release(module_); }
+
+  attnc_module *get() const { return module_; }
+  const attnc_module_desc &descriptor() const {
+    return *attnc_module_descriptor(module_);
+  }
+  std::vector<const attnc_entry_desc *> entries() const {
+    std::vector<const attnc_entry_desc *> out;
+    for (int32_t i = 0; i < attnc_module_entry_count(module_); ++i)
+      out.push_back(attnc_module_entry(module_, i));
+    return out;
+  }
+  Result<const attnc_entry_desc *> findEntry(const std::string &name) const {
+    int32_t index = 0;
+    attnc_status s = attnc_module_find_entry(module_, name.c_str(), &index);
+    if (s != ATTNC_OK)
+      return Status::fromLast(s);
+    return attnc_module_entry(module_, index);
+  }
+  Status checkCpu() const {
+    return Status::fromLast(attnc_module_check_cpu(module_));
+  }
+
+private:
+  explicit Module(attnc_module *module) : module_(module) {}
+  attnc_module *module_;
+};
+
+// A prepared call; the Module must outlive it.
+class Call {
+public:
+  static Result<Call> create(const Module &module, const std::string &entry) {
+    attnc_call *call = nullptr;
+    attnc_status s = attnc_call_create(module.get(), entry.c_str(), &call);
+    if (s != ATTNC_OK)
+      return Status::fromLast(s);
+    return Call(call);
+  }
+
+  Call(Call &&other) noexcept : call_(std::exchange(other.call_, nullptr)) {}
+  Call &operator=(Call &&other) noexcept {
+    std::swap(call_, other.call_);
+    return *this;
+  }
+  ~Call() { attnc_call_release(call_); }
+
+  attnc_call *get() const { return call_; }
+  const attnc_entry_desc &entry() const { return *attnc_call_entry(call_); }
+
+  // Binds argument `name` to `data` (borrowed, C order, shape outermost
+  // first), whose element type is `dtype`.
+  Status setArg(const std::string &name, attnc_dtype dtype,
+                const std::vector<int64_t> &shape, void *data) {
+    attnc_tensor t{dtype, static_cast<int32_t>(shape.size()), shape.data(),
+                   data};
+    return Status::fromLast(
+        attnc_call_set_arg_by_name(call_, name.c_str(), &t));
+  }
+  template <typename T>
+  Status setArg(const std::string &name, const std::vector<int64_t> &shape,
+                T *data) {
+    return setArg(name, dtypeOf<std::remove_const_t<T>>(), shape,
+                  const_cast<std::remove_const_t<T> *>(data));
+  }
+
+  Result<std::vector<int64_t>> inferShape(int32_t index) const {
+    const attnc_entry_desc &e = entry();
+    if (index < 0 || index >= e.num_args)
+      return Status(ATTNC_ERROR_INVALID_ARGUMENT, "argument index out of range");
+    std::vector<int64_t> shape(e.args[index].rank);
+    attnc_status s = attnc_call_infer_shape(call_, index, shape.data());
+    if (s != ATTNC_OK)
+      return Status::fromLast(s);
+    return shape;
+  }
+
+  Status validate() { return Status::fromLast(attnc_call_validate(call_)); }
+  Status execute() { return Status::fromLast(attnc_call_execute(call_)); }
+
+private:
+  explicit Call(attnc_call *call) : call_(call) {}
+  attnc_call *call_;
+};
+
+} // namespace attnc
+
+#endif // ATTNC_RUNTIME_ATTNC_HPP

@@ -1,0 +1,353 @@
+// attn-run: loads an attnc module, reads .npy inputs, runs one entry and
+// writes .npy outputs. Every failure is one line on stderr naming the file
+// or argument, and a non-zero exit; outputs appear only after a run that
+// succeeded, each renamed into place from a temporary file.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <tuple>
+#include <string>
+#include <vector>
+
+#include "runtime/attnc.hpp"
+#include "runtime/tools/attn-run/npy.h"
+
+namespace {
+
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+
+struct Failure {
+  int code;
+  std::string message;
+};
+
+const char *npyDescr(int32_t dtype) {
+  switch (dtype) {
+  case ATTNC_DTYPE_F32:
+    return "<f4";
+  case ATTNC_DTYPE_F64:
+    return "<f8";
+  case ATTNC_DTYPE_I32:
+    return "<i4";
+  case ATTNC_DTYPE_I64:
+    return "<i8";
+  case ATTNC_DTYPE_BOOL:
+    return "|b1";
+  case ATTNC_DTYPE_F16:
+    return "<f2";
+  }
+  return "?";
+}
+
+// The attnc dtype a .npy descr stores; -1 if none. One-byte unsigned data
+// is accepted for bool arguments, which are stored as bytes.
+int32_t dtypeOfDescr(const std::string &descr) {
+  for (int32_t d : {ATTNC_DTYPE_F32, ATTNC_DTYPE_F64, ATTNC_DTYPE_I32,
+                    ATTNC_DTYPE_I64, ATTNC_DTYPE_BOOL, ATTNC_DTYPE_F16})
+    if (descr == npyDescr(d))
+      return d;
+  return descr == "|u1" ? ATTNC_DTYPE_BOOL : -1;
+}
+
+std::string signature(const attnc_arg_desc &arg) {
+  std::string text = std::string(arg.name) + ": " +
+                     attnc_dtype_name(arg.dtype) + "[";
+  for (int32_t d = 0; d < arg.rank; ++d) {
+    const char *name = arg.dim_names ? arg.dim_names[d] : nullptr;
+    std::string extent = arg.dims[d] >= 0 ? std::to_string(arg.dims[d])
+                         : name           ? std::string(name)
+                                          : "?";
+    if (arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS && arg.dims[d] < 0 && name)
+      extent += "+1";
+    text += (d ? ", " : "") + extent;
+  }
+  text += "]";
+  switch (arg.role) {
+  case ATTNC_ROLE_CSR_ROW_OFFSETS:
+    return text + " (csr row offsets)";
+  case ATTNC_ROLE_CSR_COL_INDICES:
+    return text + " (csr col indices)";
+  case ATTNC_ROLE_KEY_LENGTHS:
+    return text + " (key lengths)";
+  }
+  return text;
+}
+
+void printSignatures(const attnc::Module &module, const std::string &path) {
+  const attnc_module_desc &desc = module.descriptor();
+  std::printf("module %s: abi %u, target %s, cpu features '%s'\n",
+              path.c_str(), desc.abi_version, desc.target ? desc.target : "?",
+              desc.cpu_features ? desc.cpu_features : "");
+  for (const attnc_entry_desc *entry : module.entries()) {
+    std::string ins, outs;
+    for (int32_t a = 0; a < entry->num_args; ++a) {
+      std::string &list = entry->args[a].kind == ATTNC_ARG_OUTPUT ? outs : ins;
+      list += (list.empty() ? "" : ", ") + signature(entry->args[a]);
+    }
+    std::printf("  %s(%s) -> (%s)%s%s\n", entry->name, ins.c_str(),
+                outs.c_str(), entry->source_loc ? "  at " : "",
+                entry->source_loc ? entry->source_loc : "");
+  }
+  attnc::Status cpu = module.checkCpu();
+  if (!cpu)
+    std::printf("  note: %s\n", cpu.message().c_str());
+}
+
+// Parses NAME=FILE pairs; a name may appear once.
+bool parsePairs(const std::vector<std::string> &items, const char *flag,
+                std::map<std::string, std::string> &out, Failure &failure) {
+  for (const std::string &item : items) {
+    size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+      failure = {kExitUsage, std::string(flag) + " '" + item +
+                                 "': expected NAME=FILE.npy"};
+      return false;
+    }
+    if (!out.emplace(item.substr(0, eq), item.substr(eq + 1)).second) {
+      failure = {kExitUsage, std::string(flag) + " '" + item.substr(0, eq) +
+                                 "' is given twice"};
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string argNames(const attnc_entry_desc &entry, int32_t kind) {
+  std::string names;
+  for (int32_t a = 0; a < entry.num_args; ++a)
+    if (entry.args[a].kind == kind)
+      names += (names.empty() ? "" : ", ") + std::string(entry.args[a].name);
+  return names.empty() ? "none" : names;
+}
+
+struct Options {
+  std::string module;
+  std::string entry;
+  std::vector<std::string> inputs;
+  std::vector<std::string> outputs;
+  int bench = 0;
+  bool list = false;
+};
+
+bool run(const Options &opts, Failure &failure) {
+  auto loaded = attnc::Module::load(opts.module);
+  if (!loaded) {
+    failure = {kExitError, loaded.status().message()};
+    return false;
+  }
+  attnc::Module &module = loaded.value();
+  if (opts.list) {
+    printSignatures(module, opts.module);
+    return true;
+  }
+
+  std::string entryName = opts.entry;
+  if (entryName.empty()) {
+    auto entries = module.entries();
+    if (entries.size() != 1) {
+      std::string names;
+      for (const attnc_entry_desc *e : entries)
+        names += (names.empty() ? "" : ", ") + std::string(e->name);
+      failure = {kExitUsage, opts.module + " has " +
+                                 std::to_string(entries.size()) +
+                                 " entries (" + names +
+                                 "); choose one with --entry"};
+      return false;
+    }
+    entryName = entries[0]->name;
+  }
+  auto created = attnc::Call::create(module, entryName);
+  if (!created) {
+    failure = {kExitError, created.status().message()};
+    return false;
+  }
+  attnc::Call &call = created.value();
+  const attnc_entry_desc &entry = call.entry();
+
+  std::map<std::string, std::string> inputFiles, outputFiles;
+  if (!parsePairs(opts.inputs, "--input", inputFiles, failure) ||
+      !parsePairs(opts.outputs, "--output", outputFiles, failure))
+    return false;
+  for (auto [flag, files, kind] :
+       {std::tuple{"--input", &inputFiles, ATTNC_ARG_INPUT},
+        std::tuple{"--output", &outputFiles, ATTNC_ARG_OUTPUT}}) {
+    for (const auto &[name, file] : *files) {
+      bool known = false;
+      for (int32_t a = 0; a < entry.num_args; ++a)
+        known |= entry.args[a].kind == kind && name == entry.args[a].name;
+      if (!known) {
+        failure = {kExitUsage,
+                   std::string(flag) + " " + name + "=" + file + ": entry '" +
+                       entry.name + "' has no " +
+                       (kind == ATTNC_ARG_INPUT ? "input" : "output") +
+                       " named '" + name + "' (" +
+                       (kind == ATTNC_ARG_INPUT ? "inputs" : "outputs") +
+                       ": " + argNames(entry, kind) + ")"};
+        return false;
+      }
+    }
+  }
+
+  // Inputs: read, check the file's dtype, bind. The runtime checks shapes.
+  std::vector<attnc::npy::Array> arrays(entry.num_args);
+  for (int32_t a = 0; a < entry.num_args; ++a) {
+    const attnc_arg_desc &arg = entry.args[a];
+    if (arg.kind != ATTNC_ARG_INPUT)
+      continue;
+    auto it = inputFiles.find(arg.name);
+    if (it == inputFiles.end()) {
+      failure = {kExitUsage, "entry '" + std::string(entry.name) +
+                                 "': input '" + arg.name +
+                                 "' not given (use --input " + arg.name +
+                                 "=FILE.npy)"};
+      return false;
+    }
+    std::string error;
+    if (!attnc::npy::read(it->second, arrays[a], error)) {
+      failure = {kExitError, error};
+      return false;
+    }
+    int32_t dtype = dtypeOfDescr(arrays[a].descr);
+    if (dtype != arg.dtype) {
+      failure = {kExitError, it->second + ": entry '" + entry.name +
+                                 "', input '" + arg.name + "': dtype is '" +
+                                 arrays[a].descr + "', expected '" +
+                                 npyDescr(arg.dtype) + "' (" +
+                                 attnc_dtype_name(arg.dtype) + ")"};
+      return false;
+    }
+    attnc::Status s = call.setArg(arg.name, static_cast<attnc_dtype>(dtype),
+                                  arrays[a].shape, arrays[a].data.data());
+    if (!s) {
+      failure = {kExitError, it->second + ": " + s.message()};
+      return false;
+    }
+  }
+  // Outputs: shapes deduced from the inputs, memory allocated here.
+  for (int32_t a = 0; a < entry.num_args; ++a) {
+    const attnc_arg_desc &arg = entry.args[a];
+    if (arg.kind != ATTNC_ARG_OUTPUT)
+      continue;
+    auto shape = call.inferShape(a);
+    if (!shape) {
+      failure = {kExitError, shape.status().message()};
+      return false;
+    }
+    attnc::npy::Array &out = arrays[a];
+    out.descr = npyDescr(arg.dtype);
+    out.shape = shape.value();
+    out.data.assign(out.elementCount() * attnc_dtype_size(arg.dtype), 0);
+    attnc::Status s = call.setArg(arg.name, static_cast<attnc_dtype>(arg.dtype),
+                                  out.shape, out.data.data());
+    if (!s) {
+      failure = {kExitError, s.message()};
+      return false;
+    }
+  }
+
+  if (attnc::Status s = call.execute(); !s) {
+    // Messages about an argument start with "entry 'E', input 'A'"; name
+    // the file that argument came from too.
+    std::string file;
+    for (const auto &[name, path] : inputFiles)
+      if (s.message().rfind("entry '" + std::string(entry.name) +
+                                "', input '" + name + "'",
+                            0) == 0)
+        file = path + ": ";
+    failure = {kExitError, file + s.message()};
+    return false;
+  }
+  if (opts.bench > 0) {
+    std::vector<double> ms;
+    for (int i = 0; i < opts.bench; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      attnc::Status s = call.execute();
+      auto stop = std::chrono::steady_clock::now();
+      if (!s) {
+        failure = {kExitError, s.message()};
+        return false;
+      }
+      ms.push_back(std::chrono::duration<double, std::milli>(stop - start)
+                       .count());
+    }
+    std::sort(ms.begin(), ms.end());
+    double median = ms.size() % 2 ? ms[ms.size() / 2]
+                                  : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
+    std::printf("%s: %d runs after 1 warm-up: median %.4f ms, min %.4f ms\n",
+                entry.name, opts.bench, median, ms.front());
+  }
+
+  // Write every output to a temporary file first; rename only when all
+  // were written, so that a failure leaves no partial set behind.
+  std::vector<std::pair<std::string, std::string>> written; // temp, final
+  auto discardAll = [&] {
+    for (const auto &[temp, path] : written)
+      attnc::npy::discard(temp);
+  };
+  for (int32_t a = 0; a < entry.num_args; ++a) {
+    const attnc_arg_desc &arg = entry.args[a];
+    if (arg.kind != ATTNC_ARG_OUTPUT)
+      continue;
+    auto it = outputFiles.find(arg.name);
+    std::string path =
+        it != outputFiles.end() ? it->second : std::string(arg.name) + ".npy";
+    std::string bytes, temp, error;
+    if (!attnc::npy::encode(arrays[a], bytes, error) ||
+        !attnc::npy::writeTemp(path, bytes, temp, error)) {
+      discardAll();
+      failure = {kExitError, path + ": " + error};
+      return false;
+    }
+    written.emplace_back(temp, path);
+  }
+  for (size_t i = 0; i < written.size(); ++i) {
+    std::string error;
+    if (!attnc::npy::commit(written[i].first, written[i].second, error)) {
+      for (size_t j = i + 1; j < written.size(); ++j)
+        attnc::npy::discard(written[j].first);
+      failure = {kExitError, error};
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"Runs an entry of an attnc module on .npy inputs.", "attn-run"};
+  Options opts;
+  app.add_option("module", opts.module, "the module (.so) to load")
+      ->required();
+  app.add_option("--entry", opts.entry,
+                 "the entry to run (needed when the module has several)");
+  app.add_option("--input", opts.inputs, "NAME=FILE.npy for each input");
+  app.add_option("--output", opts.outputs,
+                 "NAME=FILE.npy for an output (default: NAME.npy here)");
+  app.add_option("--bench", opts.bench,
+                 "run N more times after the first and print median and min")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--list", opts.list, "print the entries and their signatures");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    std::fprintf(stderr, "attn-run: %s\n", e.what());
+    return kExitUsage;
+  }
+
+  Failure failure{0, ""};
+  try {
+    if (run(opts, failure))
+      return 0;
+  } catch (const std::exception &e) {
+    failure = {kExitError, std::string("internal error: ") + e.what()};
+  }
+  std::fprintf(stderr, "attn-run: %s\n", failure.message.c_str());
+  return failure.code;
+}

@@ -1,0 +1,38 @@
+/* Descriptors that the runtime must refuse at load, one per BROKEN_* define;
+ * they need no kernel, so their argv function only fails. */
+#include "runtime/module_abi.h"
+
+static int never_called_argv(void **args) {
+  (void)args;
+  return -1;
+}
+
+static const int64_t kDyn1[] = {-1};
+#if defined(BROKEN_CSR_PAIR)
+/* Row offsets whose related_arg points past the argument list. */
+static const attnc_arg_desc kArgs[] = {
+    {"row_offsets", ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_CSR_ROW_OFFSETS, 1, kDyn1, 0, 7, -1},
+};
+#else
+static const attnc_arg_desc kArgs[] = {
+    {"x", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, 0, -1, -1},
+};
+#endif
+static const attnc_entry_desc kEntries[] = {{"e", never_called_argv, 1, kArgs, 0}};
+
+#if defined(BROKEN_ABI_VERSION)
+#define ABI_VERSION 99u
+#else
+#define ABI_VERSION ATTNC_MODULE_ABI_VERSION
+#endif
+#if defined(BROKEN_DEVICE)
+#define DEVICE "tpu"
+#else
+#define DEVICE "cpu"
+#endif
+
+static const attnc_module_desc kModule = {
+    ABI_VERSION, "x86-64-linux", "", DEVICE, 1, kEntries,
+};
+
+const attnc_module_desc *attnc_module_descriptor(void) { return &kModule; }
