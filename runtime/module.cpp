@@ -1,5 +1,6 @@
 #include "runtime/module.h"
 
+#include <HalideRuntime.h>
 #include <dlfcn.h>
 #include <sys/stat.h>
 
@@ -18,11 +19,13 @@ using attnc::detail::guarded;
 
 namespace {
 
-// Declared in HalideRuntime.h; looked up in each module rather than linked,
-// so that the runtime needs no Halide library and each module (loaded
-// RTLD_LOCAL, with its own copy of Halide's runtime) gets the handler.
-using SetErrorHandlerFn = void *(*)(void (*)(void *, const char *));
-constexpr const char *kSetErrorHandlerSymbol = "halide_set_error_handler";
+// halide_set_error_handler (HalideRuntime.h) is looked up in each module
+// rather than linked, so that the runtime needs no Halide library and each
+// module (loaded RTLD_LOCAL, with its own copy of Halide's runtime) gets the
+// handler.
+using SetErrorHandlerFn = halide_error_handler_t (*)(halide_error_handler_t);
+constexpr const char *kSetErrorHandlerSymbol =
+    ATTNC_MODULE_ERROR_HANDLER_SYMBOL;
 
 bool isIntegerDtype(int32_t dtype) {
   return dtype == ATTNC_DTYPE_I32 || dtype == ATTNC_DTYPE_I64;

@@ -20,6 +20,13 @@ extern "C" {
 
 #define ATTNC_MODULE_ABI_VERSION 1u
 #define ATTNC_MODULE_DESCRIPTOR_SYMBOL "attnc_module_descriptor"
+/* A module must also export Halide's `halide_set_error_handler` from the
+ * Halide runtime embedded in its objects: the runtime installs its handler
+ * through it so that a kernel error becomes a status instead of an abort,
+ * and refuses to load a module that lacks it. Link modules with a version
+ * script exporting just these two symbols, and with -Bsymbolic so that the
+ * kernels' calls into their Halide runtime stay inside the module. */
+#define ATTNC_MODULE_ERROR_HANDLER_SYMBOL "halide_set_error_handler"
 
 /* Element types, numbered after halide_type_code_t with the width folded in. */
 typedef enum attnc_dtype {
@@ -58,7 +65,8 @@ typedef struct attnc_arg_desc {
   const int64_t *dims;
   /* rank names for the extents ("B", "S", "N", "E", ...): two dynamic
    * extents with the same name must be equal at run time. NULL entries have
-   * no constraint beyond `dims`. */
+   * no constraint beyond `dims`. CSR row offsets name the node count: a
+   * length of N + 1 binds their name to N. */
   const char *const *dim_names;
   /* For CSR roles: the index of the paired argument (col_indices for
    * row_offsets and vice versa); for KEY_LENGTHS the argument whose
