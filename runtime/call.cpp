@@ -62,7 +62,11 @@ attnc_status setArg(attnc_call &call, int32_t index,
   }
   halide_buffer_t &buffer = arg.buffer;
   buffer = halide_buffer_t{};
-  buffer.host = static_cast<uint8_t *>(tensor.data);
+  // A buffer with neither host nor device memory is a bounds query to
+  // Halide: the kernel would rewrite its dims and compute nothing. An empty
+  // tensor may come with NULL data, so it gets a harmless address instead.
+  static uint8_t emptyTensor[8];
+  buffer.host = tensor.data ? static_cast<uint8_t *>(tensor.data) : emptyTensor;
   buffer.type = halideType(desc.dtype);
   buffer.dimensions = tensor.rank;
   buffer.dim = arg.dims.empty() ? nullptr : arg.dims.data();
@@ -86,8 +90,13 @@ attnc_status findArg(const attnc_call &call, const char *name,
 }
 
 attnc_status validate(attnc_call &call) {
-  if (call.module->flags & ATTNC_MODULE_SKIP_VALIDATION)
+  if (call.module->flags & ATTNC_MODULE_SKIP_VALIDATION) {
+    // Even unchecked, an unset argument would be a bounds query (see setArg).
+    for (int32_t a = 0; a < call.entry->num_args; ++a)
+      if (!call.args[a].set)
+        return fail(ATTNC_ERROR_VALIDATION, argWhere(call, a) + ": not set");
     return ATTNC_OK;
+  }
   if (attnc_status s = attnc::detail::validateShapes(call))
     return s;
   if (call.module->flags & ATTNC_MODULE_SKIP_CONTENT_CHECKS)
@@ -158,14 +167,16 @@ attnc_status attnc_call_set_arg_by_name(attnc_call *call, const char *name,
 attnc_status attnc_call_infer_shape(const attnc_call *call, int32_t index,
                                     int64_t *shape) {
   return guarded([&] {
-    if (!call || (!shape && index >= 0 && index < call->entry->num_args &&
-                  call->entry->args[index].rank > 0))
+    if (!call)
       return fail(ATTNC_ERROR_INVALID_ARGUMENT,
-                  "attnc_call_infer_shape: NULL argument");
+                  "attnc_call_infer_shape: NULL call");
     if (index < 0 || index >= call->entry->num_args)
       return fail(ATTNC_ERROR_INVALID_ARGUMENT,
                   "entry '" + std::string(call->entry->name) +
                       "' has no argument " + std::to_string(index));
+    if (!shape && call->entry->args[index].rank > 0)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_call_infer_shape: NULL shape");
     attnc::detail::Bindings names;
     attnc::detail::bindNames(*call, names, /*report=*/false);
     const attnc_arg_desc &desc = call->entry->args[index];

@@ -132,6 +132,49 @@ TEST(RuntimeExecute, PreparedOnceRunsManyTimesWithNewData) {
     ASSERT_EQ(v, 4.0f);
 }
 
+TEST(RuntimeExecute, EmptyTensorsWithNullDataRun) {
+  // NULL host memory would make Halide treat the call as a bounds query.
+  Module module = loadOrDie(kBasic);
+  auto call = Call::create(module, "add");
+  ASSERT_TRUE(call);
+  float *none = nullptr;
+  ASSERT_TRUE(call->setArg("a", {0, 5}, none).ok());
+  ASSERT_TRUE(call->setArg("b", {0, 5}, none).ok());
+  ASSERT_TRUE(call->setArg("out", {0, 5}, none).ok());
+  ASSERT_TRUE(call->execute().ok()) << attnc_last_error();
+  const halide_buffer_t *out = attnc_call_buffer(call->get(), 2);
+  EXPECT_EQ(out->dim[1].extent, 0);
+  EXPECT_EQ(out->dim[0].extent, 5);
+
+  // Unvalidated, empty inputs for a non-empty output must reach Halide's
+  // bounds check; as a bounds query the call would "succeed" and compute
+  // nothing.
+  ModuleOptions options;
+  options.flags = ATTNC_MODULE_SKIP_VALIDATION;
+  Module unchecked = loadOrDie(kBasic, options);
+  auto call2 = Call::create(unchecked, "add");
+  ASSERT_TRUE(call2);
+  std::vector<float> out3(3 * 5, kNaN);
+  ASSERT_TRUE(call2->setArg("a", {0, 5}, none).ok());
+  ASSERT_TRUE(call2->setArg("b", {0, 5}, none).ok());
+  ASSERT_TRUE(call2->setArg("out", {3, 5}, out3.data()).ok());
+  EXPECT_TRUE(failsWith(call2->execute(), ATTNC_ERROR_KERNEL,
+                        {"Input buffer a"}));
+}
+
+TEST(RuntimeExecute, UnsetArgumentRefusedEvenWithoutValidation) {
+  ModuleOptions options;
+  options.flags = ATTNC_MODULE_SKIP_VALIDATION;
+  Module module = loadOrDie(kBasic, options);
+  auto call = Call::create(module, "add");
+  ASSERT_TRUE(call);
+  std::vector<float> a(5), out(5, kNaN);
+  ASSERT_TRUE(call->setArg("a", {1, 5}, a.data()).ok());
+  ASSERT_TRUE(call->setArg("out", {1, 5}, out.data()).ok());
+  EXPECT_TRUE(failsWith(call->execute(), ATTNC_ERROR_VALIDATION,
+                        {"input 'b'", "not set"}));
+}
+
 TEST(RuntimeExecute, BuffersAreHalideOrderedAndDense) {
   Module module = loadOrDie(kBasic);
   auto call = Call::create(module, "add");
