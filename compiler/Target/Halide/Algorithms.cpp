@@ -1,0 +1,510 @@
+//===- Algorithms.cpp - attn ops as Halide algorithms ---------------------===//
+#include "compiler/Target/Halide/Algorithms.h"
+
+#include <cfloat>
+#include <stdexcept>
+
+using namespace Halide;
+
+namespace attnc::halide {
+
+Type halideType(kg::DType t) {
+  switch (t) {
+  case kg::DType::F32: return Float(32);
+  case kg::DType::F64: return Float(64);
+  case kg::DType::I32: return Int(32);
+  case kg::DType::I64: return Int(64);
+  case kg::DType::Bool: return UInt(8);
+  }
+  return Float(32);
+}
+
+namespace {
+
+[[noreturn]] void fail(const kg::Node &node, const std::string &what) {
+  throw CompileError(node.loc + ": " + what);
+}
+
+std::vector<Var> makeVars(size_t n, const std::string &prefix) {
+  std::vector<Var> vars;
+  for (size_t k = 0; k < n; ++k)
+    vars.emplace_back(prefix + std::to_string(k));
+  return vars;
+}
+
+std::vector<Expr> asExprs(const std::vector<Var> &vars) {
+  return std::vector<Expr>(vars.begin(), vars.end());
+}
+
+/// Indexes a tensor that broadcasts (NumPy rules) against the logits, given
+/// the Halide coordinates (j, i, h, b) of a logit.
+Expr broadcastAt(const HValue &t, const std::vector<Expr> &logitCoords,
+                 const std::vector<int64_t> &logicalShape) {
+  size_t rank = logicalShape.size();
+  std::vector<Expr> idx;
+  for (size_t k = 0; k < rank; ++k) {
+    int64_t static_extent = logicalShape[rank - 1 - k];
+    if (static_extent == 1)
+      idx.push_back(0);
+    else if (static_extent > 0)
+      idx.push_back(logitCoords[k]);
+    else
+      idx.push_back(select(t.extents[k] == 1, 0, logitCoords[k]));
+  }
+  return t.func(idx);
+}
+
+class Builder {
+public:
+  Builder(const kg::Function &fn, std::vector<ImageParam> &inputs)
+      : fn(fn), inputs(inputs), values(fn.values.size()) {}
+
+  PipelineStages build() {
+    for (const kg::Argument &arg : fn.inputs)
+      bindInput(arg);
+    for (const kg::Node &node : fn.nodes)
+      lower(node);
+    for (const kg::Argument &arg : fn.outputs) {
+      HValue &v = values[arg.value];
+      if (!v.func.defined())
+        throw CompileError(fn.loc + ": result '" + arg.name +
+                           "' is not computed by any attn op");
+      // Outputs are wrapped so that an input returned directly, or one value
+      // returned twice, is still a distinct Func the pipeline can write.
+      Func out(arg.name);
+      std::vector<Var> vars = makeVars(v.extents.size(), "o");
+      out(asExprs(vars)) = v.func(asExprs(vars));
+      // Static extents are promises the runtime checks; telling Halide lets
+      // it unroll and vectorise over them.
+      const std::vector<int64_t> &shape = fn.values[arg.value].shape;
+      int rank = static_cast<int>(shape.size());
+      for (int k = 0; k < rank; ++k) {
+        out.output_buffer().dim(k).set_min(0);
+        if (shape[rank - 1 - k] >= 0)
+          out.output_buffer().dim(k).set_extent(
+              static_cast<int>(shape[rank - 1 - k]));
+      }
+      if (rank > 0)
+        out.output_buffer().dim(0).set_stride(1);
+      stages.outputs.push_back(out);
+    }
+    return stages;
+  }
+
+private:
+  void bindInput(const kg::Argument &arg) {
+    const kg::Value &val = fn.values[arg.value];
+    int rank = static_cast<int>(val.shape.size());
+    ImageParam p(halideType(val.dtype), rank, arg.name);
+    for (int k = 0; k < rank; ++k) {
+      int64_t extent = val.shape[rank - 1 - k];
+      p.dim(k).set_min(0);
+      if (extent >= 0)
+        p.dim(k).set_extent(static_cast<int>(extent));
+    }
+    // Dense row-major storage lets the innermost dimension vectorise.
+    if (rank > 0)
+      p.dim(0).set_stride(1);
+    inputs.push_back(p);
+    HValue &v = values[arg.value];
+    std::vector<Var> vars = makeVars(rank, "x");
+    v.func = Func(arg.name + "_in");
+    v.func(asExprs(vars)) = p(asExprs(vars));
+    v.type = p.type();
+    for (int k = 0; k < rank; ++k) {
+      int64_t extent = val.shape[rank - 1 - k];
+      v.extents.push_back(extent >= 0 ? Expr(static_cast<int>(extent))
+                                      : p.dim(k).extent());
+    }
+  }
+
+  const HValue &operand(const kg::Node &node, size_t k) {
+    if (k >= node.operands.size() || node.operands[k] < 0)
+      fail(node, "missing operand " + std::to_string(k));
+    return values[node.operands[k]];
+  }
+  bool has(const kg::Node &node, size_t k) {
+    return k < node.operands.size() && node.operands[k] >= 0;
+  }
+  const std::vector<int64_t> &shapeOf(const kg::Node &node, size_t k) {
+    return fn.values[node.operands[k]].shape;
+  }
+
+  void lower(const kg::Node &node) {
+    switch (node.kind) {
+    case kg::OpKind::Attention: return lowerAttention(node);
+    case kg::OpKind::GraphAttention: return lowerGraphAttention(node);
+    case kg::OpKind::Score: return lowerScore(node);
+    case kg::OpKind::Softmax: return lowerSoftmax(node);
+    case kg::OpKind::WeightedSum: return lowerWeightedSum(node);
+    case kg::OpKind::Linear: return lowerLinear(node);
+    case kg::OpKind::SplitHeads: return lowerSplitHeads(node);
+    case kg::OpKind::MergeHeads: return lowerMergeHeads(node);
+    }
+  }
+
+  /// The predicate "query i may attend key j" from the positional masks; the
+  /// boolean mask tensor is applied separately (it is not a loop bound).
+  Expr positionalAllowed(const kg::Node &node, Expr i, Expr j, Expr b,
+                         int lengthsOperand) {
+    Expr ok = Internal::const_true();
+    if (node.causal)
+      ok = ok && j <= i;
+    if (node.hasWindow) {
+      ok = ok && j >= i - static_cast<int>(node.windowLeft);
+      ok = ok && j <= i + static_cast<int>(node.windowRight);
+    }
+    if (has(node, lengthsOperand))
+      ok = ok && j < cast<int>(operand(node, lengthsOperand).func(b));
+    return ok;
+  }
+
+  Expr scaleOf(const kg::Node &node, Type t, Expr headDim) {
+    if (node.scaleFromHeadDim)
+      return cast(t, 1.0f / sqrt(cast<float>(headDim)));
+    return cast(t, Expr(node.scale));
+  }
+
+  /// The boolean mask tensor at logit (j, i, h, b); true when absent.
+  Expr maskAt(const kg::Node &node, int maskOperand, Expr j, Expr i, Expr h,
+              Expr b) {
+    if (!has(node, maskOperand))
+      return Internal::const_true();
+    return broadcastAt(operand(node, maskOperand), {j, i, h, b},
+                       shapeOf(node, maskOperand)) != 0;
+  }
+
+  /// `logit` plus the bias tensor at (j, i, h, b), if there is one.
+  Expr withBias(const kg::Node &node, int biasOperand, Expr logit, Expr j,
+                Expr i, Expr h, Expr b) {
+    if (!has(node, biasOperand))
+      return logit;
+    return logit + cast(logit.type(),
+                        broadcastAt(operand(node, biasOperand), {j, i, h, b},
+                                    shapeOf(node, biasOperand)));
+  }
+
+  void lowerAttention(const kg::Node &node) {
+    const HValue &q = operand(node, 0), &k = operand(node, 1),
+                 &v = operand(node, 2);
+    DenseAttentionStages s;
+    Type t = q.type;
+    Expr D = q.extents[0], Sq = q.extents[1], Hq = q.extents[2];
+    Expr Sk = k.extents[1], Hkv = k.extents[2];
+    Expr group = Hq / Hkv;
+    Var &e = s.e, &i = s.i, &j = s.j, &h = s.h, &b = s.b;
+    Var d("d");
+    Expr hk = h / group;
+
+    s.qScaled = Func(unique("q_scaled"));
+    // Query tiles may run past Sq (the tail is computed, not stored), so
+    // query reads are clamped.
+    s.qScaled(i, d, h, b) =
+        q.func(d, clamp(i, 0, Sq - 1), h, b) * scaleOf(node, t, D);
+
+    RDom rd(0, D, "rd");
+    s.rd = rd.x;
+    s.dot = Func(unique("qk"));
+    s.dot(i, j, h, b) = cast(t, 0);
+    // Key blocks may also run past Sk (rounded up to the micro-kernel).
+    s.dot(i, j, h, b) +=
+        s.qScaled(i, rd, h, b) * k.func(rd, clamp(j, 0, Sk - 1), hk, b);
+
+    s.hasMaskTensor = has(node, 3);
+    s.headDim = shapeOf(node, 0)[3];
+    s.valueDim = shapeOf(node, 2)[3];
+    s.logits = Func(unique("logits"));
+    Expr ic = clamp(i, 0, Sq - 1);
+    s.logits(i, j, h, b) = withBias(node, 4, s.dot(i, j, h, b), j, ic, h, b);
+
+    // Three reductions over the keys a query may attend; the positional
+    // predicate bounds their loops, so causal and windowed attention only
+    // visit the band.
+    auto keys = [&](const char *name) {
+      RDom r(0, Sk, name);
+      r.where(positionalAllowed(node, i, r.x, b, 5));
+      return r;
+    };
+    Expr lowest = cast(t, -FLT_MAX);
+    RDom rm = keys("rj_max");
+    s.rjMax = rm.x;
+    s.rowMax = Func(unique("row_max"));
+    s.rowMax(i, h, b) = lowest;
+    s.rowMax(i, h, b) =
+        max(s.rowMax(i, h, b), select(maskAt(node, 3, rm.x, ic, h, b),
+                                      s.logits(i, rm.x, h, b), lowest));
+
+    // Outside the positional band probs is never read, so only the mask
+    // tensor needs a select here.
+    s.probs = Func(unique("probs"));
+    Expr p = exp(s.logits(i, j, h, b) - s.rowMax(i, h, b));
+    s.probs(i, j, h, b) = select(maskAt(node, 3, j, ic, h, b), p, cast(t, 0));
+
+    RDom rs = keys("rj_sum");
+    s.rjSum = rs.x;
+    s.rowSum = Func(unique("row_sum"));
+    s.rowSum(i, h, b) = cast(t, 0);
+    s.rowSum(i, h, b) += s.probs(i, rs.x, h, b);
+
+    RDom ra = keys("rj_acc");
+    s.rjAcc = ra.x;
+    s.acc = Func(unique("pv"));
+    s.acc(e, i, h, b) = cast(t, 0);
+    s.acc(e, i, h, b) += s.probs(i, ra.x, h, b) * v.func(e, ra.x, hk, b);
+
+    // A query with no allowed key has a zero row sum: its output is 0.
+    s.out = Func(unique("attention"));
+    Expr l = s.rowSum(i, h, b);
+    s.out(e, i, h, b) =
+        select(l > 0, s.acc(e, i, h, b) / select(l > 0, l, 1), cast(t, 0));
+
+    HValue &r = values[node.result];
+    r.func = s.out;
+    r.type = t;
+    r.extents = {v.extents[0], Sq, Hq, q.extents[3]};
+    stages.dense.push_back(s);
+  }
+
+  void lowerGraphAttention(const kg::Node &node) {
+    const HValue &q = operand(node, 0), &k = operand(node, 1),
+                 &v = operand(node, 2), &rows = operand(node, 3),
+                 &cols = operand(node, 4);
+    GraphAttentionStages s;
+    Type t = q.type;
+    Var &e = s.e, &h = s.h, &n = s.n, &x = s.x;
+    Expr D = q.extents[0], H = q.extents[1], N = q.extents[2];
+    Expr E = cols.extents[0];
+    s.additive = node.score == kg::ScoreKind::Additive;
+    s.heads = shapeOf(node, 0)[1];
+    s.valueDim = shapeOf(node, 2)[2];
+
+    auto row = [&](Expr node_) { return cast<int>(rows.func(node_)); };
+    // Indices come from the caller; clamping keeps every access in bounds
+    // for Halide, and the runtime has already rejected out-of-range CSR.
+    auto col = [&](Expr edge) {
+      return clamp(cast<int>(cols.func(clamp(edge, 0, E - 1))), 0, N - 1);
+    };
+
+    // The destination of each edge, scattered from the CSR rows so that the
+    // per-edge stages can run edge-parallel.
+    RDom scatter(0, N, 0, E, "scatter");
+    scatter.where(scatter.y < row(scatter.x + 1) - row(scatter.x));
+    s.scatterNode = scatter.x;
+    s.dst = Func(unique("edge_dst"));
+    s.dst(x) = 0;
+    s.dst(clamp(row(scatter.x) + scatter.y, 0, E - 1)) = scatter.x;
+
+    Expr dstOf = clamp(s.dst(x), 0, N - 1);
+    Expr srcOf = col(x);
+    RDom rd(0, D, "rd");
+    if (s.additive) {
+      const HValue &aSrc = operand(node, 5), &aDst = operand(node, 6);
+      s.left = Func(unique("score_dst"));
+      s.left(h, n) = cast(t, 0);
+      s.left(h, n) += aDst.func(rd, h) * q.func(rd, h, n);
+      s.right = Func(unique("score_src"));
+      s.right(h, n) = cast(t, 0);
+      s.right(h, n) += aSrc.func(rd, h) * k.func(rd, h, n);
+      Expr z = s.left(h, dstOf) + s.right(h, srcOf);
+      Expr slope = cast(t, Expr(node.negativeSlope));
+      s.edgeScore = Func(unique("edge_score"));
+      s.edgeScore(h, x) = select(z > 0, z, z * slope);
+    } else {
+      s.edgeScore = Func(unique("edge_score"));
+      s.edgeScore(h, x) = cast(t, 0);
+      s.edgeScore(h, x) += q.func(rd, h, dstOf) * k.func(rd, h, srcOf) *
+                           scaleOf(node, t, D);
+    }
+
+    auto edges = [&](const char *name) {
+      RDom r(0, E, name);
+      r.where(r.x < row(n + 1) - row(n));
+      return r;
+    };
+    auto edgeOf = [&](const RDom &r) { return clamp(row(n) + r.x, 0, E - 1); };
+
+    RDom rm = edges("edge_max");
+    s.edgeMax = rm.x;
+    s.rowMax = Func(unique("node_max"));
+    s.rowMax(h, n) = cast(t, -FLT_MAX);
+    s.rowMax(h, n) = max(s.rowMax(h, n), s.edgeScore(h, edgeOf(rm)));
+
+    s.edgeExp = Func(unique("edge_exp"));
+    s.edgeExp(h, x) = exp(s.edgeScore(h, x) - s.rowMax(h, dstOf));
+
+    RDom rs = edges("edge_sum");
+    s.edgeSum = rs.x;
+    s.rowSum = Func(unique("node_sum"));
+    s.rowSum(h, n) = cast(t, 0);
+    s.rowSum(h, n) += s.edgeExp(h, edgeOf(rs));
+
+    // Unnormalised weighted sum per node, divided once at the end. Nodes
+    // without neighbours never enter the loop and get 0.
+    RDom ra = edges("edge_acc");
+    s.edgeAcc = ra.x;
+    s.acc = Func(unique("node_acc"));
+    s.acc(e, h, n) = cast(t, 0);
+    Expr edge = edgeOf(ra);
+    s.acc(e, h, n) += s.edgeExp(h, edge) * v.func(e, h, col(edge));
+    Expr l = s.rowSum(h, n);
+    s.out = Func(unique("graph_attention"));
+    s.out(e, h, n) =
+        select(l > 0, s.acc(e, h, n) / select(l > 0, l, 1), cast(t, 0));
+
+    HValue &r = values[node.result];
+    r.func = s.out;
+    r.type = t;
+    r.extents = {v.extents[0], H, N};
+    stages.graph.push_back(s);
+  }
+
+  void lowerScore(const kg::Node &node) {
+    const HValue &q = operand(node, 0), &k = operand(node, 1);
+    Var j("j"), i("i"), h("h"), b("b");
+    RDom rd(0, q.extents[0], "rd");
+    Expr hk = h / (q.extents[2] / k.extents[2]);
+    Func f(unique("score"));
+    f(j, i, h, b) = cast(q.type, 0);
+    f(j, i, h, b) += q.func(rd, i, h, b) * k.func(rd, j, hk, b);
+    Func out(unique("scaled_score"));
+    out(j, i, h, b) = f(j, i, h, b) * scaleOf(node, q.type, q.extents[0]);
+    setGeneric(node, out, q.type,
+               {k.extents[1], q.extents[1], q.extents[2], q.extents[3]});
+  }
+
+  void lowerSoftmax(const kg::Node &node) {
+    const HValue &s = operand(node, 0);
+    Var j("j"), i("i"), h("h"), b("b");
+    Type t = s.type;
+    Func logit(unique("softmax_logit"));
+    logit(j, i, h, b) = withBias(node, 2, s.func(j, i, h, b), j, i, h, b);
+    Func ok(unique("softmax_allowed"));
+    ok(j, i, h, b) = positionalAllowed(node, i, j, b, 3) &&
+                     maskAt(node, 1, j, i, h, b);
+    RDom r(0, s.extents[0], "rj");
+    Func mx(unique("softmax_max"));
+    mx(i, h, b) = maximum(select(ok(r, i, h, b), logit(r, i, h, b),
+                                 cast(t, -FLT_MAX)));
+    Func p(unique("softmax_exp"));
+    p(j, i, h, b) = select(ok(j, i, h, b),
+                           exp(logit(j, i, h, b) - mx(i, h, b)), cast(t, 0));
+    Func l(unique("softmax_sum"));
+    l(i, h, b) = sum(p(r, i, h, b));
+    Func out(unique("softmax"));
+    Expr sumAt = l(i, h, b);
+    out(j, i, h, b) = select(sumAt > 0, p(j, i, h, b) / select(sumAt > 0, sumAt, 1),
+                             cast(t, 0));
+    stages.generic.push_back(mx);
+    stages.generic.push_back(l);
+    setGeneric(node, out, t, s.extents);
+  }
+
+  void lowerWeightedSum(const kg::Node &node) {
+    const HValue &p = operand(node, 0), &v = operand(node, 1);
+    Var e("e"), i("i"), h("h"), b("b");
+    RDom r(0, p.extents[0], "rj");
+    Expr hk = h / (p.extents[2] / v.extents[2]);
+    Func out(unique("weighted_sum"));
+    out(e, i, h, b) = cast(p.type, 0);
+    out(e, i, h, b) += p.func(r, i, h, b) * v.func(e, r, hk, b);
+    setGeneric(node, out, p.type,
+               {v.extents[0], p.extents[1], p.extents[2], p.extents[3]});
+  }
+
+  void lowerLinear(const kg::Node &node) {
+    const HValue &x = operand(node, 0), &w = operand(node, 1);
+    LinearStages s;
+    Var c("c");
+    s.rest = makeVars(x.extents.size() - 1, "n");
+    std::vector<Expr> restE = asExprs(s.rest);
+    s.weightT = Func(unique("weight_t"));
+    s.weightT(s.o, c) = w.func(c, s.o);
+    RDom rc(0, x.extents[0], "rc");
+    s.rc = rc.x;
+    std::vector<Expr> outArgs = {s.o}, xArgs = {rc.x};
+    outArgs.insert(outArgs.end(), restE.begin(), restE.end());
+    xArgs.insert(xArgs.end(), restE.begin(), restE.end());
+    s.out = Func(unique("linear"));
+    Expr init = has(node, 2) ? operand(node, 2).func(s.o) : cast(x.type, 0);
+    s.out(outArgs) = init;
+    s.out(outArgs) += x.func(xArgs) * s.weightT(s.o, rc.x);
+    HValue &r = values[node.result];
+    r.func = s.out;
+    r.type = x.type;
+    r.extents = x.extents;
+    r.extents[0] = w.extents[1];
+    stages.linear.push_back(s);
+  }
+
+  void lowerSplitHeads(const kg::Node &node) {
+    const HValue &x = operand(node, 0);
+    Expr H = static_cast<int>(node.heads);
+    Expr D = x.extents[0] / H;
+    Func out(unique("split_heads"));
+    if (x.extents.size() == 3) { // (c, s, b) -> (d, s, h, b)
+      Var d("d"), s("s"), h("h"), b("b");
+      out(d, s, h, b) = x.func(h * D + d, s, b);
+      setGeneric(node, out, x.type, {D, x.extents[1], H, x.extents[2]});
+    } else { // (c, n) -> (d, h, n)
+      Var d("d"), h("h"), n("n");
+      out(d, h, n) = x.func(h * D + d, n);
+      setGeneric(node, out, x.type, {D, H, x.extents[1]});
+    }
+  }
+
+  void lowerMergeHeads(const kg::Node &node) {
+    const HValue &x = operand(node, 0);
+    bool seq = x.extents.size() == 4; // (d, s, h, b) or (d, h, n)
+    Expr D = x.extents[0];
+    Expr H = seq ? x.extents[2] : x.extents[1];
+    Func out(unique(node.mean ? "mean_heads" : "merge_heads"));
+    Var c("c"), s("s"), b("b"), n("n");
+    if (node.mean) {
+      RDom rh(0, H, "rh");
+      if (seq) {
+        out(c, s, b) = sum(x.func(c, s, rh, b)) / cast(x.type, H);
+        setGeneric(node, out, x.type, {D, x.extents[1], x.extents[3]});
+      } else {
+        out(c, n) = sum(x.func(c, rh, n)) / cast(x.type, H);
+        setGeneric(node, out, x.type, {D, x.extents[2]});
+      }
+      return;
+    }
+    if (seq) {
+      out(c, s, b) = x.func(c % D, s, c / D, b);
+      setGeneric(node, out, x.type, {D * H, x.extents[1], x.extents[3]});
+    } else {
+      out(c, n) = x.func(c % D, c / D, n);
+      setGeneric(node, out, x.type, {D * H, x.extents[2]});
+    }
+  }
+
+  void setGeneric(const kg::Node &node, Func f, Type t,
+                  std::vector<Expr> extents) {
+    HValue &r = values[node.result];
+    r.func = f;
+    r.type = t;
+    r.extents = std::move(extents);
+    stages.generic.push_back(f);
+  }
+
+  /// Halide needs distinct Func names within a pipeline.
+  std::string unique(const std::string &base) {
+    return base + "_" + std::to_string(counter++);
+  }
+
+  int counter = 0;
+  const kg::Function &fn;
+  std::vector<ImageParam> &inputs;
+  std::vector<HValue> values;
+  PipelineStages stages;
+};
+
+} // namespace
+
+PipelineStages buildAlgorithm(const kg::Function &fn,
+                              std::vector<ImageParam> &inputs) {
+  return Builder(fn, inputs).build();
+}
+
+} // namespace attnc::halide

@@ -1,0 +1,88 @@
+//===- Algorithms.h - attn ops as Halide algorithms -------------*- C++ -*-===//
+//
+// The algorithm half of the Halide backend: each attn op becomes Halide Funcs
+// with no scheduling. The stages a schedule needs to name are returned in
+// small structs, which Schedules/ consumes; nothing here reads the target.
+//
+// Halide lists dimensions innermost first, so a logical [B, H, S, D] tensor is
+// the Func f(d, s, h, b).
+//
+//===----------------------------------------------------------------------===//
+#ifndef ATTNC_TARGET_HALIDE_ALGORITHMS_H
+#define ATTNC_TARGET_HALIDE_ALGORITHMS_H
+
+#include "compiler/Target/Halide/KernelGraph.h"
+
+#include <Halide.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace attnc::halide {
+
+/// A value of the kernel graph as Halide sees it: a Func plus the extents of
+/// each Halide dimension (innermost first).
+struct HValue {
+  Halide::Func func;
+  std::vector<Halide::Expr> extents;
+  Halide::Type type;
+};
+
+/// Fused dense attention: per (b, h), a slab of TQ queries against all the
+/// keys they may attend, transposed so that queries are innermost and the
+/// softmax reductions are vertical.
+struct DenseAttentionStages {
+  Halide::Var e, i, j, h, b;   // output (e, i, h, b); slabs (i, j, h, b)
+  Halide::RVar rd, rjMax, rjSum, rjAcc;
+  Halide::Func qScaled;        // (i, d, h, b): q transposed and pre-scaled
+  Halide::Func dot;            // (i, j, h, b) += qScaled * k
+  Halide::Func logits;         // (i, j, h, b): dot + bias
+  Halide::Func rowMax, probs, rowSum, acc, out;
+  bool hasMaskTensor = false;
+  int64_t headDim = -1, valueDim = -1; // static extents, -1 when dynamic
+};
+
+struct GraphAttentionStages {
+  Halide::Var e, h, n, x;      // out (e, h, n); per-edge funcs (h, x)
+  Halide::RVar edgeMax, edgeSum, edgeAcc, scatterNode;
+  Halide::Func dst;            // (x): destination node of edge x
+  Halide::Func left, right;    // (h, n): a_dst . q, a_src . k (additive only)
+  Halide::Func edgeScore;      // (h, x)
+  Halide::Func rowMax, rowSum; // (h, n)
+  Halide::Func edgeExp;        // (h, x): exp(score - node max)
+  Halide::Func acc;            // (e, h, n): unnormalised weighted sum
+  Halide::Func out;            // (e, h, n)
+  bool additive = false;
+  int64_t heads = -1, valueDim = -1; // static extents, -1 when dynamic
+};
+
+struct LinearStages {
+  Halide::Var o;               // out (o, rest...)
+  std::vector<Halide::Var> rest;
+  Halide::RVar rc;
+  Halide::Func weightT;        // (o, c)
+  Halide::Func out;
+};
+
+/// Every stage the schedule of a whole function needs.
+struct PipelineStages {
+  std::vector<DenseAttentionStages> dense;
+  std::vector<GraphAttentionStages> graph;
+  std::vector<LinearStages> linear;
+  /// Other op results (head split/merge, decomposed attention): computed
+  /// root when consumed by several stages, inlined otherwise.
+  std::vector<Halide::Func> generic;
+  std::vector<Halide::Func> outputs;
+};
+
+/// Builds the algorithm of `fn`. `inputs` receives one ImageParam per
+/// function input, in order. Throws Halide::CompileError on malformed IR.
+PipelineStages buildAlgorithm(const kg::Function &fn,
+                              std::vector<Halide::ImageParam> &inputs);
+
+Halide::Type halideType(kg::DType t);
+
+} // namespace attnc::halide
+
+#endif // ATTNC_TARGET_HALIDE_ALGORITHMS_H

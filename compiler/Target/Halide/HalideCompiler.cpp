@@ -1,0 +1,171 @@
+//===- HalideCompiler.cpp - kernel graphs to Halide AOT artifacts ---------===//
+#include "compiler/Target/Halide/HalideCompiler.h"
+
+#include "compiler/Target/Halide/Algorithms.h"
+#include "compiler/Target/Halide/Schedules/CPU.h"
+
+#include <Halide.h>
+
+#include <mutex>
+
+using namespace Halide;
+
+namespace attnc::halide {
+
+namespace {
+
+constexpr const char *kPluginDir = "/usr/lib/x86_64-linux-gnu/halide14";
+
+std::string featureList(const Target &t) {
+  static const std::pair<Target::Feature, const char *> known[] = {
+      {Target::SSE41, "sse41"},    {Target::AVX, "avx"},
+      {Target::AVX2, "avx2"},      {Target::FMA, "fma"},
+      {Target::F16C, "f16c"},      {Target::AVX512, "avx512f"},
+      {Target::AVX512_Skylake, "avx512bw,avx512dq,avx512vl"},
+      {Target::AVX512_Cannonlake, "avx512ifma,avx512vbmi"},
+      {Target::AVX512_SapphireRapids, "avx512bf16,avx512vnni"},
+  };
+  std::string out;
+  for (const auto &[feature, name] : known)
+    if (t.has_feature(feature))
+      out += (out.empty() ? "" : ",") + std::string(name);
+  return out;
+}
+
+/// Estimates for the autoschedulers: static extents, else a typical size
+/// picked by the dim's name (nodes, edges, sequence).
+int estimateFor(const kg::Value &v, size_t logicalDim) {
+  int64_t extent = v.shape[logicalDim];
+  if (extent >= 0)
+    return static_cast<int>(extent);
+  const std::string &name =
+      logicalDim < v.dimNames.size() ? v.dimNames[logicalDim] : "";
+  if (!name.empty() && name[0] == 'E')
+    return 100000;
+  if (!name.empty() && name[0] == 'N')
+    return 10000;
+  return 1024;
+}
+
+void setEstimates(const kg::Function &fn, std::vector<ImageParam> &params,
+                  PipelineStages &stages) {
+  auto region = [](const kg::Value &v) {
+    Region r;
+    for (size_t k = v.shape.size(); k-- > 0;)
+      r.emplace_back(0, estimateFor(v, k));
+    return r;
+  };
+  for (size_t a = 0; a < params.size(); ++a)
+    params[a].set_estimates(region(fn.values[fn.inputs[a].value]));
+  for (size_t a = 0; a < stages.outputs.size(); ++a)
+    stages.outputs[a].set_estimates(region(fn.values[fn.outputs[a].value]));
+}
+
+std::string loadAutoscheduler(const char *name) {
+  static std::mutex mutex;
+  static std::set<std::string> loaded;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (loaded.count(name))
+    return "";
+  std::string lib = std::string(kPluginDir) + "/libautoschedule_" + name + ".so";
+  try {
+    load_plugin(lib);
+  } catch (const std::exception &e) {
+    return "cannot load the " + std::string(name) + " autoscheduler (" + lib +
+           "): " + e.what();
+  }
+  loaded.insert(name);
+  return "";
+}
+
+std::string firstLine(const std::string &s) {
+  std::string line = s.substr(0, s.find('\n'));
+  // Halide prefixes its messages with "Error: ".
+  if (line.rfind("Error: ", 0) == 0)
+    line = line.substr(7);
+  return line;
+}
+
+} // namespace
+
+bool resolveTarget(const std::string &target, TargetInfo &info,
+                   std::string &error) {
+  Target t;
+  if (target == "host") {
+    t = get_host_target();
+  } else if (!Target::validate_target_string(target)) {
+    error = "unknown target '" + target +
+            "' (expected 'host' or a Halide target such as " +
+            kDefaultTarget + ")";
+    return false;
+  } else {
+    t = Target(target);
+  }
+  if (t.os != Target::Linux || t.arch != Target::X86 || t.bits != 64) {
+    error = "target '" + target + "' is not supported: attnc builds modules "
+                                  "for x86-64 Linux";
+    return false;
+  }
+  info.target = t.to_string();
+  info.cpuFeatures = featureList(t);
+  info.device = t.has_gpu_feature() ? "cuda" : "cpu";
+  return true;
+}
+
+std::string compileFunction(const kg::Function &fn,
+                            const CompileOptions &options, ArtifactKind kind,
+                            const std::string &path) {
+  TargetInfo info;
+  std::string error;
+  if (!resolveTarget(options.target, info, error))
+    return error;
+  try {
+    Target target(info.target);
+    std::vector<ImageParam> params;
+    PipelineStages stages = buildAlgorithm(fn, params);
+    Pipeline pipeline(stages.outputs);
+    switch (options.schedule) {
+    case ScheduleKind::Manual:
+      scheduleCpu(stages, target);
+      break;
+    case ScheduleKind::Adams2019:
+    case ScheduleKind::Mullapudi2016: {
+      const char *name = options.schedule == ScheduleKind::Adams2019
+                             ? "adams2019"
+                             : "mullapudi2016";
+      if (std::string err = loadAutoscheduler(name); !err.empty())
+        return err;
+      setEstimates(fn, params, stages);
+      pipeline.auto_schedule(options.schedule == ScheduleKind::Adams2019
+                                 ? "Adams2019"
+                                 : "Mullapudi2016",
+                             target);
+      break;
+    }
+    }
+    std::vector<Argument> args(params.begin(), params.end());
+    switch (kind) {
+    case ArtifactKind::LoweredStmt:
+      pipeline.compile_to_lowered_stmt(path, args, StmtOutputFormat::Text,
+                                       target);
+      break;
+    case ArtifactKind::Assembly:
+      pipeline.compile_to_assembly(path, args, fn.name, target);
+      break;
+    case ArtifactKind::Object:
+      pipeline.compile_to_object(path, args, fn.name, target);
+      break;
+    }
+  } catch (const CompileError &e) {
+    return fn.loc + ": Halide rejected '" + fn.name + "': " + firstLine(e.what());
+  } catch (const InternalError &e) {
+    return fn.loc + ": Halide internal error while compiling '" + fn.name +
+           "': " + firstLine(e.what());
+  } catch (const std::exception &e) {
+    return fn.loc + ": error while compiling '" + fn.name + "': " +
+           firstLine(e.what());
+  }
+  return "";
+}
+
+} // namespace attnc::halide

@@ -1,0 +1,49 @@
+//===- HalideCompiler.h - kernel graphs to Halide AOT artifacts -*- C++ -*-===//
+//
+// The only entry to the Halide backend. Standard types only: the MLIR side
+// includes this without Halide's headers, and Halide's exceptions never
+// cross it (every failure comes back as a message).
+//
+//===----------------------------------------------------------------------===//
+#ifndef ATTNC_TARGET_HALIDE_HALIDECOMPILER_H
+#define ATTNC_TARGET_HALIDE_HALIDECOMPILER_H
+
+#include "compiler/Target/Halide/KernelGraph.h"
+
+#include <string>
+
+namespace attnc::halide {
+
+enum class ScheduleKind { Manual, Adams2019, Mullapudi2016 };
+enum class ArtifactKind { LoweredStmt, Assembly, Object };
+
+/// The default target: x86-64 with AVX2/FMA (x86-64-v3), which runs on any
+/// x86 server CPU of the last decade. `host` means the build machine.
+inline constexpr const char *kDefaultTarget =
+    "x86-64-linux-sse41-avx-avx2-fma-f16c";
+
+struct CompileOptions {
+  std::string target = kDefaultTarget;
+  ScheduleKind schedule = ScheduleKind::Manual;
+};
+
+struct TargetInfo {
+  std::string target;      // canonical Halide target string
+  std::string cpuFeatures; // comma-separated, for the module's CPU check
+  std::string device;      // "cpu" or "cuda"
+};
+
+/// Resolves `target` ("host", a Halide target string) or returns false with
+/// `error` set.
+bool resolveTarget(const std::string &target, TargetInfo &info,
+                   std::string &error);
+
+/// Compiles `fn` into one artifact at `path`. Returns "" on success, else a
+/// one-line error message.
+std::string compileFunction(const kg::Function &fn,
+                            const CompileOptions &options, ArtifactKind kind,
+                            const std::string &path);
+
+} // namespace attnc::halide
+
+#endif // ATTNC_TARGET_HALIDE_HALIDECOMPILER_H

@@ -1,0 +1,91 @@
+//===- KernelGraph.h - attn IR as plain data for the Halide backend -*- C++ -*-===//
+//
+// The hand-off between the MLIR side (no exceptions, MLIR headers) and the
+// Halide side (exceptions, Halide headers): one function of attn ops as
+// value-numbered nodes in standard types only, so that neither side's
+// headers leak into the other.
+//
+// Shapes are logical (outermost first, as in MLIR); -1 is a dynamic extent.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ATTNC_TARGET_HALIDE_KERNELGRAPH_H
+#define ATTNC_TARGET_HALIDE_KERNELGRAPH_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace attnc::kg {
+
+enum class DType { F32, F64, I32, I64, Bool };
+
+enum class OpKind {
+  Attention,      // operands: q, k, v, mask?, bias?, key_lengths?
+  GraphAttention, // operands: q, k, v, row_offsets, col_indices, src?, dst?
+  Score,          // operands: q, k
+  Softmax,        // operands: logits, mask?, bias?, key_lengths?
+  WeightedSum,    // operands: probs, v
+  Linear,         // operands: x, weight, bias?
+  SplitHeads,     // operands: x
+  MergeHeads,     // operands: x
+};
+
+enum class ScoreKind { Dot, ScaledDot, Additive };
+
+/// The role an input plays, for the runtime's content checks.
+enum class Role { Data, RowOffsets, ColIndices, KeyLengths };
+
+struct Value {
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  /// One name per dim: equal names must have equal extents at run time.
+  std::vector<std::string> dimNames;
+};
+
+struct Node {
+  OpKind kind = OpKind::Attention;
+  std::vector<int> operands; // value ids, -1 for an absent optional operand
+  int result = -1;
+  std::string loc; // "file:line:col" of the op
+  ScoreKind score = ScoreKind::ScaledDot;
+  double scale = 1.0;            // the effective scale, when known
+  bool scaleFromHeadDim = false; // 1/sqrt(head_dim) with a dynamic head_dim
+  bool causal = false;
+  bool hasWindow = false;
+  int64_t windowLeft = 0, windowRight = 0;
+  double negativeSlope = 0.2;
+  int64_t heads = 1;
+  bool mean = false;
+};
+
+struct Argument {
+  std::string name;
+  int value = -1;
+  Role role = Role::Data;
+  int relatedArg = -1; // index into Function::inputs (CSR partner, key seq)
+  int relatedDim = -1; // for KeyLengths: the logical dim of relatedArg
+};
+
+struct Function {
+  std::string name;
+  std::string loc;
+  std::vector<Value> values;
+  std::vector<Argument> inputs;
+  std::vector<Argument> outputs; // role is always Data
+  std::vector<Node> nodes;       // in dependence order
+};
+
+inline const char *dtypeName(DType t) {
+  switch (t) {
+  case DType::F32: return "f32";
+  case DType::F64: return "f64";
+  case DType::I32: return "i32";
+  case DType::I64: return "i64";
+  case DType::Bool: return "bool";
+  }
+  return "?";
+}
+
+} // namespace attnc::kg
+
+#endif // ATTNC_TARGET_HALIDE_KERNELGRAPH_H

@@ -1,0 +1,184 @@
+//===- CPU.cpp - hand-written CPU schedules -------------------------------===//
+//
+// Dense attention: each parallel task owns one (batch, head, query tile). It
+// computes the tile's logits against the keys the tile may attend (bounds
+// inference shrinks that range to the causal triangle or the window band),
+// transposed so queries are the vector lanes and the row max/sum are vertical
+// vector ops; QK^T and PV are register-blocked micro-kernels. Memory per task
+// is O(TQ * Sk), never Sq * Sk.
+//
+// Graph attention: per-edge stages run edge-parallel (balanced whatever the
+// degree distribution), per-node reductions run over each node's own edge
+// range only, in small node chunks handed to threads dynamically.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Target/Halide/Schedules/CPU.h"
+
+using namespace Halide;
+
+namespace attnc::halide {
+
+namespace {
+
+int vectorWidth(const Target &target) {
+  return target.natural_vector_size(Float(32));
+}
+
+void scheduleDense(DenseAttentionStages &s, const Target &target) {
+  const int vw = vectorWidth(target);
+  const int tq = cpuQueryTile(target);
+  const int kb = 4; // keys per QK^T micro-kernel: tq/vw * kb accumulators
+  Var io("io"), ii("ii"), task("task"), ib("ib"), ir("ir"), ei("ei"),
+      eo("eo"), jo("jo"), ji("ji"), iv("iv"), iu("iu");
+
+  s.out.compute_root()
+      .split(s.i, io, ii, tq, TailStrategy::GuardWithIf)
+      .reorder(s.e, ii, io, s.h, s.b)
+      .fuse(io, s.h, task)
+      .fuse(task, s.b, task)
+      .parallel(task);
+  if (s.valueDim > 0 && s.valueDim % vw == 0)
+    s.out.vectorize(s.e, vw);
+
+  // The tile's queries, transposed and pre-scaled.
+  s.qScaled.compute_at(s.out, task)
+      .vectorize(s.i, vw, TailStrategy::RoundUp);
+
+  // Logits: tq x keys, computed kb keys at a time by a register-blocked dot.
+  s.logits.compute_at(s.out, task)
+      .split(s.j, jo, ji, kb, TailStrategy::RoundUp)
+      .split(s.i, iu, iv, vw, TailStrategy::RoundUp)
+      .reorder(iv, iu, ji, jo)
+      .vectorize(iv);
+  s.dot.compute_at(s.logits, jo)
+      .vectorize(s.i, vw, TailStrategy::RoundUp);
+  s.dot.update()
+      .reorder(s.i, s.j, s.rd)
+      .vectorize(s.i, vw, TailStrategy::RoundUp);
+
+  // Row statistics: vertical reductions, queries in the lanes.
+  for (Func *f : {&s.rowMax, &s.rowSum}) {
+    f->compute_at(s.out, task).vectorize(s.i, vw, TailStrategy::RoundUp);
+    f->update().vectorize(s.i, vw, TailStrategy::RoundUp);
+  }
+  s.probs.compute_at(s.out, task)
+      .vectorize(s.i, vw, TailStrategy::RoundUp);
+
+  // PV: 4 query rows x head_dim in registers per step over the keys.
+  s.out.split(ii, ib, ir, 4, TailStrategy::GuardWithIf);
+  s.acc.compute_at(s.out, ib);
+  s.acc.update().reorder(s.e, s.i, s.rjAcc);
+  if (s.valueDim > 0 && s.valueDim % vw == 0) {
+    s.acc.split(s.e, eo, ei, vw).vectorize(ei).unroll(eo);
+    s.acc.update().split(s.e, eo, ei, vw).vectorize(ei).unroll(eo);
+  } else {
+    s.acc.vectorize(s.e, vw, TailStrategy::GuardWithIf);
+    s.acc.update().vectorize(s.e, vw, TailStrategy::GuardWithIf);
+  }
+}
+
+void scheduleGraph(GraphAttentionStages &s, const Target &target) {
+  const int vw = vectorWidth(target);
+  const int edgeChunk = 2048, nodeChunk = 64;
+  Var xo("xo"), xi("xi"), no("no"), ni("ni"), eh("eh");
+  RVar so("so"), si("si");
+  int headLanes = (s.heads > 0 && s.heads < vw) ? int(s.heads) : vw;
+
+  // Edge destinations: each node writes its own edge range, so the scatter
+  // over nodes is race-free and parallel.
+  s.dst.compute_root().vectorize(s.x, vw).parallel(s.x, edgeChunk);
+  s.dst.update().allow_race_conditions().parallel(s.scatterNode);
+
+  if (s.additive) {
+    for (Func *f : {&s.left, &s.right}) {
+      f->compute_root().parallel(s.n, 256);
+      f->update().parallel(s.n, 256);
+    }
+  }
+  for (Func *f : {&s.edgeScore, &s.edgeExp}) {
+    f->compute_root()
+        .split(s.x, xo, xi, edgeChunk, TailStrategy::GuardWithIf)
+        .parallel(xo)
+        .vectorize(s.h, headLanes, TailStrategy::GuardWithIf);
+    if (f->has_update_definition())
+      f->update()
+          .split(s.x, xo, xi, edgeChunk, TailStrategy::GuardWithIf)
+          .parallel(xo)
+          .vectorize(s.h, headLanes, TailStrategy::GuardWithIf);
+  }
+  for (Func *f : {&s.rowMax, &s.rowSum}) {
+    f->compute_root()
+        .split(s.n, no, ni, nodeChunk, TailStrategy::GuardWithIf)
+        .parallel(no)
+        .vectorize(s.h, headLanes, TailStrategy::GuardWithIf);
+    f->update()
+        .split(s.n, no, ni, nodeChunk, TailStrategy::GuardWithIf)
+        .parallel(no)
+        .vectorize(s.h, headLanes, TailStrategy::GuardWithIf);
+  }
+
+  // Aggregation: node-parallel in chunks; per node, heads x value dims are
+  // the vector lanes.
+  s.out.compute_root()
+      .split(s.n, no, ni, nodeChunk, TailStrategy::GuardWithIf)
+      .parallel(no);
+  s.acc.compute_at(s.out, ni);
+  s.acc.update().reorder(s.e, s.h, s.edgeAcc);
+  if (s.valueDim > 0 && s.heads > 0 && (s.valueDim * s.heads) % vw == 0) {
+    s.acc.fuse(s.e, s.h, eh).vectorize(eh, vw);
+    s.acc.update().fuse(s.e, s.h, eh).vectorize(eh, vw);
+    s.out.fuse(s.e, s.h, eh).vectorize(eh, vw);
+  } else {
+    s.acc.vectorize(s.e, vw, TailStrategy::GuardWithIf);
+    s.acc.update().vectorize(s.e, vw, TailStrategy::GuardWithIf);
+  }
+}
+
+void scheduleLinear(LinearStages &s, const Target &target) {
+  const int vw = vectorWidth(target);
+  Var oo("oo"), oi("oi");
+  s.weightT.compute_root().vectorize(s.o, vw, TailStrategy::GuardWithIf);
+  s.out.compute_root();
+  s.out.vectorize(s.o, vw, TailStrategy::GuardWithIf);
+  s.out.update()
+      .split(s.o, oo, oi, vw, TailStrategy::GuardWithIf)
+      .reorder(oi, s.rc, oo)
+      .vectorize(oi);
+  if (!s.rest.empty()) {
+    s.out.parallel(s.rest.back());
+    s.out.update().parallel(s.rest.back());
+  }
+}
+
+} // namespace
+
+int cpuQueryTile(const Target &target) { return 2 * vectorWidth(target); }
+
+void scheduleCpu(PipelineStages &stages, const Target &target) {
+  for (DenseAttentionStages &s : stages.dense)
+    scheduleDense(s, target);
+  for (GraphAttentionStages &s : stages.graph)
+    scheduleGraph(s, target);
+  for (LinearStages &s : stages.linear)
+    scheduleLinear(s, target);
+  // Head split/merge are index remappings: inlined into their consumers.
+  // Decomposed attention stages are computed once, parallel over the
+  // outermost dimension.
+  for (Func &f : stages.generic) {
+    std::string name = f.name();
+    if (name.rfind("split_heads", 0) == 0 || name.rfind("merge_heads", 0) == 0)
+      continue;
+    f.compute_root();
+    std::vector<Var> args = f.args();
+    f.parallel(args.back());
+    for (int u = 0; u < f.num_update_definitions(); ++u)
+      f.update(u).parallel(args.back());
+  }
+  for (Func &out : stages.outputs) {
+    std::vector<Var> args = out.args();
+    if (!args.empty())
+      out.parallel(args.back());
+  }
+}
+
+} // namespace attnc::halide

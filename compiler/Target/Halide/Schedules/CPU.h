@@ -1,0 +1,21 @@
+//===- CPU.h - hand-written CPU schedules ------------------------*- C++ -*-===//
+//
+// The schedule half of the Halide backend for CPUs. Reads the target (its
+// vector width); never changes what is computed.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ATTNC_TARGET_HALIDE_SCHEDULES_CPU_H
+#define ATTNC_TARGET_HALIDE_SCHEDULES_CPU_H
+
+#include "compiler/Target/Halide/Algorithms.h"
+
+namespace attnc::halide {
+
+/// Query rows per tile of fused dense attention for `target`: two vectors.
+int cpuQueryTile(const Halide::Target &target);
+
+void scheduleCpu(PipelineStages &stages, const Halide::Target &target);
+
+} // namespace attnc::halide
+
+#endif // ATTNC_TARGET_HALIDE_SCHEDULES_CPU_H

@@ -1,0 +1,384 @@
+//===- TranslateToKernelGraph.cpp - attn IR -> kernel graphs --------------===//
+#include "compiler/Target/Halide/TranslateToKernelGraph.h"
+
+#include "dialects/attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <map>
+#include <set>
+
+using namespace mlir;
+
+namespace attnc {
+
+namespace {
+
+std::string locString(Location loc) {
+  if (auto fl = dyn_cast<FileLineColLoc>(loc))
+    return (fl.getFilename().str() + ":" + std::to_string(fl.getLine()) + ":" +
+            std::to_string(fl.getColumn()));
+  if (auto nl = dyn_cast<NameLoc>(loc))
+    return locString(nl.getChildLoc());
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location l : fused.getLocations())
+      if (std::string s = locString(l); !s.empty())
+        return s;
+  return "";
+}
+
+class Translator {
+public:
+  explicit Translator(func::FuncOp fn) : func(fn) {}
+
+  LogicalResult run(kg::Function &out) {
+    out.name = func.getSymName().str();
+    out.loc = locString(func.getLoc());
+    for (BlockArgument arg : func.getArguments()) {
+      int id;
+      if (failed(addValue(arg, id)))
+        return failure();
+      kg::Argument a;
+      a.value = id;
+      auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                    "attn.name");
+      a.name = name ? name.str() : "arg" + std::to_string(arg.getArgNumber());
+      inputs.push_back(a);
+    }
+    for (Operation &op : func.getBody().front()) {
+      if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+        for (auto [k, v] : llvm::enumerate(ret.getOperands())) {
+          kg::Argument a;
+          a.value = ids.lookup(v);
+          a.name = "result" + std::to_string(k);
+          if (auto name = func.getResultAttrOfType<StringAttr>(k, "attn.name"))
+            a.name = name.str();
+          outputs.push_back(a);
+        }
+        continue;
+      }
+      if (failed(translate(&op)))
+        return failure();
+    }
+    if (failed(assignRoles()))
+      return failure();
+    nameDims();
+    out.values = values;
+    out.inputs = inputs;
+    out.outputs = outputs;
+    out.nodes = nodes;
+    std::set<std::string> seen;
+    for (const kg::Argument &a : inputs)
+      seen.insert(a.name);
+    for (const kg::Argument &a : outputs)
+      if (!seen.insert(a.name).second)
+        return func.emitError() << "argument name '" << a.name
+                                << "' is used twice";
+    return success();
+  }
+
+private:
+  LogicalResult addValue(Value v, int &id) {
+    if (auto it = ids.find(v); it != ids.end()) {
+      id = it->second;
+      return success();
+    }
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (!t)
+      return emitError(v.getLoc()) << "attnc compiles ranked tensors only, got "
+                                   << v.getType();
+    kg::Value val;
+    Type e = t.getElementType();
+    if (e.isF32())
+      val.dtype = kg::DType::F32;
+    else if (e.isF64())
+      val.dtype = kg::DType::F64;
+    else if (e.isSignlessInteger(32))
+      val.dtype = kg::DType::I32;
+    else if (e.isSignlessInteger(64))
+      val.dtype = kg::DType::I64;
+    else if (e.isInteger(1))
+      val.dtype = kg::DType::Bool;
+    else
+      return emitError(v.getLoc())
+             << "element type " << e
+             << " is not supported by the CPU backend (f32, f64, i32, i64, i1)";
+    for (int64_t d : t.getShape())
+      val.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+    val.dimNames.assign(val.shape.size(), "");
+    id = static_cast<int>(values.size());
+    values.push_back(val);
+    ids[v] = id;
+    return success();
+  }
+
+  int idOf(Value v) { return v ? ids.lookup(v) : -1; }
+
+  /// Dimension `d` of value `v` as a key in the union-find of extents.
+  int64_t dimKey(Value v, int d) {
+    return static_cast<int64_t>(idOf(v)) * 16 + d;
+  }
+  void same(Value a, int da, Value b, int db) {
+    dims.unionSets(dimKey(a, da), dimKey(b, db));
+  }
+  void hint(Value v, int d, const char *name) {
+    hints.emplace(dimKey(v, d), name);
+  }
+
+  LogicalResult translate(Operation *op) {
+    kg::Node node;
+    node.loc = locString(op->getLoc());
+    if (!isa<attn::AttnDialect>(op->getDialect()) || op->getNumResults() != 1)
+      return op->emitError()
+             << "'" << op->getName()
+             << "' cannot be compiled by attnc's CPU backend; only attn ops "
+                "may appear in an entry function";
+    if (failed(addValue(op->getResult(0), node.result)))
+      return failure();
+    LogicalResult result =
+        llvm::TypeSwitch<Operation *, LogicalResult>(op)
+            .Case([&](attn::AttentionOp a) { return attention(a, node); })
+            .Case([&](attn::GraphAttentionOp a) { return graph(a, node); })
+            .Case([&](attn::ScoreOp a) {
+              node.kind = kg::OpKind::Score;
+              node.scale = a.getScale().convertToDouble();
+              node.operands = {idOf(a.getQuery()), idOf(a.getKey())};
+              Value q = a.getQuery(), k = a.getKey(), r = a.getResult();
+              same(q, 0, k, 0), same(q, 0, r, 0), same(q, 1, r, 1);
+              same(q, 2, r, 2), same(k, 2, r, 3), same(q, 3, k, 3);
+              return success();
+            })
+            .Case([&](attn::SoftmaxOp a) {
+              node.kind = kg::OpKind::Softmax;
+              node.causal = a.getCausal();
+              setWindow(node, a.getWindowAttr());
+              node.operands = {idOf(a.getInput()), idOf(a.getMask()),
+                               idOf(a.getBias()), idOf(a.getKeyLengths())};
+              for (int d = 0; d < 4; ++d)
+                same(a.getInput(), d, a.getResult(), d);
+              if (a.getKeyLengths())
+                same(a.getKeyLengths(), 0, a.getInput(), 0);
+              return success();
+            })
+            .Case([&](attn::WeightedSumOp a) {
+              node.kind = kg::OpKind::WeightedSum;
+              node.operands = {idOf(a.getProbs()), idOf(a.getValue())};
+              Value p = a.getProbs(), v = a.getValue(), r = a.getResult();
+              same(p, 0, v, 0), same(p, 0, r, 0), same(p, 1, r, 1);
+              same(p, 2, r, 2), same(p, 3, v, 2), same(v, 3, r, 3);
+              return success();
+            })
+            .Case([&](attn::LinearOp a) {
+              node.kind = kg::OpKind::Linear;
+              node.operands = {idOf(a.getInput()), idOf(a.getWeight()),
+                               idOf(a.getBias())};
+              Value x = a.getInput(), w = a.getWeight(), r = a.getResult();
+              int rank = a.getInput().getType().getRank();
+              for (int d = 0; d + 1 < rank; ++d)
+                same(x, d, r, d);
+              same(x, rank - 1, w, 1), same(w, 0, r, rank - 1);
+              if (a.getBias())
+                same(a.getBias(), 0, w, 0);
+              return success();
+            })
+            .Case([&](attn::SplitHeadsOp a) {
+              node.kind = kg::OpKind::SplitHeads;
+              node.heads = a.getHeads();
+              node.operands = {idOf(a.getInput())};
+              same(a.getInput(), 0, a.getResult(), 0);
+              if (a.getInput().getType().getRank() == 3)
+                same(a.getInput(), 1, a.getResult(), 2);
+              return success();
+            })
+            .Case([&](attn::MergeHeadsOp a) {
+              node.kind = kg::OpKind::MergeHeads;
+              node.mean = a.getMean();
+              node.operands = {idOf(a.getInput())};
+              same(a.getInput(), 0, a.getResult(), 0);
+              if (a.getInput().getType().getRank() == 4)
+                same(a.getInput(), 2, a.getResult(), 1);
+              return success();
+            })
+            .Default([&](Operation *other) {
+              return other->emitError() << "'" << other->getName()
+                                        << "' has no Halide lowering yet";
+            });
+    if (failed(result))
+      return failure();
+    nodes.push_back(node);
+    return success();
+  }
+
+  void setWindow(kg::Node &node, attn::WindowAttr w) {
+    if (!w)
+      return;
+    node.hasWindow = true;
+    node.windowLeft = w.getLeft();
+    node.windowRight = w.getRight();
+  }
+
+  LogicalResult attention(attn::AttentionOp a, kg::Node &node) {
+    node.kind = kg::OpKind::Attention;
+    setScale(node, a.getEffectiveScale());
+    node.causal = a.getCausal();
+    setWindow(node, a.getWindowAttr());
+    node.operands = {idOf(a.getQuery()), idOf(a.getKey()), idOf(a.getValue()),
+                     idOf(a.getMask()),  idOf(a.getBias()),
+                     idOf(a.getKeyLengths())};
+    Value q = a.getQuery(), k = a.getKey(), v = a.getValue();
+    same(q, 0, k, 0), same(q, 0, v, 0), same(k, 1, v, 1), same(k, 2, v, 2);
+    same(q, 3, k, 3);
+    hint(q, 0, "B"), hint(q, 1, "Hq"), hint(q, 2, "Sq"), hint(q, 3, "D");
+    hint(k, 1, "Hkv"), hint(k, 2, "Sk"), hint(v, 3, "Dv");
+    if (a.getKeyLengths()) {
+      same(a.getKeyLengths(), 0, q, 0);
+      keyLengthUses.push_back({a.getKeyLengths(), k});
+    }
+    Value r = a.getResult();
+    same(q, 0, r, 0), same(q, 1, r, 1), same(q, 2, r, 2), same(v, 3, r, 3);
+    return success();
+  }
+
+  LogicalResult graph(attn::GraphAttentionOp a, kg::Node &node) {
+    node.kind = kg::OpKind::GraphAttention;
+    node.score = a.getScore() == attn::ScoreKind::additive
+                     ? kg::ScoreKind::Additive
+                     : kg::ScoreKind::ScaledDot;
+    setScale(node, a.getEffectiveScale());
+    if (auto slope = a.getNegativeSlope())
+      node.negativeSlope = slope->convertToDouble();
+    node.operands = {idOf(a.getQuery()),      idOf(a.getKey()),
+                     idOf(a.getValue()),      idOf(a.getRowOffsets()),
+                     idOf(a.getColIndices()), idOf(a.getAttnSrc()),
+                     idOf(a.getAttnDst())};
+    Value q = a.getQuery(), k = a.getKey(), v = a.getValue();
+    same(q, 0, k, 0), same(q, 0, v, 0), same(q, 1, k, 1), same(q, 1, v, 1);
+    same(q, 2, k, 2);
+    hint(q, 0, "N"), hint(q, 1, "H"), hint(q, 2, "D"), hint(v, 2, "Dv");
+    hint(a.getColIndices(), 0, "E");
+    if (a.getAttnSrc()) {
+      same(a.getAttnSrc(), 0, q, 1), same(a.getAttnSrc(), 1, q, 2);
+      same(a.getAttnDst(), 0, q, 1), same(a.getAttnDst(), 1, q, 2);
+    }
+    Value r = a.getResult();
+    same(q, 0, r, 0), same(q, 1, r, 1), same(v, 2, r, 2);
+    csrUses.push_back({a.getRowOffsets(), a.getColIndices()});
+    return success();
+  }
+
+  void setScale(kg::Node &node, std::optional<double> scale) {
+    node.scaleFromHeadDim = !scale.has_value();
+    node.scale = scale.value_or(1.0);
+  }
+
+  int inputIndex(Value v) {
+    int id = idOf(v);
+    for (size_t k = 0; k < inputs.size(); ++k)
+      if (inputs[k].value == id)
+        return static_cast<int>(k);
+    return -1;
+  }
+
+  /// Marks the inputs whose contents the runtime must check.
+  LogicalResult assignRoles() {
+    for (auto [rows, cols] : csrUses) {
+      int r = inputIndex(rows), c = inputIndex(cols);
+      if (r < 0 || c < 0)
+        return func.emitError()
+               << "CSR operands of attn.graph_attention must be arguments of '"
+               << func.getSymName() << "', so that the runtime can check them";
+      inputs[r].role = kg::Role::RowOffsets;
+      inputs[r].relatedArg = c;
+      inputs[c].role = kg::Role::ColIndices;
+      inputs[c].relatedArg = r;
+    }
+    for (auto [lengths, key] : keyLengthUses) {
+      int l = inputIndex(lengths);
+      if (l < 0)
+        continue; // computed in the kernel: nothing to check at the boundary
+      inputs[l].role = kg::Role::KeyLengths;
+      // Find an input that carries the key length Sk.
+      int64_t keyClass = dims.getLeaderValue(dimKey(key, 2));
+      for (size_t a = 0; a < inputs.size(); ++a) {
+        const kg::Value &v = values[inputs[a].value];
+        for (size_t d = 0; d < v.shape.size(); ++d)
+          if (dims.findValue(inputs[a].value * 16 + d) != dims.end() &&
+              dims.getLeaderValue(inputs[a].value * 16 + d) == keyClass) {
+            inputs[l].relatedArg = static_cast<int>(a);
+            inputs[l].relatedDim = static_cast<int>(d);
+          }
+      }
+    }
+    return success();
+  }
+
+  /// Names every dynamic dim of the boundary values after its equivalence
+  /// class, so the runtime can check that related extents agree.
+  void nameDims() {
+    std::map<int64_t, std::string> classNames;
+    std::set<std::string> used;
+    auto classOf = [&](int64_t key) {
+      return dims.findValue(key) == dims.end() ? key
+                                               : dims.getLeaderValue(key);
+    };
+    // Hints first, so classes get meaningful names.
+    for (auto &[key, name] : hints) {
+      int64_t cls = classOf(key);
+      if (classNames.count(cls))
+        continue;
+      std::string n = name;
+      for (int k = 2; used.count(n); ++k)
+        n = std::string(name) + std::to_string(k);
+      used.insert(n);
+      classNames[cls] = n;
+    }
+    auto nameBoundary = [&](std::vector<kg::Argument> &args) {
+      for (kg::Argument &a : args) {
+        kg::Value &v = values[a.value];
+        for (size_t d = 0; d < v.shape.size(); ++d) {
+          int64_t cls = classOf(a.value * 16 + d);
+          auto it = classNames.find(cls);
+          if (it == classNames.end()) {
+            std::string n = "d" + std::to_string(classNames.size());
+            it = classNames.emplace(cls, n).first;
+          }
+          v.dimNames[d] = it->second;
+        }
+      }
+    };
+    nameBoundary(inputs);
+    nameBoundary(outputs);
+  }
+
+  func::FuncOp func;
+  llvm::DenseMap<Value, int> ids;
+  std::vector<kg::Value> values;
+  std::vector<kg::Argument> inputs, outputs;
+  std::vector<kg::Node> nodes;
+  llvm::EquivalenceClasses<int64_t> dims;
+  std::multimap<int64_t, const char *> hints;
+  std::vector<std::pair<Value, Value>> csrUses, keyLengthUses;
+};
+
+} // namespace
+
+LogicalResult translateToKernelGraphs(ModuleOp module,
+                                      std::vector<kg::Function> &out) {
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (fn.isPrivate() || fn.isExternal())
+      continue;
+    kg::Function kf;
+    if (failed(Translator(fn).run(kf)))
+      return failure();
+    out.push_back(std::move(kf));
+  }
+  if (out.empty())
+    return module.emitError() << "no public func.func to compile";
+  return success();
+}
+
+} // namespace attnc

@@ -1,0 +1,220 @@
+//===- attnc.cpp - the attention compiler driver --------------------------===//
+//
+// attnc IN.mlir -o OUT.so: parse and verify attn IR, canonicalise it, lower
+// every public function to a Halide pipeline with a CPU schedule, and link
+// the AOT objects and a metadata descriptor into a module for the runtime.
+// Every stage can be dumped with --emit. Outputs are written whole or not at
+// all.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/InitAll.h"
+#include "compiler/Target/Halide/HalideCompiler.h"
+#include "compiler/Target/Halide/ModuleLinker.h"
+#include "compiler/Target/Halide/TranslateToKernelGraph.h"
+#include "dialects/attn/Transforms/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace cl = llvm::cl;
+using attnc::halide::ArtifactKind;
+using attnc::halide::ScheduleKind;
+
+namespace {
+
+enum class Emit { MLIR, HalideStmt, Assembly, Object, Module };
+
+cl::OptionCategory category("attnc options");
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                cl::value_desc("path"), cl::cat(category));
+cl::opt<Emit> emit(
+    "emit", cl::desc("What to produce"), cl::init(Emit::Module),
+    cl::values(clEnumValN(Emit::MLIR, "mlir", "canonical attn IR"),
+               clEnumValN(Emit::HalideStmt, "halide-stmt",
+                          "Halide's lowered statement (loop nest)"),
+               clEnumValN(Emit::Assembly, "assembly", "target assembly"),
+               clEnumValN(Emit::Object, "object", "relocatable object"),
+               clEnumValN(Emit::Module, "module",
+                          "shared-library module for the runtime (default)")),
+    cl::cat(category));
+cl::opt<std::string> target(
+    "target",
+    cl::desc("Halide target: 'host' (this machine's CPU) or a target string; "
+             "default x86-64 with AVX2/FMA"),
+    cl::init(attnc::halide::kDefaultTarget), cl::cat(category));
+cl::opt<ScheduleKind> schedule(
+    "schedule", cl::desc("Which schedule to use"),
+    cl::init(ScheduleKind::Manual),
+    cl::values(
+        clEnumValN(ScheduleKind::Manual, "manual", "attnc's hand schedules"),
+        clEnumValN(ScheduleKind::Adams2019, "adams2019",
+                   "Halide's Adams2019 autoscheduler"),
+        clEnumValN(ScheduleKind::Mullapudi2016, "mullapudi2016",
+                   "Halide's Mullapudi2016 autoscheduler")),
+    cl::cat(category));
+
+int fail(const std::string &message) {
+  llvm::errs() << "attnc: error: " << message << "\n";
+  return 1;
+}
+
+std::string defaultOutput() {
+  llvm::SmallString<256> path(llvm::sys::path::filename(inputFile));
+  const char *ext = ".so";
+  switch (emit) {
+  case Emit::MLIR: ext = ".out.mlir"; break;
+  case Emit::HalideStmt: ext = ".stmt"; break;
+  case Emit::Assembly: ext = ".s"; break;
+  case Emit::Object: ext = ".o"; break;
+  case Emit::Module: ext = ".so"; break;
+  }
+  llvm::sys::path::replace_extension(path, ext);
+  return std::string(path);
+}
+
+/// A temporary directory removed on every path out of main.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    llvm::SmallString<128> p;
+    if (!llvm::sys::fs::createUniqueDirectory("attnc", p))
+      path = std::string(p);
+  }
+  ~TempDir() {
+    if (!path.empty())
+      llvm::sys::fs::remove_directories(path);
+  }
+};
+
+/// Moves `from` to `to`, replacing it: the output appears whole or not at
+/// all.
+int publish(const std::string &from, const std::string &to) {
+  if (std::error_code ec = llvm::sys::fs::rename(from, to)) {
+    if (llvm::sys::fs::copy_file(from, to))
+      return fail("cannot write '" + to + "': " + ec.message());
+  }
+  return 0;
+}
+
+int concatenate(const std::vector<std::string> &parts, const std::string &to) {
+  std::ofstream out(to, std::ios::binary);
+  for (const std::string &p : parts) {
+    std::ifstream in(p, std::ios::binary);
+    out << in.rdbuf();
+  }
+  return out ? 0 : fail("cannot write '" + to + "'");
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv, "attnc: the attention compiler\n");
+
+  mlir::DialectRegistry registry;
+  attnc::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  std::string error;
+  auto file = mlir::openInputFile(inputFile, &error);
+  if (!file)
+    return fail("cannot read '" + inputFile + "': " + error);
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1; // the diagnostic handler has printed file:line:col
+
+  attnc::halide::TargetInfo targetInfo;
+  if (!attnc::halide::resolveTarget(target, targetInfo, error))
+    return fail(error);
+
+  mlir::PassManager pm(&context);
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(mlir::attn::createMaterializeScalePass());
+  if (mlir::failed(pm.run(*module)))
+    return 1;
+
+  std::string out = outputFile.empty() ? defaultOutput() : outputFile;
+  TempDir tmp;
+  if (tmp.path.empty())
+    return fail("cannot create a temporary directory");
+
+  if (emit == Emit::MLIR) {
+    std::string staged = tmp.path + "/out.mlir";
+    {
+      std::error_code ec;
+      llvm::raw_fd_ostream os(staged, ec);
+      if (ec)
+        return fail("cannot write '" + staged + "': " + ec.message());
+      module->print(os);
+    }
+    return out == "-" ? concatenate({staged}, "/dev/stdout")
+                      : publish(staged, out);
+  }
+
+  std::vector<attnc::kg::Function> functions;
+  if (mlir::failed(attnc::translateToKernelGraphs(*module, functions)))
+    return 1;
+
+  attnc::halide::CompileOptions options;
+  options.target = targetInfo.target;
+  options.schedule = schedule;
+  ArtifactKind kind = emit == Emit::HalideStmt ? ArtifactKind::LoweredStmt
+                      : emit == Emit::Assembly ? ArtifactKind::Assembly
+                                               : ArtifactKind::Object;
+  std::vector<std::string> parts;
+  for (const attnc::kg::Function &fn : functions) {
+    std::string part = tmp.path + "/" + fn.name +
+                       (kind == ArtifactKind::Object ? ".o" : ".txt");
+    std::string err = attnc::halide::compileFunction(fn, options, kind, part);
+    if (!err.empty())
+      return fail(err);
+    parts.push_back(part);
+  }
+
+  if (emit == Emit::Module) {
+    std::string staged = tmp.path + "/module.so";
+    std::string err = attnc::halide::linkModule(functions, parts, targetInfo,
+                                                tmp.path, staged);
+    if (!err.empty())
+      return fail(err);
+    return publish(staged, out);
+  }
+  if (emit == Emit::Object && parts.size() > 1) {
+    std::string staged = tmp.path + "/combined.o";
+    std::string cmd = "cc -r -nostdlib -o '" + staged + "'";
+    for (const std::string &p : parts)
+      cmd += " '" + p + "'";
+    if (std::system(cmd.c_str()) != 0)
+      return fail("cannot combine the objects with 'cc -r'");
+    return publish(staged, out);
+  }
+  std::string staged = tmp.path + "/artifact";
+  if (int rc = concatenate(parts, staged))
+    return rc;
+  return out == "-" ? concatenate({staged}, "/dev/stdout")
+                    : publish(staged, out);
+}
