@@ -56,8 +56,10 @@ Expr broadcastAt(const HValue &t, const std::vector<Expr> &logitCoords,
 
 class Builder {
 public:
-  Builder(const kg::Function &fn, std::vector<ImageParam> &inputs)
-      : fn(fn), inputs(inputs), values(fn.values.size()) {}
+  Builder(const kg::Function &fn, std::vector<ImageParam> &inputs,
+          int rowBlock)
+      : rowBlock(rowBlock), fn(fn), inputs(inputs),
+        values(fn.values.size()) {}
 
   PipelineStages build() {
     for (const kg::Argument &arg : fn.inputs)
@@ -223,6 +225,18 @@ private:
     auto keys = [&](const char *name) {
       RDom r(0, Sk, name);
       r.where(positionalAllowed(node, i, r.x, b, 5));
+      // The same band widened to whole blocks of `rowBlock` queries: implied
+      // by the predicate above, but uniform across a block, so a schedule
+      // that vectorises queries still gets loop bounds trimmed to the band.
+      if (rowBlock > 1 && (node.causal || node.hasWindow)) {
+        Expr first = (i / rowBlock) * rowBlock, last = first + rowBlock - 1;
+        if (node.causal)
+          r.where(r.x <= last);
+        if (node.hasWindow) {
+          r.where(r.x >= first - static_cast<int>(node.windowLeft));
+          r.where(r.x <= last + static_cast<int>(node.windowRight));
+        }
+      }
       return r;
     };
     Expr lowest = cast(t, -FLT_MAX);
@@ -494,6 +508,7 @@ private:
   }
 
   int counter = 0;
+  int rowBlock;
   const kg::Function &fn;
   std::vector<ImageParam> &inputs;
   std::vector<HValue> values;
@@ -503,8 +518,8 @@ private:
 } // namespace
 
 PipelineStages buildAlgorithm(const kg::Function &fn,
-                              std::vector<ImageParam> &inputs) {
-  return Builder(fn, inputs).build();
+                              std::vector<ImageParam> &inputs, int rowBlock) {
+  return Builder(fn, inputs, rowBlock).build();
 }
 
 } // namespace attnc::halide

@@ -77,9 +77,13 @@ struct PipelineStages {
 };
 
 /// Builds the algorithm of `fn`. `inputs` receives one ImageParam per
-/// function input, in order. Throws Halide::CompileError on malformed IR.
+/// function input, in order. `rowBlock` is how many consecutive queries a
+/// schedule processes together (a vector): band predicates are also stated
+/// per block so loops over keys can be trimmed; it never changes results.
+/// Throws Halide::CompileError on malformed IR.
 PipelineStages buildAlgorithm(const kg::Function &fn,
-                              std::vector<Halide::ImageParam> &inputs);
+                              std::vector<Halide::ImageParam> &inputs,
+                              int rowBlock);
 
 Halide::Type halideType(kg::DType t);
 

@@ -79,7 +79,7 @@ std::string loadAutoscheduler(const char *name) {
 }
 
 std::string firstLine(const std::string &s) {
-  std::string line = s.substr(0, s.find('\n'));
+  std::string line = getenv("ATTNC_DEBUG") ? s : s.substr(0, s.find('\n'));
   // Halide prefixes its messages with "Error: ".
   if (line.rfind("Error: ", 0) == 0)
     line = line.substr(7);
@@ -122,7 +122,10 @@ std::string compileFunction(const kg::Function &fn,
   try {
     Target target(info.target);
     std::vector<ImageParam> params;
-    PipelineStages stages = buildAlgorithm(fn, params);
+    int rowBlock = options.schedule == ScheduleKind::Manual
+                       ? target.natural_vector_size(Float(32))
+                       : 1;
+    PipelineStages stages = buildAlgorithm(fn, params, rowBlock);
     Pipeline pipeline(stages.outputs);
     switch (options.schedule) {
     case ScheduleKind::Manual:

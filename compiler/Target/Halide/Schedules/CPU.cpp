@@ -27,18 +27,29 @@ int vectorWidth(const Target &target) {
 void scheduleDense(DenseAttentionStages &s, const Target &target) {
   const int vw = vectorWidth(target);
   const int tq = cpuQueryTile(target);
-  const int kb = 4; // keys per QK^T micro-kernel: tq/vw * kb accumulators
+  const int kb = 8; // keys per QK^T micro-kernel: tq/vw * kb accumulators
   Var io("io"), ii("ii"), task("task"), ib("ib"), ir("ir"), ei("ei"),
       eo("eo"), jo("jo"), ji("ji"), iv("iv"), iu("iu");
 
+  // `out` is an intermediate (the entry's output wraps it), so tiles may be
+  // rounded up: every tile then has constant extents and the micro-kernels
+  // below unroll into registers. The extra rows read clamped queries.
   s.out.compute_root()
-      .split(s.i, io, ii, tq, TailStrategy::GuardWithIf)
+      .split(s.i, io, ii, tq, TailStrategy::RoundUp)
       .reorder(s.e, ii, io, s.h, s.b)
       .fuse(io, s.h, task)
       .fuse(task, s.b, task)
       .parallel(task);
   if (s.valueDim > 0 && s.valueDim % vw == 0)
     s.out.vectorize(s.e, vw);
+
+  // Masks and windows let bounds inference trim query ranges by key ranges;
+  // the tile shapes are fixed instead, so that loops unroll into registers.
+  for (Func *f : {&s.qScaled, &s.logits, &s.dot, &s.rowMax, &s.rowSum,
+                  &s.probs})
+    f->bound_extent(s.i, tq);
+  s.dot.bound_extent(s.j, kb);
+  s.acc.bound_extent(s.i, 4);
 
   // The tile's queries, transposed and pre-scaled.
   s.qScaled.compute_at(s.out, task)
@@ -49,12 +60,17 @@ void scheduleDense(DenseAttentionStages &s, const Target &target) {
       .split(s.j, jo, ji, kb, TailStrategy::RoundUp)
       .split(s.i, iu, iv, vw, TailStrategy::RoundUp)
       .reorder(iv, iu, ji, jo)
-      .vectorize(iv);
+      .vectorize(iv)
+      .unroll(iu);
   s.dot.compute_at(s.logits, jo)
-      .vectorize(s.i, vw, TailStrategy::RoundUp);
+      .vectorize(s.i, vw, TailStrategy::RoundUp)
+      .unroll(s.i)
+      .unroll(s.j);
   s.dot.update()
       .reorder(s.i, s.j, s.rd)
-      .vectorize(s.i, vw, TailStrategy::RoundUp);
+      .vectorize(s.i, vw, TailStrategy::RoundUp)
+      .unroll(s.i)
+      .unroll(s.j);
 
   // Row statistics: vertical reductions, queries in the lanes.
   for (Func *f : {&s.rowMax, &s.rowSum}) {
@@ -65,9 +81,9 @@ void scheduleDense(DenseAttentionStages &s, const Target &target) {
       .vectorize(s.i, vw, TailStrategy::RoundUp);
 
   // PV: 4 query rows x head_dim in registers per step over the keys.
-  s.out.split(ii, ib, ir, 4, TailStrategy::GuardWithIf);
-  s.acc.compute_at(s.out, ib);
-  s.acc.update().reorder(s.e, s.i, s.rjAcc);
+  s.out.split(ii, ib, ir, 4, TailStrategy::RoundUp);
+  s.acc.compute_at(s.out, ib).unroll(s.i);
+  s.acc.update().reorder(s.e, s.i, s.rjAcc).unroll(s.i);
   if (s.valueDim > 0 && s.valueDim % vw == 0) {
     s.acc.split(s.e, eo, ei, vw).vectorize(ei).unroll(eo);
     s.acc.update().split(s.e, eo, ei, vw).vectorize(ei).unroll(eo);
