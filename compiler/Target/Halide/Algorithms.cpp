@@ -216,8 +216,10 @@ private:
     s.headDim = shapeOf(node, 0)[3];
     s.valueDim = shapeOf(node, 2)[3];
     s.logits = Func(unique("logits"));
-    Expr ic = clamp(i, 0, Sq - 1);
-    s.logits(i, j, h, b) = withBias(node, 4, s.dot(i, j, h, b), j, ic, h, b);
+    // The bias is read over the same rounded-up query and key ranges as the
+    // dot, so both of its coordinates are clamped too.
+    Expr ic = clamp(i, 0, Sq - 1), jc = clamp(j, 0, Sk - 1);
+    s.logits(i, j, h, b) = withBias(node, 4, s.dot(i, j, h, b), jc, ic, h, b);
 
     // Three reductions over the keys a query may attend; the positional
     // predicate bounds their loops, so causal and windowed attention only
@@ -292,7 +294,11 @@ private:
     s.heads = shapeOf(node, 0)[1];
     s.valueDim = shapeOf(node, 2)[2];
 
-    auto row = [&](Expr node_) { return cast<int>(rows.func(node_)); };
+    // Node indices are clamped too: tail iterations of node-chunked loops
+    // evaluate their edge ranges before the guard that discards them.
+    auto row = [&](Expr node_) {
+      return cast<int>(rows.func(clamp(node_, 0, N)));
+    };
     // Indices come from the caller; clamping keeps every access in bounds
     // for Halide, and the runtime has already rejected out-of-range CSR.
     auto col = [&](Expr edge) {
@@ -301,12 +307,14 @@ private:
 
     // The destination of each edge, scattered from the CSR rows so that the
     // per-edge stages can run edge-parallel.
-    RDom scatter(0, N, 0, E, "scatter");
-    scatter.where(scatter.y < row(scatter.x + 1) - row(scatter.x));
-    s.scatterNode = scatter.x;
+    // Nodes are the outer dimension so each node's inner loop is trimmed to
+    // its own degree (the predicate bounds it).
+    RDom scatter(0, E, 0, N, unique("scatter"));
+    scatter.where(scatter.x < row(scatter.y + 1) - row(scatter.y));
+    s.scatterNode = scatter.y;
     s.dst = Func(unique("edge_dst"));
     s.dst(x) = 0;
-    s.dst(clamp(row(scatter.x) + scatter.y, 0, E - 1)) = scatter.x;
+    s.dst(clamp(row(scatter.y) + scatter.x, 0, E - 1)) = scatter.y;
 
     Expr dstOf = clamp(s.dst(x), 0, N - 1);
     Expr srcOf = col(x);
