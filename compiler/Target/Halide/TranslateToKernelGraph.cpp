@@ -267,6 +267,7 @@ private:
     Value r = a.getResult();
     same(q, 0, r, 0), same(q, 1, r, 1), same(v, 2, r, 2);
     csrUses.push_back({a.getRowOffsets(), a.getColIndices()});
+    rowOffsetNodes.push_back({a.getRowOffsets(), q});
     return success();
   }
 
@@ -352,6 +353,14 @@ private:
     };
     nameBoundary(inputs);
     nameBoundary(outputs);
+    // Row offsets have nodes + 1 entries; by the ABI their dim name is the
+    // node count's, which the runtime checks against that length minus one.
+    for (auto [rows, nodesOf] : rowOffsetNodes) {
+      int r = inputIndex(rows);
+      auto it = classNames.find(classOf(dimKey(nodesOf, 0)));
+      if (r >= 0 && it != classNames.end())
+        values[inputs[r].value].dimNames[0] = it->second;
+    }
   }
 
   func::FuncOp func;
@@ -361,7 +370,8 @@ private:
   std::vector<kg::Node> nodes;
   llvm::EquivalenceClasses<int64_t> dims;
   std::multimap<int64_t, const char *> hints;
-  std::vector<std::pair<Value, Value>> csrUses, keyLengthUses;
+  std::vector<std::pair<Value, Value>> csrUses, keyLengthUses,
+      rowOffsetNodes;
 };
 
 } // namespace

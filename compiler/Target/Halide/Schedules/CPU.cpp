@@ -102,13 +102,15 @@ void scheduleGraph(GraphAttentionStages &s, const Target &target) {
 
   // Edge destinations: each node writes its own edge range, so the scatter
   // over nodes is race-free and parallel.
-  s.dst.compute_root().vectorize(s.x, vw).parallel(s.x, edgeChunk);
+  s.dst.compute_root()
+      .vectorize(s.x, vw, TailStrategy::GuardWithIf)
+      .parallel(s.x, edgeChunk, TailStrategy::GuardWithIf);
   s.dst.update().allow_race_conditions().parallel(s.scatterNode);
 
   if (s.additive) {
     for (Func *f : {&s.left, &s.right}) {
-      f->compute_root().parallel(s.n, 256);
-      f->update().parallel(s.n, 256);
+      f->compute_root().parallel(s.n, 256, TailStrategy::GuardWithIf);
+      f->update().parallel(s.n, 256, TailStrategy::GuardWithIf);
     }
   }
   for (Func *f : {&s.edgeScore, &s.edgeExp}) {
