@@ -221,40 +221,39 @@ private:
     Expr ic = clamp(i, 0, Sq - 1), jc = clamp(j, 0, Sk - 1);
     s.logits(i, j, h, b) = withBias(node, 4, s.dot(i, j, h, b), jc, ic, h, b);
 
-    // Three reductions over the keys a query may attend; the positional
-    // predicate bounds their loops, so causal and windowed attention only
-    // visit the band.
+    // Three reductions over the keys of the band. Loops are bounded by the
+    // band widened to whole blocks of `rowBlock` queries (uniform across a
+    // vector of queries, so Halide trims the loops even when queries are
+    // vectorised); the exact per-query mask is a select in the body.
     auto keys = [&](const char *name) {
       RDom r(0, Sk, name);
-      r.where(positionalAllowed(node, i, r.x, b, 5));
-      // The same band widened to whole blocks of `rowBlock` queries: implied
-      // by the predicate above, but uniform across a block, so a schedule
-      // that vectorises queries still gets loop bounds trimmed to the band.
-      if (rowBlock > 1 && (node.causal || node.hasWindow)) {
-        Expr first = (i / rowBlock) * rowBlock, last = first + rowBlock - 1;
-        if (node.causal)
-          r.where(r.x <= last);
-        if (node.hasWindow) {
-          r.where(r.x >= first - static_cast<int>(node.windowLeft));
-          r.where(r.x <= last + static_cast<int>(node.windowRight));
-        }
+      Expr first = (i / rowBlock) * rowBlock, last = first + rowBlock - 1;
+      if (node.causal)
+        r.where(r.x <= last);
+      if (node.hasWindow) {
+        r.where(r.x >= first - static_cast<int>(node.windowLeft));
+        r.where(r.x <= last + static_cast<int>(node.windowRight));
       }
+      if (has(node, 5))
+        r.where(r.x < cast<int>(operand(node, 5).func(b)));
       return r;
+    };
+    auto allowedAt = [&](Expr j) {
+      return positionalAllowed(node, i, j, b, 5) && maskAt(node, 3, j, ic, h, b);
     };
     Expr lowest = cast(t, -FLT_MAX);
     RDom rm = keys("rj_max");
     s.rjMax = rm.x;
     s.rowMax = Func(unique("row_max"));
     s.rowMax(i, h, b) = lowest;
-    s.rowMax(i, h, b) =
-        max(s.rowMax(i, h, b), select(maskAt(node, 3, rm.x, ic, h, b),
-                                      s.logits(i, rm.x, h, b), lowest));
+    s.rowMax(i, h, b) = max(s.rowMax(i, h, b),
+                            select(allowedAt(rm.x), s.logits(i, rm.x, h, b),
+                                   lowest));
 
-    // Outside the positional band probs is never read, so only the mask
-    // tensor needs a select here.
+    // Zero outside the band, so the sums below may run over whole blocks.
     s.probs = Func(unique("probs"));
     Expr p = exp(s.logits(i, j, h, b) - s.rowMax(i, h, b));
-    s.probs(i, j, h, b) = select(maskAt(node, 3, j, ic, h, b), p, cast(t, 0));
+    s.probs(i, j, h, b) = select(allowedAt(j), p, cast(t, 0));
 
     RDom rs = keys("rj_sum");
     s.rjSum = rs.x;
