@@ -88,6 +88,10 @@ public:
       }
       if (rank > 0)
         out.output_buffer().dim(0).set_stride(1);
+      for (int k = 1; k < rank; ++k)
+        out.output_buffer().dim(k).set_stride(
+            out.output_buffer().dim(k - 1).stride() *
+            out.output_buffer().dim(k - 1).extent());
       stages.outputs.push_back(out);
     }
     return stages;
@@ -104,9 +108,12 @@ private:
       if (extent >= 0)
         p.dim(k).set_extent(static_cast<int>(extent));
     }
-    // Dense row-major storage lets the innermost dimension vectorise.
+    // Dense row-major storage (the runtime only passes such buffers): with
+    // every stride known, gathers along outer dims become vector loads.
     if (rank > 0)
       p.dim(0).set_stride(1);
+    for (int k = 1; k < rank; ++k)
+      p.dim(k).set_stride(p.dim(k - 1).stride() * p.dim(k - 1).extent());
     inputs.push_back(p);
     HValue &v = values[arg.value];
     std::vector<Var> vars = makeVars(rank, "x");

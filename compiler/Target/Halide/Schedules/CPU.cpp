@@ -113,7 +113,14 @@ void scheduleGraph(GraphAttentionStages &s, const Target &target) {
       f->update().parallel(s.n, 256, TailStrategy::GuardWithIf);
     }
   }
-  for (Func *f : {&s.edgeScore, &s.edgeExp}) {
+  // An additive (GAT) score is two loads and a LeakyReLU: recomputing it in
+  // both consumers is cheaper than a round trip through memory.
+  std::vector<Func *> perEdge = {&s.edgeExp};
+  if (s.additive)
+    s.edgeScore.compute_inline();
+  else
+    perEdge.push_back(&s.edgeScore);
+  for (Func *f : perEdge) {
     f->compute_root()
         .split(s.x, xo, xi, edgeChunk, TailStrategy::GuardWithIf)
         .parallel(xo)
@@ -143,8 +150,9 @@ void scheduleGraph(GraphAttentionStages &s, const Target &target) {
   s.acc.compute_at(s.out, ni);
   s.acc.update().reorder(s.e, s.h, s.edgeAcc);
   if (s.valueDim > 0 && s.heads > 0 && (s.valueDim * s.heads) % vw == 0) {
-    s.acc.fuse(s.e, s.h, eh).vectorize(eh, vw);
-    s.acc.update().fuse(s.e, s.h, eh).vectorize(eh, vw);
+    // One node's heads x dims stay in registers across its edges.
+    s.acc.fuse(s.e, s.h, eh).vectorize(eh, vw).unroll(eh);
+    s.acc.update().fuse(s.e, s.h, eh).vectorize(eh, vw).unroll(eh);
     s.out.fuse(s.e, s.h, eh).vectorize(eh, vw);
   } else {
     s.acc.vectorize(s.e, vw, TailStrategy::GuardWithIf);
