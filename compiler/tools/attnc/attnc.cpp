@@ -135,8 +135,25 @@ int main(int argc, char **argv) {
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
+  // One line per diagnostic, "file:line:col: error: message", so that tools
+  // and people can grep it; notes go on lines of their own.
+  context.printOpOnDiagnostic(false);
+  mlir::ScopedDiagnosticHandler diagnostics(&context, [](mlir::Diagnostic &d) {
+    const char *kind = d.getSeverity() == mlir::DiagnosticSeverity::Error
+                           ? "error"
+                       : d.getSeverity() == mlir::DiagnosticSeverity::Warning
+                           ? "warning"
+                           : "note";
+    std::string loc;
+    llvm::raw_string_ostream os(loc);
+    if (auto fl = mlir::dyn_cast<mlir::FileLineColLoc>(d.getLocation()))
+      os << fl.getFilename().getValue() << ":" << fl.getLine() << ":" << fl.getColumn();
+    else
+      os << d.getLocation();
+    llvm::errs() << loc << ": " << kind << ": " << d.str() << "\n";
+    return mlir::success();
+  });
   llvm::SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   std::string error;
   auto file = mlir::openInputFile(inputFile, &error);
   if (!file)
@@ -144,6 +161,7 @@ int main(int argc, char **argv) {
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  // parseSourceFile reports through the handler above.
   if (!module)
     return 1; // the diagnostic handler has printed file:line:col
 
