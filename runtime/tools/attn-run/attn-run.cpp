@@ -8,12 +8,14 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <string>
 #include <vector>
 
 #include "runtime/attnc.hpp"
 #include "runtime/tools/attn-run/npy.h"
+#include "runtime/tools/attn-run/random_inputs.h"
 
 namespace {
 
@@ -131,6 +133,9 @@ struct Options {
   std::vector<std::string> outputs;
   int bench = 0;
   bool list = false;
+  std::optional<uint64_t> randomSeed;
+  bool summary = false;
+  std::vector<std::string> dims;
 };
 
 bool run(const Options &opts, Failure &failure) {
@@ -196,24 +201,50 @@ bool run(const Options &opts, Failure &failure) {
   std::vector<attnc::npy::Array> arrays(entry.num_args);
   for (int32_t a = 0; a < entry.num_args; ++a) {
     const attnc_arg_desc &arg = entry.args[a];
+    if (arg.kind == ATTNC_ARG_INPUT && inputFiles.count(arg.name)) {
+      std::string error;
+      if (!attnc::npy::read(inputFiles[arg.name], arrays[a], error)) {
+        failure = {kExitError, error};
+        return false;
+      }
+    }
+  }
+  if (opts.randomSeed) {
+    std::map<std::string, int64_t> dimSizes;
+    for (const std::string &item : opts.dims) {
+      size_t eq = item.find('=');
+      char *end = nullptr;
+      long long value =
+          eq == std::string::npos ? -1 : std::strtoll(item.c_str() + eq + 1, &end, 10);
+      if (eq == std::string::npos || eq == 0 || value < 0 || !end || *end) {
+        failure = {kExitUsage, "--dim '" + item + "': expected NAME=N with N >= 0"};
+        return false;
+      }
+      dimSizes[item.substr(0, eq)] = value;
+    }
+    std::string error;
+    if (!attnc::run::fillRandomInputs(entry, *opts.randomSeed, dimSizes,
+                                      arrays, error)) {
+      failure = {kExitUsage, error};
+      return false;
+    }
+  }
+  for (int32_t a = 0; a < entry.num_args; ++a) {
+    const attnc_arg_desc &arg = entry.args[a];
     if (arg.kind != ATTNC_ARG_INPUT)
       continue;
     auto it = inputFiles.find(arg.name);
-    if (it == inputFiles.end()) {
+    std::string source = it != inputFiles.end() ? it->second : "--random";
+    if (arrays[a].descr.empty()) {
       failure = {kExitUsage, "entry '" + std::string(entry.name) +
                                  "': input '" + arg.name +
                                  "' not given (use --input " + arg.name +
-                                 "=FILE.npy)"};
-      return false;
-    }
-    std::string error;
-    if (!attnc::npy::read(it->second, arrays[a], error)) {
-      failure = {kExitError, error};
+                                 "=FILE.npy, or --random SEED)"};
       return false;
     }
     int32_t dtype = dtypeOfDescr(arrays[a].descr);
     if (dtype != arg.dtype) {
-      failure = {kExitError, it->second + ": entry '" + entry.name +
+      failure = {kExitError, source + ": entry '" + entry.name +
                                  "', input '" + arg.name + "': dtype is '" +
                                  arrays[a].descr + "', expected '" +
                                  npyDescr(arg.dtype) + "' (" +
@@ -223,7 +254,7 @@ bool run(const Options &opts, Failure &failure) {
     attnc::Status s = call.setArg(arg.name, static_cast<attnc_dtype>(dtype),
                                   arrays[a].shape, arrays[a].data.data());
     if (!s) {
-      failure = {kExitError, it->second + ": " + s.message()};
+      failure = {kExitError, source + ": " + s.message()};
       return false;
     }
   }
@@ -303,6 +334,9 @@ bool run(const Options &opts, Failure &failure) {
       return false;
     }
     written.emplace_back(temp, path);
+    if (opts.summary)
+      std::printf("%s -> %s: %s\n", arg.name, path.c_str(),
+                  attnc::run::summarize(arrays[a]).c_str());
   }
   for (size_t i = 0; i < written.size(); ++i) {
     std::string error;
@@ -332,6 +366,14 @@ int main(int argc, char **argv) {
                  "run N more times after the first and print median and min")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--list", opts.list, "print the entries and their signatures");
+  app.add_option("--random", opts.randomSeed,
+                 "fill inputs not given with --input from this seed (CSR "
+                 "graphs, key lengths and masks valid)");
+  app.add_option("--dim", opts.dims,
+                 "NAME=N: size of a dynamic dim for --random (names as in "
+                 "--list, e.g. --dim Sq=128 --dim N=1000 --dim E=5000)");
+  app.add_flag("--summary", opts.summary,
+               "print each output's shape, min, max, mean and NaN count");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {
