@@ -1,0 +1,80 @@
+// A float64 reference for every attn op, written from the op descriptions in
+// dialects/attn/IR/AttnOps.td and nothing else: plain loops over logical
+// (outermost-first) indices, no tiling, no Halide, no compiler headers. It is
+// deliberately naive so that it shares no structure, and so no bug, with the
+// kernels it checks.
+#ifndef ATTNC_TEST_REFERENCE_REFERENCE_H
+#define ATTNC_TEST_REFERENCE_REFERENCE_H
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace attnc::ref {
+
+// A dense C-order tensor of doubles; integer and boolean tensors are held as
+// doubles too (exact for every value the tests use).
+struct Tensor {
+  std::vector<int64_t> shape;
+  std::vector<double> data;
+
+  Tensor() = default;
+  explicit Tensor(std::vector<int64_t> shape);
+  int64_t rank() const { return static_cast<int64_t>(shape.size()); }
+  int64_t numel() const;
+  // Element at a full index, outermost first.
+  double &at(const std::vector<int64_t> &index);
+  double at(const std::vector<int64_t> &index) const;
+};
+
+// An op's result plus, per element, whether it must be exactly 0 because its
+// softmax row had no allowed key (masked query, isolated node).
+struct Output {
+  Tensor value;
+  std::vector<bool> empty;
+};
+
+// The masks of attn.attention / attn.softmax. Pointers are borrowed.
+struct Masks {
+  bool causal = false;
+  std::optional<int64_t> windowLeft, windowRight; // both or neither
+  const std::vector<int64_t> *keyLengths = nullptr;
+  const Tensor *mask = nullptr; // nonzero = allowed; broadcasts to logits
+  const Tensor *bias = nullptr; // broadcasts to logits
+};
+
+// q [B,Hq,Sq,D], k [B,Hkv,Sk,D], v [B,Hkv,Sk,Dv] -> [B,Hq,Sq,Dv].
+Output attention(const Tensor &q, const Tensor &k, const Tensor &v,
+                 double scale, const Masks &masks);
+
+// The decomposed ops.
+Tensor score(const Tensor &q, const Tensor &k, double scale);
+Output softmax(const Tensor &logits, const Masks &masks);
+Tensor weightedSum(const Tensor &probs, const Tensor &v);
+
+// CSR graph: neighbours of i are cols[rows[i] .. rows[i+1]).
+struct Csr {
+  std::vector<int64_t> rows, cols;
+};
+
+// q, k [N,H,D], v [N,H,Dv] -> [N,H,Dv], dot-product scores times `scale`.
+Output graphAttentionDot(const Tensor &q, const Tensor &k, const Tensor &v,
+                         const Csr &g, double scale);
+// GAT additive scores: LeakyReLU(a_dst . q_i + a_src . k_j); a_* are [H,D].
+Output graphAttentionAdditive(const Tensor &q, const Tensor &k,
+                              const Tensor &v, const Csr &g,
+                              const Tensor &aSrc, const Tensor &aDst,
+                              double negativeSlope);
+
+// x [..., In], w [Out, In], optional b [Out] -> [..., Out].
+Tensor linear(const Tensor &x, const Tensor &w, const Tensor *b);
+// [B,S,H*D] -> [B,H,S,D].
+Tensor splitHeads(const Tensor &x, int64_t heads);
+// [B,H,S,D] -> [B,S,H*D].
+Tensor mergeHeads(const Tensor &x);
+// [B,H,S,D] -> [B,S,D] or [N,H,D] -> [N,D]: mean over heads.
+Tensor meanHeads(const Tensor &x);
+
+} // namespace attnc::ref
+
+#endif // ATTNC_TEST_REFERENCE_REFERENCE_H
