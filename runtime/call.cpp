@@ -217,6 +217,40 @@ attnc_status attnc_call_execute(attnc_call *call) {
                   "attnc_call_execute: NULL call");
     if (attnc_status s = validate(*call))
       return s;
+    // Nothing to compute when every output is empty (a graph without nodes,
+    // a batch of zero): the kernel is not called at all.
+    bool anyOutput = false;
+    for (int32_t a = 0; a < call->entry->num_args; ++a) {
+      if (call->entry->args[a].kind != ATTNC_ARG_OUTPUT)
+        continue;
+      int64_t n = 1;
+      for (int64_t extent : call->args[a].shape)
+        n *= extent;
+      anyOutput |= n > 0;
+    }
+    if (!anyOutput)
+      return ATTNC_OK;
+    // Kernels clamp column indices into [0, E); with E = 0 Halide would
+    // still check one element against an empty buffer. A graph without
+    // edges reads no column index, so a one-element stand-in is safe (node
+    // 0 exists: the outputs are not empty).
+    static const int64_t zeroIndex = 0;
+    struct StandIn {
+      int32_t arg;
+      halide_dimension_t dim;
+      uint8_t *host;
+    };
+    std::vector<StandIn> standIns;
+    for (int32_t a = 0; a < call->entry->num_args; ++a) {
+      attnc_call::Arg &arg = call->args[a];
+      if (call->entry->args[a].role == ATTNC_ROLE_CSR_COL_INDICES &&
+          arg.buffer.dimensions == 1 && arg.buffer.dim[0].extent == 0) {
+        standIns.push_back({a, arg.buffer.dim[0], arg.buffer.host});
+        arg.buffer.dim[0].extent = 1;
+        arg.buffer.host = reinterpret_cast<uint8_t *>(
+            const_cast<int64_t *>(&zeroIndex));
+      }
+    }
     for (attnc_call::Arg &arg : call->args) {
       // Halide marks outputs host-dirty; start each run from clean state.
       arg.buffer.flags = 0;
@@ -225,6 +259,10 @@ attnc_status attnc_call_execute(attnc_call *call) {
     }
     attnc::detail::KernelErrorScope errors;
     int code = call->entry->argv_fn(call->argv.data());
+    for (const StandIn &s : standIns) {
+      call->args[s.arg].buffer.dim[0] = s.dim;
+      call->args[s.arg].buffer.host = s.host;
+    }
     if (code == 0)
       return ATTNC_OK;
     std::string message = errors.take();
