@@ -2,6 +2,7 @@
 #include "compiler/Target/Halide/Algorithms.h"
 
 #include <cfloat>
+#include <cmath>
 #include <stdexcept>
 
 using namespace Halide;
@@ -149,6 +150,13 @@ private:
     case kg::OpKind::Linear: return lowerLinear(node);
     case kg::OpKind::SplitHeads: return lowerSplitHeads(node);
     case kg::OpKind::MergeHeads: return lowerMergeHeads(node);
+    case kg::OpKind::Embedding: return lowerEmbedding(node);
+    case kg::OpKind::PositionalEncoding: return lowerPositional(node);
+    case kg::OpKind::Add: return lowerAdd(node);
+    case kg::OpKind::LayerNorm: return lowerLayerNorm(node);
+    case kg::OpKind::Activation: return lowerActivation(node);
+    case kg::OpKind::Dropout: return lowerDropout(node);
+    case kg::OpKind::LogSoftmax: return lowerLogSoftmax(node);
     }
   }
 
@@ -505,6 +513,116 @@ private:
       out(c, n) = x.func(c % D, c / D, n);
       setGeneric(node, out, x.type, {D * H, x.extents[2]});
     }
+  }
+
+  void lowerEmbedding(const kg::Node &node) {
+    const HValue &table = operand(node, 0), &ids = operand(node, 1);
+    std::vector<Var> vars = makeVars(ids.extents.size() + 1, "x");
+    std::vector<Expr> idArgs(vars.begin() + 1, vars.end());
+    Expr row = clamp(cast<int>(ids.func(idArgs)), 0, table.extents[1] - 1);
+    Func out(unique("embedding"));
+    out(asExprs(vars)) = table.func(vars[0], row);
+    std::vector<Expr> extents = {table.extents[0]};
+    extents.insert(extents.end(), ids.extents.begin(), ids.extents.end());
+    setGeneric(node, out, table.type, extents);
+  }
+
+  void lowerPositional(const kg::Node &node) {
+    const HValue &x = operand(node, 0);
+    Var e("e"), p("p"), b("b");
+    Func out(unique("positional"));
+    Expr code;
+    if (node.learnedPositions) {
+      code = operand(node, 1).func(e, p);
+    } else {
+      // pe[p, 2k] = sin(p / 10000^(2k/E)), pe[p, 2k+1] = cos(...)
+      Expr k2 = cast<float>((e / 2) * 2);
+      Expr angle = cast<float>(p) *
+                   exp(-k2 / cast<float>(x.extents[0]) * float(std::log(10000.0)));
+      code = cast(x.type, select(e % 2 == 0, sin(angle), cos(angle)));
+    }
+    out(e, p, b) = x.func(e, p, b) + code;
+    setGeneric(node, out, x.type, x.extents);
+  }
+
+  void lowerAdd(const kg::Node &node) {
+    const HValue &a = operand(node, 0), &c = operand(node, 1);
+    std::vector<Var> vars = makeVars(a.extents.size(), "x");
+    Func out(unique("add"));
+    out(asExprs(vars)) = a.func(asExprs(vars)) + c.func(asExprs(vars));
+    setGeneric(node, out, a.type, a.extents);
+  }
+
+  void lowerLayerNorm(const kg::Node &node) {
+    const HValue &x = operand(node, 0), &g = operand(node, 1),
+                 &bt = operand(node, 2);
+    std::vector<Var> vars = makeVars(x.extents.size(), "x");
+    std::vector<Expr> rest(vars.begin() + 1, vars.end());
+    RDom r(0, x.extents[0], "re");
+    std::vector<Expr> at = {r.x};
+    at.insert(at.end(), rest.begin(), rest.end());
+    Expr n = cast(x.type, x.extents[0]);
+    Func mean(unique("ln_mean")), var(unique("ln_var"));
+    mean(rest) = sum(x.func(at)) / n;
+    Expr centred = x.func(at) - mean(rest);
+    var(rest) = sum(centred * centred) / n;
+    Func out(unique("layer_norm"));
+    out(asExprs(vars)) =
+        (x.func(asExprs(vars)) - mean(rest)) /
+            sqrt(var(rest) + cast(x.type, Expr(node.epsilon))) *
+            g.func(vars[0]) +
+        bt.func(vars[0]);
+    stages.generic.push_back(mean);
+    stages.generic.push_back(var);
+    setGeneric(node, out, x.type, x.extents);
+  }
+
+  void lowerActivation(const kg::Node &node) {
+    const HValue &x = operand(node, 0);
+    std::vector<Var> vars = makeVars(x.extents.size(), "x");
+    Expr v = x.func(asExprs(vars));
+    Expr zero = cast(x.type, 0), one = cast(x.type, 1);
+    Expr y;
+    switch (node.activation) {
+    case kg::ActivationKind::Relu:
+      y = max(v, zero);
+      break;
+    case kg::ActivationKind::Gelu: {
+      Expr c = cast(x.type, Expr(std::sqrt(2.0 / M_PI)));
+      y = cast(x.type, 0.5f) * v *
+          (one + tanh(c * (v + cast(x.type, 0.044715f) * v * v * v)));
+      break;
+    }
+    case kg::ActivationKind::Elu:
+      // exp of the clamped value: the positive branch must not overflow.
+      y = select(v > zero, v, exp(min(v, zero)) - one);
+      break;
+    }
+    Func out(unique("activation"));
+    out(asExprs(vars)) = y;
+    setGeneric(node, out, x.type, x.extents);
+  }
+
+  void lowerDropout(const kg::Node &node) {
+    // Inference: the identity. The value is passed through, not copied.
+    values[node.result] = operand(node, 0);
+  }
+
+  void lowerLogSoftmax(const kg::Node &node) {
+    const HValue &x = operand(node, 0);
+    std::vector<Var> vars = makeVars(x.extents.size(), "x");
+    std::vector<Expr> rest(vars.begin() + 1, vars.end());
+    RDom r(0, x.extents[0], "rc");
+    std::vector<Expr> at = {r.x};
+    at.insert(at.end(), rest.begin(), rest.end());
+    Func mx(unique("lsm_max")), lse(unique("lsm_lse"));
+    mx(rest) = maximum(x.func(at));
+    lse(rest) = log(sum(exp(x.func(at) - mx(rest))));
+    Func out(unique("log_softmax"));
+    out(asExprs(vars)) = x.func(asExprs(vars)) - mx(rest) - lse(rest);
+    stages.generic.push_back(mx);
+    stages.generic.push_back(lse);
+    setGeneric(node, out, x.type, x.extents);
   }
 
   void setGeneric(const kg::Node &node, Func f, Type t,

@@ -28,7 +28,16 @@ enum class OpKind {
   Linear,         // operands: x, weight, bias?
   SplitHeads,     // operands: x
   MergeHeads,     // operands: x
+  Embedding,      // operands: table, ids
+  PositionalEncoding, // operands: x, table?
+  Add,            // operands: lhs, rhs
+  LayerNorm,      // operands: x, gamma, beta
+  Activation,     // operands: x
+  Dropout,        // operands: x (identity at inference)
+  LogSoftmax,     // operands: x
 };
+
+enum class ActivationKind { Relu, Gelu, Elu };
 
 enum class ScoreKind { Dot, ScaledDot, Additive };
 
@@ -56,6 +65,10 @@ struct Node {
   double negativeSlope = 0.2;
   int64_t heads = 1;
   bool mean = false;
+  ActivationKind activation = ActivationKind::Relu;
+  bool learnedPositions = false;
+  double epsilon = 1e-5;
+  double rate = 0.0;
 };
 
 struct Argument {

@@ -203,6 +203,65 @@ private:
                 same(a.getInput(), 2, a.getResult(), 1);
               return success();
             })
+            .Case([&](attn::EmbeddingOp a) {
+              node.kind = kg::OpKind::Embedding;
+              node.operands = {idOf(a.getTable()), idOf(a.getIds())};
+              int rank = a.getIds().getType().getRank();
+              for (int d = 0; d < rank; ++d)
+                same(a.getIds(), d, a.getResult(), d);
+              same(a.getTable(), 1, a.getResult(), rank);
+              return success();
+            })
+            .Case([&](attn::PositionalEncodingOp a) {
+              node.kind = kg::OpKind::PositionalEncoding;
+              node.learnedPositions =
+                  a.getKind() == attn::PositionalKind::learned;
+              node.operands = {idOf(a.getInput()), idOf(a.getTable())};
+              sameShape(a.getInput(), a.getResult());
+              return success();
+            })
+            .Case([&](attn::AddOp a) {
+              node.kind = kg::OpKind::Add;
+              node.operands = {idOf(a.getLhs()), idOf(a.getRhs())};
+              sameShape(a.getLhs(), a.getResult());
+              sameShape(a.getRhs(), a.getResult());
+              return success();
+            })
+            .Case([&](attn::LayerNormOp a) {
+              node.kind = kg::OpKind::LayerNorm;
+              node.epsilon = a.getEpsilon().convertToDouble();
+              node.operands = {idOf(a.getInput()), idOf(a.getGamma()),
+                               idOf(a.getBeta())};
+              sameShape(a.getInput(), a.getResult());
+              int last = a.getInput().getType().getRank() - 1;
+              same(a.getGamma(), 0, a.getInput(), last);
+              same(a.getBeta(), 0, a.getInput(), last);
+              return success();
+            })
+            .Case([&](attn::ActivationOp a) {
+              node.kind = kg::OpKind::Activation;
+              node.activation =
+                  a.getKind() == attn::ActivationKind::relu ? kg::ActivationKind::Relu
+                  : a.getKind() == attn::ActivationKind::gelu
+                      ? kg::ActivationKind::Gelu
+                      : kg::ActivationKind::Elu;
+              node.operands = {idOf(a.getInput())};
+              sameShape(a.getInput(), a.getResult());
+              return success();
+            })
+            .Case([&](attn::DropoutOp a) {
+              node.kind = kg::OpKind::Dropout;
+              node.rate = a.getRate().convertToDouble();
+              node.operands = {idOf(a.getInput())};
+              sameShape(a.getInput(), a.getResult());
+              return success();
+            })
+            .Case([&](attn::LogSoftmaxOp a) {
+              node.kind = kg::OpKind::LogSoftmax;
+              node.operands = {idOf(a.getInput())};
+              sameShape(a.getInput(), a.getResult());
+              return success();
+            })
             .Default([&](Operation *other) {
               return other->emitError() << "'" << other->getName()
                                         << "' has no Halide lowering yet";
@@ -211,6 +270,12 @@ private:
       return failure();
     nodes.push_back(node);
     return success();
+  }
+
+  void sameShape(Value a, Value b) {
+    int rank = cast<RankedTensorType>(a.getType()).getRank();
+    for (int d = 0; d < rank; ++d)
+      same(a, d, b, d);
   }
 
   void setWindow(kg::Node &node, attn::WindowAttr w) {

@@ -18,6 +18,29 @@ def Attn_ScoreKind : I32EnumAttr<"ScoreKind",
 // Prints bare inside ops: `attn.attention scaled_dot ...`.
 def Attn_ScoreKindAttr : EnumAttr<Attn_Dialect, Attn_ScoreKind, "score">;
 
+def Attn_ActivationRelu : I32EnumAttrCase<"relu", 0>;
+def Attn_ActivationGelu : I32EnumAttrCase<"gelu", 1>;
+def Attn_ActivationElu  : I32EnumAttrCase<"elu", 2>;
+def Attn_ActivationKind : I32EnumAttr<"ActivationKind",
+    "an elementwise activation function",
+    [Attn_ActivationRelu, Attn_ActivationGelu, Attn_ActivationElu]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::attn";
+}
+def Attn_ActivationKindAttr
+    : EnumAttr<Attn_Dialect, Attn_ActivationKind, "activation">;
+
+def Attn_PositionalSinusoidal : I32EnumAttrCase<"sinusoidal", 0>;
+def Attn_PositionalLearned    : I32EnumAttrCase<"learned", 1>;
+def Attn_PositionalKind : I32EnumAttr<"PositionalKind",
+    "how positions are encoded",
+    [Attn_PositionalSinusoidal, Attn_PositionalLearned]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::attn";
+}
+def Attn_PositionalKindAttr
+    : EnumAttr<Attn_Dialect, Attn_PositionalKind, "positional">;
+
 def Attn_WindowAttr : Attn_Attr<"Window", "window"> {
   let summary = "a band of keys around each query: i - left <= j <= i + right";
   let description = [{

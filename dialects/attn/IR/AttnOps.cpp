@@ -452,6 +452,75 @@ LogicalResult MergeHeadsOp::verify() {
   return expectSameElementType(getOperation());
 }
 
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+LogicalResult EmbeddingOp::verify() {
+  auto table = getTable().getType().getShape();
+  auto ids = getIds().getType();
+  if (table.size() != 2)
+    return emitOpError() << "table must be rank 2 [vocab, dim], got rank "
+                         << table.size();
+  Type e = ids.getElementType();
+  if (!(e.isSignlessInteger(32) || e.isSignlessInteger(64)))
+    return emitOpError() << "ids must be a tensor of i32 or i64, got " << ids;
+  SmallVector<int64_t> expected(ids.getShape());
+  expected.push_back(table[1]);
+  if (failed(expectResultShape(getOperation(), expected)))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+LogicalResult PositionalEncodingOp::verify() {
+  auto x = getInput().getType().getShape();
+  if (x.size() != 3)
+    return emitOpError() << "input must be rank 3 [batch, seq, dim], got rank "
+                         << x.size();
+  bool learned = getKind() == PositionalKind::learned;
+  if (learned != static_cast<bool>(getTable()))
+    return emitOpError() << (learned ? "a learned encoding needs a table"
+                                     : "a sinusoidal encoding takes no table");
+  if (learned) {
+    auto t = getTable().getType().getShape();
+    if (t.size() != 2 || !compatible(t[1], x[2]))
+      return emitOpError() << "table must be [max_seq, " << dimStr(x[2])
+                           << "], got " << shapeStr(t);
+    if (!ShapedType::isDynamic(t[0]) && !ShapedType::isDynamic(x[1]) &&
+        x[1] > t[0])
+      return emitOpError() << "sequence length " << x[1]
+                           << " exceeds the table's " << t[0] << " positions";
+  }
+  if (failed(expectResultShape(getOperation(), x)))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+LogicalResult LayerNormOp::verify() {
+  auto x = getInput().getType().getShape();
+  if (x.empty())
+    return emitOpError() << "input must have rank >= 1";
+  for (auto [v, role] : {std::pair{getGamma(), "gamma"},
+                         std::pair{getBeta(), "beta"}}) {
+    auto s = v.getType().getShape();
+    if (s.size() != 1 || !compatible(s[0], x.back()))
+      return emitOpError() << "'" << role << "' must be [" << dimStr(x.back())
+                           << "], got " << shapeStr(s);
+  }
+  if (getEpsilon().convertToDouble() <= 0)
+    return emitOpError() << "epsilon must be positive";
+  if (failed(expectResultShape(getOperation(), x)))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+LogicalResult DropoutOp::verify() {
+  double rate = getRate().convertToDouble();
+  if (!(rate >= 0.0 && rate < 1.0))
+    return emitOpError() << "rate must be in [0, 1), got " << rate;
+  return success();
+}
+
 OpFoldResult SplitHeadsOp::fold(FoldAdaptor) {
   // split_heads(merge_heads(x)) == x when the head count round-trips.
   auto merge = getInput().getDefiningOp<MergeHeadsOp>();

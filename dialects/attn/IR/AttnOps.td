@@ -6,6 +6,7 @@ include "dialects/attn/IR/AttnBase.td"
 include "dialects/attn/IR/AttnAttrs.td"
 include "dialects/attn/IR/AttnInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 
 defvar Attn_FloatTensor = RankedTensorOf<[AnyFloat]>;
 
@@ -354,6 +355,168 @@ def Attn_MergeHeadsOp : Attn_Op<"merge_heads", [Pure]> {
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// The layers around attention: embeddings, normalisation, activations
+//===----------------------------------------------------------------------===//
+
+def Attn_EmbeddingOp : Attn_Op<"embedding", [Pure]> {
+  let summary = "look rows of a table up by integer ids";
+  let description = [{
+    ```
+    table : [V, E]   ids : [d0, ..., dn] (i32 or i64)   out : [d0, ..., dn, E]
+    out[..., e] = table[ids[...], e]
+    ```
+    Ids outside `[0, V)` are an error at run time (the kernel clamps them,
+    the runtime does not check them: callers own their vocabulary).
+
+    ```mlir
+    func.func @embed(%t: tensor<1000x256xf32>, %ids: tensor<2x?xi32>) -> tensor<2x?x256xf32> {
+      %x = attn.embedding %t, %ids : tensor<1000x256xf32>, tensor<2x?xi32> -> tensor<2x?x256xf32>
+      return %x : tensor<2x?x256xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$table, AnyRankedTensor:$ids);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    $table `,` $ids attr-dict `:` type($table) `,` type($ids) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_PositionalEncodingOp : Attn_Op<"positional_encoding", [Pure]> {
+  let summary = "add a position code to every token";
+  let description = [{
+    ```
+    x : [B, S, E]   out : [B, S, E]   out[b, s, e] = x[b, s, e] + pe[s, e]
+    sinusoidal: pe[s, 2k] = sin(s / 10000^(2k/E)), pe[s, 2k+1] = cos(s / 10000^(2k/E))
+    learned:    pe = table[0 .. S), table : [S_max, E]
+    ```
+    With a learned table, a sequence longer than `S_max` is an error at run
+    time.
+
+    ```mlir
+    func.func @pe(%x: tensor<2x?x64xf32>, %t: tensor<512x64xf32>) -> (tensor<2x?x64xf32>, tensor<2x?x64xf32>) {
+      %a = attn.positional_encoding sinusoidal %x : tensor<2x?x64xf32> -> tensor<2x?x64xf32>
+      %b = attn.positional_encoding learned %x table(%t : tensor<512x64xf32>) : tensor<2x?x64xf32> -> tensor<2x?x64xf32>
+      return %a, %b : tensor<2x?x64xf32>, tensor<2x?x64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_PositionalKindAttr:$kind, Attn_FloatTensor:$input,
+                       Optional<Attn_FloatTensor>:$table);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    `` $kind $input (`table` `(` $table^ `:` type($table) `)`)?
+    attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_AddOp : Attn_Op<"add", [Pure, Commutative, SameOperandsAndResultType]> {
+  let summary = "elementwise sum (residual connections)";
+  let description = [{
+    `out = lhs + rhs`, all three of one type.
+
+    ```mlir
+    func.func @residual(%x: tensor<2x?x64xf32>, %y: tensor<2x?x64xf32>) -> tensor<2x?x64xf32> {
+      %z = attn.add %x, %y : tensor<2x?x64xf32>
+      return %z : tensor<2x?x64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$lhs, Attn_FloatTensor:$rhs);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+}
+
+def Attn_LayerNormOp : Attn_Op<"layer_norm", [Pure]> {
+  let summary = "normalise the last dimension, then scale and shift";
+  let description = [{
+    ```
+    x : [..., E]   gamma, beta : [E]
+    mu = mean_e x[..., e]     var = mean_e (x[..., e] - mu)^2
+    out[..., e] = (x[..., e] - mu) / sqrt(var + epsilon) * gamma[e] + beta[e]
+    ```
+    The variance is the biased one, as in PyTorch's `nn.LayerNorm`.
+
+    ```mlir
+    func.func @ln(%x: tensor<2x?x64xf32>, %g: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<2x?x64xf32> {
+      %y = attn.layer_norm %x, %g, %b epsilon(1.000000e-05) : tensor<2x?x64xf32>, tensor<64xf32>, tensor<64xf32> -> tensor<2x?x64xf32>
+      return %y : tensor<2x?x64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$input, Attn_FloatTensor:$gamma,
+                       Attn_FloatTensor:$beta,
+                       DefaultValuedAttr<F64Attr, "1e-5">:$epsilon);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $beta `epsilon` `(` $epsilon `)` attr-dict `:`
+    type($input) `,` type($gamma) `,` type($beta) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_ActivationOp : Attn_Op<"activation", [Pure, SameOperandsAndResultType]> {
+  let summary = "an elementwise activation: relu, gelu or elu";
+  let description = [{
+    ```
+    relu(x) = max(x, 0)
+    gelu(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))   (PyTorch's approximate="tanh")
+    elu(x)  = x > 0 ? x : exp(x) - 1                              (alpha = 1)
+    ```
+
+    ```mlir
+    func.func @act(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
+      %y = attn.activation elu %x : tensor<?x64xf32>
+      return %y : tensor<?x64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_ActivationKindAttr:$kind, Attn_FloatTensor:$input);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = "`` $kind $input attr-dict `:` type($result)";
+}
+
+def Attn_DropoutOp : Attn_Op<"dropout", [Pure, SameOperandsAndResultType]> {
+  let summary = "dropout: identity at inference";
+  let description = [{
+    Zeroes each element with probability `rate` and scales the others by
+    `1 / (1 - rate)` when training; the identity when running inference,
+    which is what inference modules compile it to. `rate` is in `[0, 1)`.
+
+    ```mlir
+    func.func @drop(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
+      %y = attn.dropout %x rate(6.000000e-01) : tensor<?x64xf32>
+      return %y : tensor<?x64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$input, F64Attr:$rate);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = "$input `rate` `(` $rate `)` attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Attn_LogSoftmaxOp : Attn_Op<"log_softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "log of the softmax over the last dimension";
+  let description = [{
+    `out[..., c] = x[..., c] - m - log(sum_c' exp(x[..., c'] - m))`, with
+    `m = max_c x[..., c]` for stability.
+
+    ```mlir
+    func.func @logp(%x: tensor<?x7xf32>) -> tensor<?x7xf32> {
+      %y = attn.log_softmax %x : tensor<?x7xf32>
+      return %y : tensor<?x7xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$input);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
 #endif // ATTN_OPS_TD

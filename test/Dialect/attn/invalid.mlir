@@ -599,3 +599,115 @@ func.func @merge_result(%x: tensor<5x8x8xf32>) {
   %h = attn.merge_heads %x mean : tensor<5x8x8xf32> -> tensor<5x64xf32>
   return
 }
+
+// -----
+
+func.func @embedding_table_rank(%t: tensor<10xf32>, %i: tensor<3xi32>) {
+  // expected-error @+1 {{table must be rank 2 [vocab, dim], got rank 1}}
+  %x = attn.embedding %t, %i : tensor<10xf32>, tensor<3xi32> -> tensor<3x10xf32>
+  return
+}
+
+// -----
+
+func.func @embedding_ids_type(%t: tensor<10x4xf32>, %i: tensor<3xf32>) {
+  // expected-error @+1 {{ids must be a tensor of i32 or i64, got 'tensor<3xf32>'}}
+  %x = attn.embedding %t, %i : tensor<10x4xf32>, tensor<3xf32> -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @embedding_result(%t: tensor<10x4xf32>, %i: tensor<3xi32>) {
+  // expected-error @+1 {{result shape [3, 5] does not match the expected [3, 4]}}
+  %x = attn.embedding %t, %i : tensor<10x4xf32>, tensor<3xi32> -> tensor<3x5xf32>
+  return
+}
+
+// -----
+
+func.func @positional_rank(%x: tensor<7x4xf32>) {
+  // expected-error @+1 {{input must be rank 3 [batch, seq, dim], got rank 2}}
+  %y = attn.positional_encoding sinusoidal %x : tensor<7x4xf32> -> tensor<7x4xf32>
+  return
+}
+
+// -----
+
+func.func @positional_learned_no_table(%x: tensor<1x7x4xf32>) {
+  // expected-error @+1 {{a learned encoding needs a table}}
+  %y = attn.positional_encoding learned %x : tensor<1x7x4xf32> -> tensor<1x7x4xf32>
+  return
+}
+
+// -----
+
+func.func @positional_sinusoidal_table(%x: tensor<1x7x4xf32>, %t: tensor<9x4xf32>) {
+  // expected-error @+1 {{a sinusoidal encoding takes no table}}
+  %y = attn.positional_encoding sinusoidal %x table(%t : tensor<9x4xf32>) : tensor<1x7x4xf32> -> tensor<1x7x4xf32>
+  return
+}
+
+// -----
+
+func.func @positional_table_dim(%x: tensor<1x7x4xf32>, %t: tensor<9x8xf32>) {
+  // expected-error @+1 {{table must be [max_seq, 4], got [9, 8]}}
+  %y = attn.positional_encoding learned %x table(%t : tensor<9x8xf32>) : tensor<1x7x4xf32> -> tensor<1x7x4xf32>
+  return
+}
+
+// -----
+
+func.func @positional_table_short(%x: tensor<1x17x4xf32>, %t: tensor<9x4xf32>) {
+  // expected-error @+1 {{sequence length 17 exceeds the table's 9 positions}}
+  %y = attn.positional_encoding learned %x table(%t : tensor<9x4xf32>) : tensor<1x17x4xf32> -> tensor<1x17x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_rank(%x: tensor<f32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{input must have rank >= 1}}
+  %y = attn.layer_norm %x, %g, %g epsilon(1.0e-5) : tensor<f32>, tensor<4xf32>, tensor<4xf32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_gamma(%x: tensor<3x4xf32>, %g: tensor<5xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'gamma' must be [4], got [5]}}
+  %y = attn.layer_norm %x, %g, %b epsilon(1.0e-5) : tensor<3x4xf32>, tensor<5xf32>, tensor<4xf32> -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_beta(%x: tensor<3x4xf32>, %g: tensor<4xf32>, %b: tensor<4x1xf32>) {
+  // expected-error @+1 {{'beta' must be [4], got [4, 1]}}
+  %y = attn.layer_norm %x, %g, %b epsilon(1.0e-5) : tensor<3x4xf32>, tensor<4xf32>, tensor<4x1xf32> -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_epsilon(%x: tensor<3x4xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{epsilon must be positive}}
+  %y = attn.layer_norm %x, %g, %g epsilon(0.0) : tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32> -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @dropout_rate(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{rate must be in [0, 1), got 1}}
+  %y = attn.dropout %x rate(1.0) : tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @dropout_negative(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{rate must be in [0, 1), got -5.000000e-01}}
+  %y = attn.dropout %x rate(-0.5) : tensor<3x4xf32>
+  return
+}

@@ -280,3 +280,44 @@ func.func @attributes() attributes {attn.score = #attn<score additive>,
                                     attn.window = #attn.window<left = 1, right = 2>} {
   return
 }
+
+// The layers around attention.
+// CHECK-LABEL: func.func @layers_static
+// CHECK: attn.embedding %{{.*}}, %{{.*}} : tensor<1000x64xf32>, tensor<2x16xi64> -> tensor<2x16x64xf32>
+// CHECK: attn.positional_encoding sinusoidal %{{.*}} : tensor<2x16x64xf32> -> tensor<2x16x64xf32>
+// CHECK: attn.positional_encoding learned %{{.*}} table(%{{.*}} : tensor<512x64xf32>) : tensor<2x16x64xf32> -> tensor<2x16x64xf32>
+// CHECK: attn.layer_norm %{{.*}}, %{{.*}}, %{{.*}} epsilon({{.*}}) : tensor<2x16x64xf32>, tensor<64xf32>, tensor<64xf32> -> tensor<2x16x64xf32>
+// CHECK: attn.activation relu %{{.*}} : tensor<2x16x64xf32>
+// CHECK: attn.activation gelu %{{.*}} : tensor<2x16x64xf32>
+// CHECK: attn.activation elu %{{.*}} : tensor<2x16x64xf32>
+// CHECK: attn.dropout %{{.*}} rate(1.000000e-01) : tensor<2x16x64xf32>
+// CHECK: attn.add %{{.*}}, %{{.*}} : tensor<2x16x64xf32>
+// CHECK: attn.log_softmax %{{.*}} : tensor<2x16x64xf32>
+func.func @layers_static(%t: tensor<1000x64xf32>, %ids: tensor<2x16xi64>, %pt: tensor<512x64xf32>,
+                         %g: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<2x16x64xf32> {
+  %x = attn.embedding %t, %ids : tensor<1000x64xf32>, tensor<2x16xi64> -> tensor<2x16x64xf32>
+  %p = attn.positional_encoding sinusoidal %x : tensor<2x16x64xf32> -> tensor<2x16x64xf32>
+  %q = attn.positional_encoding learned %p table(%pt : tensor<512x64xf32>) : tensor<2x16x64xf32> -> tensor<2x16x64xf32>
+  %n = attn.layer_norm %q, %g, %b epsilon(1.0e-6) : tensor<2x16x64xf32>, tensor<64xf32>, tensor<64xf32> -> tensor<2x16x64xf32>
+  %r = attn.activation relu %n : tensor<2x16x64xf32>
+  %s = attn.activation gelu %r : tensor<2x16x64xf32>
+  %e = attn.activation elu %s : tensor<2x16x64xf32>
+  %d = attn.dropout %e rate(0.1) : tensor<2x16x64xf32>
+  %a = attn.add %d, %x : tensor<2x16x64xf32>
+  %l = attn.log_softmax %a : tensor<2x16x64xf32>
+  return %l : tensor<2x16x64xf32>
+}
+
+// CHECK-LABEL: func.func @layers_dynamic
+// CHECK: attn.embedding %{{.*}}, %{{.*}} : tensor<?x?xf32>, tensor<?x?xi32> -> tensor<?x?x?xf32>
+// CHECK: attn.positional_encoding learned %{{.*}} table(%{{.*}} : tensor<?x?xf32>) : tensor<?x?x?xf32> -> tensor<?x?x?xf32>
+// CHECK: attn.layer_norm {{.*}} : tensor<?x?x?xf32>, tensor<?xf32>, tensor<?xf32> -> tensor<?x?x?xf32>
+// CHECK: attn.log_softmax %{{.*}} : tensor<?x?x?xf32>
+func.func @layers_dynamic(%t: tensor<?x?xf32>, %ids: tensor<?x?xi32>, %pt: tensor<?x?xf32>,
+                          %g: tensor<?xf32>, %b: tensor<?xf32>) -> tensor<?x?x?xf32> {
+  %x = attn.embedding %t, %ids : tensor<?x?xf32>, tensor<?x?xi32> -> tensor<?x?x?xf32>
+  %q = attn.positional_encoding learned %x table(%pt : tensor<?x?xf32>) : tensor<?x?x?xf32> -> tensor<?x?x?xf32>
+  %n = attn.layer_norm %q, %g, %b epsilon(1.0e-5) : tensor<?x?x?xf32>, tensor<?xf32>, tensor<?xf32> -> tensor<?x?x?xf32>
+  %l = attn.log_softmax %n : tensor<?x?x?xf32>
+  return %l : tensor<?x?x?xf32>
+}

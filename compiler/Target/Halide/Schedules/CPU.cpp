@@ -197,6 +197,8 @@ void scheduleCpu(PipelineStages &stages, const Target &target) {
     f.compute_root();
     std::vector<Var> args = f.args();
     f.parallel(args.back());
+    if (args.size() > 1)
+      f.vectorize(args.front(), vectorWidth(target), TailStrategy::GuardWithIf);
     for (int u = 0; u < f.num_update_definitions(); ++u)
       f.update(u).parallel(args.back());
   }
