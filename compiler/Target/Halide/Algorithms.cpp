@@ -548,8 +548,17 @@ private:
   void lowerAdd(const kg::Node &node) {
     const HValue &a = operand(node, 0), &c = operand(node, 1);
     std::vector<Var> vars = makeVars(a.extents.size(), "x");
+    // rhs broadcasts (NumPy rules): its dims are the innermost of lhs's.
+    const std::vector<int64_t> &rhsShape = shapeOf(node, 1);
+    std::vector<Expr> rhsAt;
+    for (size_t k = 0; k < rhsShape.size(); ++k) {
+      int64_t extent = rhsShape[rhsShape.size() - 1 - k];
+      rhsAt.push_back(extent == 1 ? Expr(0)
+                      : extent > 0 ? Expr(vars[k])
+                                   : select(c.extents[k] == 1, 0, vars[k]));
+    }
     Func out(unique("add"));
-    out(asExprs(vars)) = a.func(asExprs(vars)) + c.func(asExprs(vars));
+    out(asExprs(vars)) = a.func(asExprs(vars)) + c.func(rhsAt);
     setGeneric(node, out, a.type, a.extents);
   }
 

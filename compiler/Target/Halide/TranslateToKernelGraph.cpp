@@ -224,7 +224,14 @@ private:
               node.kind = kg::OpKind::Add;
               node.operands = {idOf(a.getLhs()), idOf(a.getRhs())};
               sameShape(a.getLhs(), a.getResult());
-              sameShape(a.getRhs(), a.getResult());
+              // A broadcast rhs dim may be 1: only full-rank rhs dims that
+              // are not statically 1 must equal lhs's.
+              auto lhsTy = a.getLhs().getType(), rhsTy = a.getRhs().getType();
+              int offset = lhsTy.getRank() - rhsTy.getRank();
+              for (int d = 0; d < rhsTy.getRank(); ++d)
+                if (rhsTy.getDimSize(d) != 1 &&
+                    !ShapedType::isDynamic(rhsTy.getDimSize(d)))
+                  same(a.getRhs(), d, a.getLhs(), d + offset);
               return success();
             })
             .Case([&](attn::LayerNormOp a) {

@@ -82,19 +82,20 @@ LogicalResult verifyHeadGrouping(Operation *op, int64_t qHeads,
 
 /// Checks that a mask or bias broadcasts to the [B, H, Sq, Sk] logits.
 LogicalResult verifyBroadcast(Operation *op, Value v, StringRef role,
-                              ArrayRef<int64_t> logits) {
+                              ArrayRef<int64_t> logits,
+                              StringRef target = "the logits") {
   auto shape = tensorTy(v).getShape();
   if (shape.size() > logits.size())
     return op->emitOpError()
            << "'" << role << "' of rank " << shape.size()
-           << " does not broadcast to the logits " << shapeStr(logits);
+           << " does not broadcast to " << target << " " << shapeStr(logits);
   size_t offset = logits.size() - shape.size();
   for (auto [i, d] : llvm::enumerate(shape)) {
     int64_t want = logits[offset + i];
     if (d != 1 && !compatible(d, want))
       return op->emitOpError()
              << "'" << role << "' shape " << shapeStr(shape)
-             << " does not broadcast to the logits " << shapeStr(logits)
+             << " does not broadcast to " << target << " " << shapeStr(logits)
              << ": dim " << i << " is " << d << ", expected 1 or "
              << dimStr(want);
   }
@@ -492,6 +493,13 @@ LogicalResult PositionalEncodingOp::verify() {
                            << " exceeds the table's " << t[0] << " positions";
   }
   if (failed(expectResultShape(getOperation(), x)))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+LogicalResult AddOp::verify() {
+  if (failed(verifyBroadcast(getOperation(), getRhs(), "rhs",
+                             getLhs().getType().getShape(), "the lhs")))
     return failure();
   return expectSameElementType(getOperation());
 }

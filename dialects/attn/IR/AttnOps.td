@@ -415,21 +415,28 @@ def Attn_PositionalEncodingOp : Attn_Op<"positional_encoding", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Attn_AddOp : Attn_Op<"add", [Pure, Commutative, SameOperandsAndResultType]> {
-  let summary = "elementwise sum (residual connections)";
+def Attn_AddOp : Attn_Op<"add", [Pure, AllTypesMatch<["lhs", "result"]>]> {
+  let summary = "elementwise sum: residual connections and bias vectors";
   let description = [{
-    `out = lhs + rhs`, all three of one type.
+    `out = lhs + rhs`, where `rhs` broadcasts to `lhs` by NumPy rules
+    (right-aligned, each dim 1 or equal): a residual adds two tensors of one
+    shape, a bias adds a `[E]` vector to every row. The result has the type
+    of `lhs`.
 
     ```mlir
-    func.func @residual(%x: tensor<2x?x64xf32>, %y: tensor<2x?x64xf32>) -> tensor<2x?x64xf32> {
-      %z = attn.add %x, %y : tensor<2x?x64xf32>
-      return %z : tensor<2x?x64xf32>
+    func.func @residual(%x: tensor<2x?x64xf32>, %y: tensor<2x?x64xf32>, %b: tensor<64xf32>) -> tensor<2x?x64xf32> {
+      %z = attn.add %x, %y : tensor<2x?x64xf32>, tensor<2x?x64xf32>
+      %w = attn.add %z, %b : tensor<2x?x64xf32>, tensor<64xf32>
+      return %w : tensor<2x?x64xf32>
     }
     ```
   }];
   let arguments = (ins Attn_FloatTensor:$lhs, Attn_FloatTensor:$rhs);
   let results = (outs Attn_FloatTensor:$result);
-  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)
+  }];
+  let hasVerifier = 1;
 }
 
 def Attn_LayerNormOp : Attn_Op<"layer_norm", [Pure]> {

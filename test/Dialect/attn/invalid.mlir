@@ -711,3 +711,19 @@ func.func @dropout_negative(%x: tensor<3x4xf32>) {
   %y = attn.dropout %x rate(-0.5) : tensor<3x4xf32>
   return
 }
+
+// -----
+
+func.func @add_broadcast(%x: tensor<3x4xf32>, %b: tensor<5xf32>) {
+  // expected-error @+1 {{'rhs' shape [5] does not broadcast to the lhs [3, 4]: dim 0 is 5, expected 1 or 4}}
+  %y = attn.add %x, %b : tensor<3x4xf32>, tensor<5xf32>
+  return
+}
+
+// -----
+
+func.func @add_rank(%x: tensor<4xf32>, %b: tensor<3x4xf32>) {
+  // expected-error @+1 {{'rhs' of rank 2 does not broadcast to the lhs [4]}}
+  %y = attn.add %x, %b : tensor<4xf32>, tensor<3x4xf32>
+  return
+}

@@ -291,7 +291,7 @@ func.func @attributes() attributes {attn.score = #attn<score additive>,
 // CHECK: attn.activation gelu %{{.*}} : tensor<2x16x64xf32>
 // CHECK: attn.activation elu %{{.*}} : tensor<2x16x64xf32>
 // CHECK: attn.dropout %{{.*}} rate(1.000000e-01) : tensor<2x16x64xf32>
-// CHECK: attn.add %{{.*}}, %{{.*}} : tensor<2x16x64xf32>
+// CHECK: attn.add %{{.*}}, %{{.*}} : tensor<2x16x64xf32>, tensor<2x16x64xf32>
 // CHECK: attn.log_softmax %{{.*}} : tensor<2x16x64xf32>
 func.func @layers_static(%t: tensor<1000x64xf32>, %ids: tensor<2x16xi64>, %pt: tensor<512x64xf32>,
                          %g: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<2x16x64xf32> {
@@ -303,7 +303,7 @@ func.func @layers_static(%t: tensor<1000x64xf32>, %ids: tensor<2x16xi64>, %pt: t
   %s = attn.activation gelu %r : tensor<2x16x64xf32>
   %e = attn.activation elu %s : tensor<2x16x64xf32>
   %d = attn.dropout %e rate(0.1) : tensor<2x16x64xf32>
-  %a = attn.add %d, %x : tensor<2x16x64xf32>
+  %a = attn.add %d, %x : tensor<2x16x64xf32>, tensor<2x16x64xf32>
   %l = attn.log_softmax %a : tensor<2x16x64xf32>
   return %l : tensor<2x16x64xf32>
 }
