@@ -1,6 +1,7 @@
 //===- Algorithms.cpp - attn ops as Halide algorithms ---------------------===//
 #include "compiler/Target/Halide/Algorithms.h"
 
+#include <cctype>
 #include <cfloat>
 #include <cmath>
 #include <stdexcept>
@@ -33,6 +34,20 @@ std::vector<Var> makeVars(size_t n, const std::string &prefix) {
   return vars;
 }
 
+/// A Halide name for an argument. Halide reserves '.' as its separator, but
+/// parameters are named `<layer>.<param>` (`enc.q_proj.weight`); such names
+/// become `<layer>_<param>` with the argument's position prefixed, so two
+/// names differing only in punctuation stay distinct. The module descriptor
+/// keeps the argument's own name: only the generated code sees this one.
+std::string halideName(const std::string &name, const char *kind, size_t index) {
+  std::string out = name;
+  bool changed = false;
+  for (char &c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
+      c = '_', changed = true;
+  return changed ? kind + std::to_string(index) + "_" + out : out;
+}
+
 std::vector<Expr> asExprs(const std::vector<Var> &vars) {
   return std::vector<Expr>(vars.begin(), vars.end());
 }
@@ -63,18 +78,19 @@ public:
         values(fn.values.size()) {}
 
   PipelineStages build() {
-    for (const kg::Argument &arg : fn.inputs)
-      bindInput(arg);
+    for (size_t i = 0; i < fn.inputs.size(); ++i)
+      bindInput(fn.inputs[i], halideName(fn.inputs[i].name, "in", i));
     for (const kg::Node &node : fn.nodes)
       lower(node);
-    for (const kg::Argument &arg : fn.outputs) {
+    for (size_t i = 0; i < fn.outputs.size(); ++i) {
+      const kg::Argument &arg = fn.outputs[i];
       HValue &v = values[arg.value];
       if (!v.func.defined())
         throw CompileError(fn.loc + ": result '" + arg.name +
                            "' is not computed by any attn op");
       // Outputs are wrapped so that an input returned directly, or one value
       // returned twice, is still a distinct Func the pipeline can write.
-      Func out(arg.name);
+      Func out(halideName(arg.name, "out", i));
       std::vector<Var> vars = makeVars(v.extents.size(), "o");
       out(asExprs(vars)) = v.func(asExprs(vars));
       // Static extents are promises the runtime checks; telling Halide lets
@@ -99,10 +115,10 @@ public:
   }
 
 private:
-  void bindInput(const kg::Argument &arg) {
+  void bindInput(const kg::Argument &arg, const std::string &name) {
     const kg::Value &val = fn.values[arg.value];
     int rank = static_cast<int>(val.shape.size());
-    ImageParam p(halideType(val.dtype), rank, arg.name);
+    ImageParam p(halideType(val.dtype), rank, name);
     for (int k = 0; k < rank; ++k) {
       int64_t extent = val.shape[rank - 1 - k];
       p.dim(k).set_min(0);
@@ -118,7 +134,7 @@ private:
     inputs.push_back(p);
     HValue &v = values[arg.value];
     std::vector<Var> vars = makeVars(rank, "x");
-    v.func = Func(arg.name + "_in");
+    v.func = Func(name + "_in");
     v.func(asExprs(vars)) = p(asExprs(vars));
     v.type = p.type();
     for (int k = 0; k < rank; ++k) {
