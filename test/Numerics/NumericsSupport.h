@@ -27,6 +27,7 @@ inline const char *kDenseModule = ATTNC_NUMERICS_DENSE;
 inline const char *kGraphModule = ATTNC_NUMERICS_GRAPH;
 inline const char *kProjectionsModule = ATTNC_NUMERICS_PROJECTIONS;
 inline const char *kDecomposedModule = ATTNC_NUMERICS_DECOMPOSED;
+inline const char *kLayersModule = ATTNC_NUMERICS_LAYERS;
 
 // fp32 kernels against the float64 reference. The error is normwise:
 // max |out - ref| / max |ref|. Elementwise relative error is meaningless

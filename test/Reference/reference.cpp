@@ -3,6 +3,7 @@
 // S = 2048 cases take a second, not a minute.
 #include "test/Reference/reference.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -340,6 +341,111 @@ Tensor meanHeads(const Tensor &x) {
         y.at({b, s, d}) /= static_cast<double>(H);
       }
   return y;
+}
+
+Tensor embedding(const Tensor &table, const std::vector<int64_t> &ids,
+                 const std::vector<int64_t> &idShape) {
+  int64_t E = table.shape[1];
+  std::vector<int64_t> shape = idShape;
+  shape.push_back(E);
+  Tensor out(shape);
+  for (size_t n = 0; n < ids.size(); ++n)
+    for (int64_t e = 0; e < E; ++e)
+      out.data[n * E + e] = table.data[ids[n] * E + e];
+  return out;
+}
+
+Tensor positionalSinusoidal(const Tensor &x) {
+  int64_t B = x.shape[0], S = x.shape[1], E = x.shape[2];
+  Tensor out = x;
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t s = 0; s < S; ++s)
+      for (int64_t e = 0; e < E; ++e) {
+        double freq = std::pow(10000.0, -double(e - e % 2) / double(E));
+        double angle = double(s) * freq;
+        out.at({b, s, e}) += e % 2 == 0 ? std::sin(angle) : std::cos(angle);
+      }
+  return out;
+}
+
+Tensor positionalLearned(const Tensor &x, const Tensor &table) {
+  Tensor out = x;
+  for (int64_t b = 0; b < x.shape[0]; ++b)
+    for (int64_t s = 0; s < x.shape[1]; ++s)
+      for (int64_t e = 0; e < x.shape[2]; ++e)
+        out.at({b, s, e}) += table.at({s, e});
+  return out;
+}
+
+Tensor add(const Tensor &lhs, const Tensor &rhs) {
+  Tensor out = lhs;
+  std::vector<int64_t> idx(lhs.shape.size(), 0), ridx(rhs.shape.size());
+  size_t offset = lhs.shape.size() - rhs.shape.size();
+  for (int64_t n = 0; n < lhs.numel(); ++n) {
+    int64_t rest = n;
+    for (size_t d = lhs.shape.size(); d-- > 0;) {
+      idx[d] = rest % lhs.shape[d];
+      rest /= lhs.shape[d];
+    }
+    for (size_t d = 0; d < rhs.shape.size(); ++d)
+      ridx[d] = rhs.shape[d] == 1 ? 0 : idx[d + offset];
+    out.data[n] += rhs.at(ridx);
+  }
+  return out;
+}
+
+Tensor layerNorm(const Tensor &x, const Tensor &gamma, const Tensor &beta,
+                 double epsilon) {
+  int64_t E = x.shape.back(), rows = x.numel() / E;
+  Tensor out = x;
+  for (int64_t r = 0; r < rows; ++r) {
+    const double *row = x.data.data() + r * E;
+    double mean = 0, var = 0;
+    for (int64_t e = 0; e < E; ++e)
+      mean += row[e];
+    mean /= double(E);
+    for (int64_t e = 0; e < E; ++e)
+      var += (row[e] - mean) * (row[e] - mean);
+    var /= double(E);
+    for (int64_t e = 0; e < E; ++e)
+      out.data[r * E + e] = (row[e] - mean) / std::sqrt(var + epsilon) *
+                                gamma.data[e] +
+                            beta.data[e];
+  }
+  return out;
+}
+
+Tensor activation(const Tensor &x, Activation kind) {
+  Tensor out = x;
+  for (double &v : out.data) {
+    switch (kind) {
+    case Activation::Relu:
+      v = v > 0 ? v : 0;
+      break;
+    case Activation::Gelu:
+      v = 0.5 * v *
+          (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v)));
+      break;
+    case Activation::Elu:
+      v = v > 0 ? v : std::expm1(v);
+      break;
+    }
+  }
+  return out;
+}
+
+Tensor logSoftmax(const Tensor &x) {
+  int64_t C = x.shape.back(), rows = x.numel() / C;
+  Tensor out = x;
+  for (int64_t r = 0; r < rows; ++r) {
+    const double *row = x.data.data() + r * C;
+    double m = *std::max_element(row, row + C), sum = 0;
+    for (int64_t c = 0; c < C; ++c)
+      sum += std::exp(row[c] - m);
+    for (int64_t c = 0; c < C; ++c)
+      out.data[r * C + c] = row[c] - m - std::log(sum);
+  }
+  return out;
 }
 
 } // namespace attnc::ref

@@ -75,6 +75,18 @@ Tensor mergeHeads(const Tensor &x);
 // [B,H,S,D] -> [B,S,D] or [N,H,D] -> [N,D]: mean over heads.
 Tensor meanHeads(const Tensor &x);
 
+// The layers around attention; each written from its op description.
+Tensor embedding(const Tensor &table, const std::vector<int64_t> &ids,
+                 const std::vector<int64_t> &idShape);
+Tensor positionalSinusoidal(const Tensor &x);           // x [B, S, E]
+Tensor positionalLearned(const Tensor &x, const Tensor &table);
+Tensor add(const Tensor &lhs, const Tensor &rhs);        // rhs broadcasts
+Tensor layerNorm(const Tensor &x, const Tensor &gamma, const Tensor &beta,
+                 double epsilon);
+enum class Activation { Relu, Gelu, Elu };
+Tensor activation(const Tensor &x, Activation kind);
+Tensor logSoftmax(const Tensor &x);
+
 } // namespace attnc::ref
 
 #endif // ATTNC_TEST_REFERENCE_REFERENCE_H

@@ -551,10 +551,11 @@ private:
     if (node.learnedPositions) {
       code = operand(node, 1).func(e, p);
     } else {
-      // pe[p, 2k] = sin(p / 10000^(2k/E)), pe[p, 2k+1] = cos(...)
-      Expr k2 = cast<float>((e / 2) * 2);
-      Expr angle = cast<float>(p) *
-                   exp(-k2 / cast<float>(x.extents[0]) * float(std::log(10000.0)));
+      // pe[p, 2k] = sin(p / 10000^(2k/E)), pe[p, 2k+1] = cos(...). In
+      // double: at position 1000 an fp32 angle is already off by 6e-5.
+      Expr k2 = cast<double>((e / 2) * 2);
+      Expr angle = cast<double>(p) *
+                   exp(-k2 / cast<double>(x.extents[0]) * Expr(std::log(10000.0)));
       code = cast(x.type, select(e % 2 == 0, sin(angle), cos(angle)));
     }
     out(e, p, b) = x.func(e, p, b) + code;
