@@ -1,9 +1,10 @@
 /*===- api.h - the attnc runtime's C API ----------------------------------===*
  *
  * Umbrella header: load a module (module.h), prepare and execute calls of
- * its entries (call.h), get errors as status codes with a message
- * (status.h). The library links only libc, libstdc++, libdl and pthread.
- * For C++, runtime/attnc.hpp wraps this API in RAII types.
+ * its entries (call.h), load, initialise, bind and save model parameters
+ * (weights.h), get errors as status codes with a message (status.h). The
+ * library links only libc, libstdc++, libdl and pthread. For C++,
+ * runtime/attnc.hpp wraps this API in RAII types.
  *===----------------------------------------------------------------------===*/
 #ifndef ATTNC_RUNTIME_API_H
 #define ATTNC_RUNTIME_API_H
@@ -12,5 +13,6 @@
 #include "runtime/module.h"
 #include "runtime/module_abi.h"
 #include "runtime/status.h"
+#include "runtime/weights.h"
 
 #endif /* ATTNC_RUNTIME_API_H */

@@ -116,6 +116,119 @@ private:
   attnc_module *module_;
 };
 
+// A named set of parameter tensors (runtime/weights.h): loaded from a
+// .safetensors file or a directory of .npy files, filled by set() or
+// init(), bound to calls, saved. Calls it was bound to borrow its memory.
+class Weights {
+public:
+  static Result<Weights> create() {
+    attnc_weights *w = nullptr;
+    attnc_status s = attnc_weights_create(&w);
+    if (s != ATTNC_OK)
+      return Status::fromLast(s);
+    return Weights(w);
+  }
+  // A directory is read as NAME.npy files, anything else as safetensors.
+  static Result<Weights> load(const std::string &path) {
+    attnc_weights *w = nullptr;
+    attnc_status s = attnc_weights_load(path.c_str(), &w);
+    if (s != ATTNC_OK)
+      return Status::fromLast(s);
+    return Weights(w);
+  }
+
+  Weights(Weights &&other) noexcept
+      : weights_(std::exchange(other.weights_, nullptr)) {}
+  Weights &operator=(Weights &&other) noexcept {
+    std::swap(weights_, other.weights_);
+    return *this;
+  }
+  ~Weights() { attnc_weights_release(weights_); }
+
+  attnc_weights *get() const { return weights_; }
+  std::string source() const { return attnc_weights_source(weights_); }
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (int32_t i = 0; i < attnc_weights_count(weights_); ++i)
+      out.push_back(attnc_weights_name(weights_, i));
+    return out;
+  }
+  bool contains(const std::string &name) const {
+    int32_t index = 0;
+    bool found =
+        attnc_weights_find(weights_, name.c_str(), &index) == ATTNC_OK;
+    attnc_clear_error();
+    return found;
+  }
+  // A view of tensor `name`, valid until the set is modified.
+  Result<attnc_tensor> tensor(const std::string &name) const {
+    int32_t index = 0;
+    attnc_status s = attnc_weights_find(weights_, name.c_str(), &index);
+    attnc_tensor t{};
+    if (s == ATTNC_OK)
+      s = attnc_weights_get(weights_, index, &t);
+    if (s != ATTNC_OK)
+      return Status::fromLast(s);
+    return t;
+  }
+  // A copy of tensor `name`'s elements; fails unless its dtype is T's.
+  template <typename T> Result<std::vector<T>> values(const std::string &name) const {
+    auto t = tensor(name);
+    if (!t)
+      return t.status();
+    if (t->dtype != dtypeOf<T>())
+      return Status(ATTNC_ERROR_VALIDATION,
+                    "tensor '" + name + "' is " + attnc_dtype_name(t->dtype) +
+                        ", not " + attnc_dtype_name(dtypeOf<T>()));
+    size_t n = 1;
+    for (int32_t d = 0; d < t->rank; ++d)
+      n *= static_cast<size_t>(t->shape[d]);
+    const T *data = static_cast<const T *>(t->data);
+    return std::vector<T>(data, data + n);
+  }
+
+  // Adds or replaces tensor `name` with a copy of `data`.
+  Status set(const std::string &name, attnc_dtype dtype,
+             const std::vector<int64_t> &shape, const void *data) {
+    attnc_tensor t{dtype, static_cast<int32_t>(shape.size()), shape.data(),
+                   const_cast<void *>(data)};
+    return Status::fromLast(attnc_weights_set(weights_, name.c_str(), &t));
+  }
+  template <typename T>
+  Status set(const std::string &name, const std::vector<int64_t> &shape,
+             const T *data) {
+    return set(name, dtypeOf<T>(), shape, data);
+  }
+
+  std::optional<std::string> metadata(const std::string &key) const {
+    const char *value = attnc_weights_metadata(weights_, key.c_str());
+    return value ? std::optional<std::string>(value) : std::nullopt;
+  }
+  Status setMetadata(const std::string &key, const std::string &value) {
+    return Status::fromLast(
+        attnc_weights_set_metadata(weights_, key.c_str(), value.c_str()));
+  }
+
+  // Adds every parameter of `entry` the set lacks, from `seed`; returns
+  // how many were added.
+  Result<int32_t> init(const attnc_entry_desc &entry, uint64_t seed) {
+    int32_t added = 0;
+    attnc_status s = attnc_weights_init(weights_, &entry, seed, &added);
+    if (s != ATTNC_OK)
+      return Status::fromLast(s);
+    return added;
+  }
+
+  Status save(const std::string &path) const {
+    return Status::fromLast(
+        attnc_weights_save_safetensors(weights_, path.c_str()));
+  }
+
+private:
+  explicit Weights(attnc_weights *weights) : weights_(weights) {}
+  attnc_weights *weights_;
+};
+
 // A prepared call; the Module must outlive it.
 class Call {
 public:
@@ -162,6 +275,28 @@ public:
     if (s != ATTNC_OK)
       return Status::fromLast(s);
     return shape;
+  }
+
+  // Binds every input whose name `weights` holds (ATTNC_BIND_* flags);
+  // returns how many. Warnings for what the flags let pass are appended to
+  // `warnings` when given. `weights` must outlive the executes.
+  Result<int32_t> bindWeights(const Weights &weights, uint32_t flags = 0,
+                              std::vector<std::string> *warnings = nullptr) {
+    attnc_bind_options options;
+    attnc_bind_options_init(&options);
+    options.flags = flags;
+    if (warnings) {
+      options.warning = [](void *user, const char *message) {
+        static_cast<std::vector<std::string> *>(user)->push_back(message);
+      };
+      options.user_data = warnings;
+    }
+    int32_t bound = 0;
+    attnc_status s =
+        attnc_weights_bind(call_, weights.get(), &options, &bound);
+    if (s != ATTNC_OK)
+      return Status::fromLast(s);
+    return bound;
   }
 
   Status validate() { return Status::fromLast(attnc_call_validate(call_)); }

@@ -1,4 +1,4 @@
-#include "runtime/tools/attn-run/npy.h"
+#include "runtime/npy.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,9 +1,11 @@
 // A small, strict reader and writer for NumPy's .npy format (versions 1.0
 // and 2.0, C order, little-endian <f2 <f4 <f8 <i4 <i8 and one-byte |b1 |u1).
 // Anything else is refused with a message naming the file: attn-run would
-// rather stop than guess at a layout.
-#ifndef ATTNC_RUNTIME_TOOLS_ATTN_RUN_NPY_H
-#define ATTNC_RUNTIME_TOOLS_ATTN_RUN_NPY_H
+// rather stop than guess at a layout. Internal C++ (the static library
+// attnc_npy): the runtime uses it to load weights from .npy directories and
+// hides it behind the C API; attn-run and the tests link it directly.
+#ifndef ATTNC_RUNTIME_NPY_H
+#define ATTNC_RUNTIME_NPY_H
 
 #include <cstddef>
 #include <cstdint>
@@ -42,4 +44,4 @@ void discard(const std::string &tempPath);
 
 } // namespace attnc::npy
 
-#endif // ATTNC_RUNTIME_TOOLS_ATTN_RUN_NPY_H
+#endif // ATTNC_RUNTIME_NPY_H

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "runtime/tools/attn-run/npy.h"
+#include "runtime/npy.h"
 
 using namespace attnc;
 

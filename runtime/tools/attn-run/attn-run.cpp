@@ -1,7 +1,8 @@
-// attn-run: loads an attnc module, reads .npy inputs, runs one entry and
-// writes .npy outputs. Every failure is one line on stderr naming the file
-// or argument, and a non-zero exit; outputs appear only after a run that
-// succeeded, each renamed into place from a temporary file.
+// attn-run: loads an attnc module, reads .npy inputs and model weights,
+// runs one entry and writes .npy outputs. Every failure is one line on
+// stderr naming the file or argument, and a non-zero exit; outputs (and
+// saved weights) appear only after a run that succeeded, each renamed into
+// place from a temporary file.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -14,7 +15,7 @@
 #include <vector>
 
 #include "runtime/attnc.hpp"
-#include "runtime/tools/attn-run/npy.h"
+#include "runtime/npy.h"
 #include "runtime/tools/attn-run/random_inputs.h"
 
 namespace {
@@ -136,7 +137,116 @@ struct Options {
   std::optional<uint64_t> randomSeed;
   bool summary = false;
   std::vector<std::string> dims;
+  std::string weights;
+  std::optional<uint64_t> initSeed;
+  std::string saveWeights;
+  bool allowExtraWeights = false;
 };
+
+// Parameters (inputs named `<layer>.<param>`) come from a weights set when
+// any weights flag is given: the file or directory of --weights, then
+// --input files for parameters (which override it), then --init-seed for
+// the rest. The set is bound to the call before the data inputs; it must
+// outlive the call's executes. Marks the arguments it bound in `bound`.
+bool bindWeights(const Options &opts, attnc::Call &call,
+                 const std::map<std::string, std::string> &inputFiles,
+                 std::optional<attnc::Weights> &weights,
+                 std::vector<bool> &bound, Failure &failure) {
+  const attnc_entry_desc &entry = call.entry();
+  auto set = opts.weights.empty() ? attnc::Weights::create()
+                                  : attnc::Weights::load(opts.weights);
+  if (!set) {
+    failure = {kExitError, set.status().message()};
+    return false;
+  }
+  weights.emplace(std::move(set.value()));
+  for (int32_t a = 0; a < entry.num_args; ++a) {
+    const attnc_arg_desc &arg = entry.args[a];
+    auto it = inputFiles.find(arg.name);
+    if (!attnc_arg_is_parameter(&arg) || it == inputFiles.end())
+      continue;
+    attnc::npy::Array array;
+    std::string error;
+    if (!attnc::npy::read(it->second, array, error)) {
+      failure = {kExitError, error};
+      return false;
+    }
+    int32_t dtype = dtypeOfDescr(array.descr);
+    if (dtype != arg.dtype) {
+      failure = {kExitError, it->second + ": entry '" + entry.name +
+                                 "', input '" + arg.name + "': dtype is '" +
+                                 array.descr + "', expected '" +
+                                 npyDescr(arg.dtype) + "' (" +
+                                 attnc_dtype_name(arg.dtype) + ")"};
+      return false;
+    }
+    attnc::Status s = weights->set(arg.name, static_cast<attnc_dtype>(dtype),
+                                   array.shape, array.data.data());
+    if (!s) {
+      failure = {kExitError, it->second + ": " + s.message()};
+      return false;
+    }
+  }
+  if (opts.initSeed) {
+    auto added = weights->init(entry, *opts.initSeed);
+    if (!added) {
+      failure = {kExitError, added.status().message()};
+      return false;
+    }
+    if (*added > 0)
+      weights->setMetadata("attnc.init_seed", std::to_string(*opts.initSeed));
+  }
+  std::vector<std::string> warnings;
+  auto count = call.bindWeights(
+      *weights, opts.allowExtraWeights ? ATTNC_BIND_ALLOW_EXTRA : 0u,
+      &warnings);
+  if (!count) {
+    std::string message = count.status().message();
+    if (message.find(" missing: ") != std::string::npos)
+      message += " (give them with --weights, --input NAME=FILE.npy or "
+                 "--init-seed N)";
+    else if (message.find(" no input takes: ") != std::string::npos)
+      message += " (a misspelt name? --allow-extra-weights ignores them)";
+    failure = {kExitError, message};
+    return false;
+  }
+  for (const std::string &w : warnings)
+    std::fprintf(stderr, "attn-run: warning: %s\n", w.c_str());
+  for (int32_t a = 0; a < entry.num_args; ++a)
+    bound[a] = entry.args[a].kind == ATTNC_ARG_INPUT &&
+               weights->contains(entry.args[a].name);
+  return true;
+}
+
+// The tensors bound from `weights`, for --save-weights.
+bool usedWeights(const attnc_entry_desc &entry, const attnc::Weights &weights,
+                 const std::vector<bool> &bound,
+                 std::optional<attnc::Weights> &out, Failure &failure) {
+  auto set = attnc::Weights::create();
+  if (!set) {
+    failure = {kExitError, set.status().message()};
+    return false;
+  }
+  out.emplace(std::move(set.value()));
+  for (const char *key : {"attnc.init_seed"})
+    if (auto value = weights.metadata(key))
+      out->setMetadata(key, *value);
+  for (int32_t a = 0; a < entry.num_args; ++a) {
+    if (!bound[a])
+      continue;
+    auto t = weights.tensor(entry.args[a].name);
+    attnc::Status s =
+        t ? out->set(entry.args[a].name, static_cast<attnc_dtype>(t->dtype),
+                     std::vector<int64_t>(t->shape, t->shape + t->rank),
+                     t->data)
+          : t.status();
+    if (!s) {
+      failure = {kExitError, s.message()};
+      return false;
+    }
+  }
+  return true;
+}
 
 bool run(const Options &opts, Failure &failure) {
   auto loaded = attnc::Module::load(opts.module);
@@ -197,10 +307,24 @@ bool run(const Options &opts, Failure &failure) {
     }
   }
 
+  // Weights first: parameters from --weights, --input and --init-seed.
+  std::optional<attnc::Weights> weights;
+  std::vector<bool> fromWeights(entry.num_args, false);
+  bool useWeights = !opts.weights.empty() || opts.initSeed ||
+                    !opts.saveWeights.empty();
+  if (useWeights &&
+      !bindWeights(opts, call, inputFiles, weights, fromWeights, failure))
+    return false;
+
   // Inputs: read, check the file's dtype, bind. The runtime checks shapes.
   std::vector<attnc::npy::Array> arrays(entry.num_args);
   for (int32_t a = 0; a < entry.num_args; ++a) {
     const attnc_arg_desc &arg = entry.args[a];
+    if (fromWeights[a]) {
+      // Bound already; mark it given so --random leaves it alone.
+      arrays[a].descr = npyDescr(arg.dtype);
+      continue;
+    }
     if (arg.kind == ATTNC_ARG_INPUT && inputFiles.count(arg.name)) {
       std::string error;
       if (!attnc::npy::read(inputFiles[arg.name], arrays[a], error)) {
@@ -231,15 +355,19 @@ bool run(const Options &opts, Failure &failure) {
   }
   for (int32_t a = 0; a < entry.num_args; ++a) {
     const attnc_arg_desc &arg = entry.args[a];
-    if (arg.kind != ATTNC_ARG_INPUT)
+    if (arg.kind != ATTNC_ARG_INPUT || fromWeights[a])
       continue;
     auto it = inputFiles.find(arg.name);
     std::string source = it != inputFiles.end() ? it->second : "--random";
     if (arrays[a].descr.empty()) {
-      failure = {kExitUsage, "entry '" + std::string(entry.name) +
-                                 "': input '" + arg.name +
-                                 "' not given (use --input " + arg.name +
-                                 "=FILE.npy, or --random SEED)"};
+      failure = {kExitUsage,
+                 "entry '" + std::string(entry.name) + "': input '" +
+                     arg.name + "' not given (use --input " + arg.name +
+                     "=FILE.npy" +
+                     (attnc_arg_is_parameter(&arg)
+                          ? ", --weights FILE.safetensors, --init-seed N"
+                          : "") +
+                     ", or --random SEED)"};
       return false;
     }
     int32_t dtype = dtypeOfDescr(arrays[a].descr);
@@ -338,6 +466,20 @@ bool run(const Options &opts, Failure &failure) {
       std::printf("%s -> %s: %s\n", arg.name, path.c_str(),
                   attnc::run::summarize(arrays[a]).c_str());
   }
+  // Saved weights go into place before the outputs are committed; a
+  // failure here leaves neither.
+  if (!opts.saveWeights.empty()) {
+    std::optional<attnc::Weights> used;
+    if (!usedWeights(entry, *weights, fromWeights, used, failure)) {
+      discardAll();
+      return false;
+    }
+    if (attnc::Status s = used->save(opts.saveWeights); !s) {
+      discardAll();
+      failure = {kExitError, s.message()};
+      return false;
+    }
+  }
   for (size_t i = 0; i < written.size(); ++i) {
     std::string error;
     if (!attnc::npy::commit(written[i].first, written[i].second, error)) {
@@ -372,6 +514,17 @@ int main(int argc, char **argv) {
   app.add_option("--dim", opts.dims,
                  "NAME=N: size of a dynamic dim for --random (names as in "
                  "--list, e.g. --dim Sq=128 --dim N=1000 --dim E=5000)");
+  app.add_option("--weights", opts.weights,
+                 "parameters by name: a .safetensors file, or a directory "
+                 "of NAME.npy files");
+  app.add_option("--init-seed", opts.initSeed,
+                 "initialise every parameter not otherwise given from this "
+                 "seed (Glorot weights, zero biases, unit norm scales)");
+  app.add_option("--save-weights", opts.saveWeights,
+                 "write the parameters used to this .safetensors file");
+  app.add_flag("--allow-extra-weights", opts.allowExtraWeights,
+               "warn about, rather than refuse, tensors in --weights that "
+               "no input takes");
   app.add_flag("--summary", opts.summary,
                "print each output's shape, min, max, mean and NaN count");
   try {

@@ -3,7 +3,7 @@
 #define ATTNC_RUNTIME_TOOLS_ATTN_RUN_RANDOM_INPUTS_H
 
 #include "runtime/module_abi.h"
-#include "runtime/tools/attn-run/npy.h"
+#include "runtime/npy.h"
 
 #include <cstdint>
 #include <map>
