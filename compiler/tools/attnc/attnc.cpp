@@ -1,6 +1,7 @@
 //===- attnc.cpp - the attention compiler driver --------------------------===//
 //
-// attnc IN.mlir -o OUT.so: parse and verify attn IR, canonicalise it, lower
+// attnc IN.mlir -o OUT.so: parse and verify attn IR (or import a model
+// description, IN.yaml / IN.yml, with frontends/model), canonicalise it, lower
 // every public function to a Halide pipeline with a CPU schedule, and link
 // the AOT objects and a metadata descriptor into a module for the runtime.
 // Every stage can be dumped with --emit. Outputs are written whole or not at
@@ -12,6 +13,7 @@
 #include "compiler/Target/Halide/ModuleLinker.h"
 #include "compiler/Target/Halide/TranslateToKernelGraph.h"
 #include "dialects/attn/Transforms/Passes.h"
+#include "frontends/model/ModelImporter.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -41,7 +43,7 @@ namespace {
 enum class Emit { MLIR, HalideStmt, Assembly, Object, Module };
 
 cl::OptionCategory category("attnc options");
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir | model .yaml>"),
                                cl::Required, cl::cat(category));
 cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                 cl::value_desc("path"), cl::cat(category));
@@ -158,10 +160,15 @@ int main(int argc, char **argv) {
   auto file = mlir::openInputFile(inputFile, &error);
   if (!file)
     return fail("cannot read '" + inputFile + "': " + error);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
-  // parseSourceFile reports through the handler above.
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  if (attnc::model::isModelDescriptionPath(inputFile)) {
+    module = attnc::model::importModelDescription(file->getBuffer(), inputFile,
+                                                  &context);
+  } else {
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  }
+  // The parser and the model frontend report through the handler above.
   if (!module)
     return 1; // the diagnostic handler has printed file:line:col
 

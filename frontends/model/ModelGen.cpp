@@ -1,0 +1,761 @@
+//===- ModelGen.cpp - model description AST to attn IR --------------------===//
+//
+// Walks the layers in order, keeping for every input and layer the value it
+// produces and its shape with symbolic dims by name (so `seq` and `seq2`
+// are told apart even though both are `?` in the IR). Each layer checks its
+// input and fields, appends its parameters as entry arguments and emits its
+// ops at the layer's location.
+//
+// Semantic errors are thrown as GenError inside this file and reported once
+// at the entry point: the first error stops the build, as in a compiler
+// front end, and every check stays one line long.
+//
+//===----------------------------------------------------------------------===//
+#include "frontends/model/ModelGen.h"
+
+#include "dialects/attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+
+#include <map>
+#include <optional>
+#include <set>
+
+using namespace mlir;
+
+namespace attnc::model {
+
+namespace {
+
+struct GenError {
+  Loc loc;
+  std::string message;
+};
+
+[[noreturn]] void fail(Loc loc, const std::string &message) {
+  throw GenError{loc, message};
+}
+
+using Shape = std::vector<Dim>;
+
+Dim fixed(int64_t size) {
+  Dim d;
+  d.size = size;
+  return d;
+}
+
+std::string str(const Dim &d) {
+  return d.isSymbolic() ? d.symbol : std::to_string(d.size);
+}
+
+std::string str(const Shape &shape) {
+  std::string out = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    out += (i ? ", " : "") + str(shape[i]);
+  return out + "]";
+}
+
+/// A value flowing between layers, with its symbolic shape.
+struct Tensor {
+  Value value;
+  Shape shape;
+  std::string dtype; // f32, f64, i32, i64, bool
+  bool isFloat() const { return dtype == "f32" || dtype == "f64"; }
+  bool isInt() const { return dtype == "i32" || dtype == "i64"; }
+  std::string describe() const { return dtype + " " + str(shape); }
+};
+
+/// A graph input: its CSR arguments and node count.
+struct Graph {
+  Value rowOffsets, colIndices;
+  Dim nodes;
+};
+
+class ModelGen {
+public:
+  ModelGen(const Model &model, StringRef filename, MLIRContext *context)
+      : model(model), filename(filename), ctx(context), builder(context) {}
+
+  OwningOpRef<ModuleOp> build() {
+    OwningOpRef<ModuleOp> module = ModuleOp::create(loc(Loc{}));
+    try {
+      generate(*module);
+    } catch (const GenError &e) {
+      emitError(loc(e.loc)) << e.message;
+      return nullptr;
+    }
+    return module;
+  }
+
+private:
+  Location loc(Loc l) {
+    return FileLineColLoc::get(ctx, filename, l.line, l.col);
+  }
+
+  Type elementType(const std::string &dtype) {
+    if (dtype == "f64")
+      return builder.getF64Type();
+    if (dtype == "i32")
+      return builder.getI32Type();
+    if (dtype == "i64")
+      return builder.getI64Type();
+    if (dtype == "bool")
+      return builder.getI1Type();
+    return builder.getF32Type();
+  }
+
+  RankedTensorType tensorType(const Shape &shape, const std::string &dtype) {
+    SmallVector<int64_t> dims;
+    for (const Dim &d : shape)
+      dims.push_back(d.isSymbolic() ? ShapedType::kDynamic : d.size);
+    return RankedTensorType::get(dims, elementType(dtype));
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Entry arguments
+  //===--------------------------------------------------------------------===//
+
+  Value addArgument(const std::string &name, Type type, Loc where) {
+    if (!argNames.insert(name).second)
+      fail(where, "entry argument name '" + name + "' is used twice");
+    argTypes.push_back(type);
+    argNameAttrs.push_back(name);
+    return entry->addArgument(type, loc(where));
+  }
+
+  /// A parameter of `layer`, named `<layer>.<suffix>`.
+  Tensor param(const Layer &layer, const std::string &suffix,
+               std::vector<int64_t> dims, const std::string &dtype) {
+    Shape shape;
+    for (int64_t d : dims)
+      shape.push_back(fixed(d));
+    std::string name = layer.name + "." + suffix;
+    if (argNames.count(name))
+      fail(layer.loc, "parameter '" + name + "' of layer '" + layer.name +
+                          "' has the name of another entry argument");
+    return Tensor{addArgument(name, tensorType(shape, dtype), layer.loc), shape,
+                  dtype};
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Names
+  //===--------------------------------------------------------------------===//
+
+  /// The input or earlier layer called `name`, referenced at `where`.
+  Tensor lookup(const std::string &name, Loc where, const Layer &user) {
+    if (auto it = values.find(name); it != values.end())
+      return it->second;
+    if (graphs.count(name))
+      fail(where, "'" + name + "' is a graph input; only gat and graph "
+                               "attention use graphs (field 'graph')");
+    for (const Layer &l : model.layers)
+      if (l.name == name)
+        fail(where, "layer '" + name + "' is defined below layer '" +
+                        user.name +
+                        "'; a layer can only use inputs and layers above it");
+    fail(where, "unknown layer or input '" + name + "'");
+  }
+
+  /// An input named in a field of `layer` (key lengths, masks, biases).
+  Tensor lookupInput(const Layer &layer, const std::string &field) {
+    const FieldValue *f = layer.get(field);
+    for (const Input &in : model.inputs)
+      if (in.name == f->s && !in.graph)
+        return values.at(in.name);
+    if (values.count(f->s))
+      fail(f->loc, "'" + field + "' must name an input, and '" + f->s +
+                       "' is a layer");
+    return lookup(f->s, f->loc, layer);
+  }
+
+  const Graph &lookupGraph(const Layer &layer) {
+    if (const FieldValue *f = layer.get("graph")) {
+      auto it = graphs.find(f->s);
+      if (it != graphs.end())
+        return it->second;
+      if (values.count(f->s))
+        fail(f->loc, "'" + f->s + "' is not a graph input");
+      fail(f->loc, "unknown graph input '" + f->s + "'");
+    }
+    if (graphs.size() == 1)
+      return graphs.begin()->second;
+    fail(layer.loc, "layer '" + layer.name + "' needs a graph: " +
+                        (graphs.empty()
+                             ? std::string("declare an input with kind: graph")
+                             : std::string("name one with 'graph'")));
+  }
+
+  /// What `layer` consumes: its `input`, or the previous layer's output, or
+  /// (for the first layer) the first tensor input.
+  Tensor layerInput(const Layer &layer) {
+    if (const FieldValue *f = layer.get("input"))
+      return lookup(f->s, f->loc, layer);
+    if (previous)
+      return *previous;
+    for (const Input &in : model.inputs)
+      if (!in.graph)
+        return values.at(in.name);
+    fail(layer.loc, "layer '" + layer.name +
+                        "' has no input: declare a tensor input or give 'input'");
+  }
+
+  Loc inputLoc(const Layer &layer) { return layer.locOf("input"); }
+
+  //===--------------------------------------------------------------------===//
+  // Checks
+  //===--------------------------------------------------------------------===//
+
+  void requireFloat(const Layer &layer, const Tensor &t) {
+    if (!t.isFloat())
+      fail(inputLoc(layer), "layer '" + layer.name + "' (" + layer.kind +
+                                ") needs a floating-point input, got " +
+                                t.describe());
+  }
+
+  /// The fixed width of `t`'s last dim, which `layer` needs to size its
+  /// parameters.
+  int64_t width(const Layer &layer, const Tensor &t) {
+    if (t.shape.empty())
+      fail(inputLoc(layer), "layer '" + layer.name + "' (" + layer.kind +
+                                ") needs an input of rank >= 1, got " +
+                                t.describe());
+    const Dim &last = t.shape.back();
+    if (last.isSymbolic())
+      fail(inputLoc(layer),
+           "layer '" + layer.name + "' (" + layer.kind +
+               "): the input width is not known: the last dim of " +
+               t.describe() + " is the symbolic size '" + last.symbol +
+               "'; parameters need a fixed width");
+    return last.size;
+  }
+
+  double rate(const Layer &layer, const std::string &field) {
+    double r = layer.getFloat(field, 0.0);
+    if (r < 0 || r >= 1)
+      fail(layer.locOf(field), "'" + field + "' must be in [0, 1), got " +
+                                   std::to_string(r));
+    return r;
+  }
+
+  /// Checks that `t` broadcasts to `target` by NumPy rules.
+  void requireBroadcast(const Tensor &t, const Shape &target, Loc where,
+                        const std::string &what) {
+    bool ok = t.shape.size() <= target.size();
+    size_t offset = target.size() - std::min(target.size(), t.shape.size());
+    for (size_t d = 0; ok && d < t.shape.size(); ++d)
+      ok = t.shape[d] == fixed(1) || t.shape[d] == target[d + offset];
+    if (!ok)
+      fail(where, what + " " + str(t.shape) + " does not broadcast to " +
+                      str(target));
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Ops
+  //===--------------------------------------------------------------------===//
+
+  Tensor linear(Loc where, const Tensor &x, const Tensor &w,
+                std::optional<Tensor> b) {
+    Shape shape = x.shape;
+    shape.back() = w.shape[0];
+    Value v = builder.create<attn::LinearOp>(
+        loc(where), tensorType(shape, x.dtype), x.value, w.value,
+        b ? b->value : Value());
+    return Tensor{v, shape, x.dtype};
+  }
+
+  Tensor splitHeads(Loc where, const Tensor &x, int64_t heads) {
+    Shape shape;
+    Dim d = fixed(x.shape.back().size / heads);
+    if (x.shape.size() == 3)
+      shape = {x.shape[0], fixed(heads), x.shape[1], d};
+    else
+      shape = {x.shape[0], fixed(heads), d};
+    Value v = builder.create<attn::SplitHeadsOp>(
+        loc(where), tensorType(shape, x.dtype), x.value,
+        builder.getI64IntegerAttr(heads));
+    return Tensor{v, shape, x.dtype};
+  }
+
+  Tensor mergeHeads(Loc where, const Tensor &x, bool mean) {
+    const Shape &s = x.shape;
+    Dim merged = mean ? s.back() : fixed(s[1].size * s.back().size);
+    Shape shape = s.size() == 4 ? Shape{s[0], s[2], merged} : Shape{s[0], merged};
+    Value v = builder.create<attn::MergeHeadsOp>(
+        loc(where), tensorType(shape, x.dtype), x.value, mean);
+    return Tensor{v, shape, x.dtype};
+  }
+
+  Tensor add(Loc where, const Tensor &lhs, const Tensor &rhs) {
+    Value v = builder.create<attn::AddOp>(loc(where), lhs.value.getType(),
+                                          lhs.value, rhs.value);
+    return Tensor{v, lhs.shape, lhs.dtype};
+  }
+
+  Tensor activate(Loc where, const Tensor &x, const std::string &kind) {
+    Value v = builder.create<attn::ActivationOp>(
+        loc(where), x.value.getType(), *attn::symbolizeActivationKind(kind),
+        x.value);
+    return Tensor{v, x.shape, x.dtype};
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Layers
+  //===--------------------------------------------------------------------===//
+
+  Tensor embedding(const Layer &l) {
+    Tensor ids = layerInput(l);
+    if (!ids.isInt())
+      fail(inputLoc(l), "layer '" + l.name +
+                            "' (embedding) needs integer token ids (i32 or "
+                            "i64), got " + ids.describe());
+    int64_t vocab = l.getInt("vocab", 0), dim = l.getInt("dim", 0);
+    Tensor table = param(l, "weight", {vocab, dim}, "f32");
+    Shape shape = ids.shape;
+    shape.push_back(fixed(dim));
+    Value v = builder.create<attn::EmbeddingOp>(
+        loc(l.loc), tensorType(shape, "f32"), table.value, ids.value);
+    return Tensor{v, shape, "f32"};
+  }
+
+  Tensor positional(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    if (x.shape.size() != 3)
+      fail(inputLoc(l), "layer '" + l.name +
+                            "' (positional_encoding) needs a [batch, seq, dim] "
+                            "input, got " + x.describe());
+    int64_t dim = width(l, x);
+    bool learned = l.getString("encoding", "sinusoidal") == "learned";
+    if (learned && !l.has("max_seq"))
+      fail(l.locOf("encoding"), "a learned positional encoding needs "
+                                "'max_seq' (the table's number of positions)");
+    if (!learned && l.has("max_seq"))
+      fail(l.get("max_seq")->keyLoc,
+           "'max_seq' is only used by encoding: learned");
+    Value table;
+    if (learned) {
+      int64_t maxSeq = l.getInt("max_seq", 0);
+      if (!x.shape[1].isSymbolic() && x.shape[1].size > maxSeq)
+        fail(l.locOf("max_seq"), "the sequence length " + str(x.shape[1]) +
+                                     " exceeds max_seq " +
+                                     std::to_string(maxSeq));
+      table = param(l, "weight", {maxSeq, dim}, x.dtype).value;
+    }
+    Value v = builder.create<attn::PositionalEncodingOp>(
+        loc(l.loc), x.value.getType(),
+        learned ? attn::PositionalKind::learned
+                : attn::PositionalKind::sinusoidal,
+        x.value, table);
+    return Tensor{v, x.shape, x.dtype};
+  }
+
+  Tensor linearLayer(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    int64_t in = width(l, x), out = l.getInt("out", 0);
+    Tensor w = param(l, "weight", {out, in}, x.dtype);
+    std::optional<Tensor> b;
+    if (l.getBool("bias", true))
+      b = param(l, "bias", {out}, x.dtype);
+    return linear(l.loc, x, w, b);
+  }
+
+  Tensor layerNorm(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    int64_t dim = width(l, x);
+    double eps = l.getFloat("epsilon", 1e-5);
+    if (eps <= 0)
+      fail(l.locOf("epsilon"), "'epsilon' must be positive");
+    Tensor gamma = param(l, "weight", {dim}, x.dtype);
+    Tensor beta = param(l, "bias", {dim}, x.dtype);
+    Value v = builder.create<attn::LayerNormOp>(
+        loc(l.loc), x.value.getType(), x.value, gamma.value, beta.value,
+        builder.getF64FloatAttr(eps));
+    return Tensor{v, x.shape, x.dtype};
+  }
+
+  Tensor feedForward(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    int64_t dim = width(l, x), hidden = l.getInt("hidden", 0);
+    Tensor w1 = param(l, "fc1.weight", {hidden, dim}, x.dtype);
+    Tensor b1 = param(l, "fc1.bias", {hidden}, x.dtype);
+    Tensor w2 = param(l, "fc2.weight", {dim, hidden}, x.dtype);
+    Tensor b2 = param(l, "fc2.bias", {dim}, x.dtype);
+    Tensor h = linear(l.loc, x, w1, b1);
+    h = activate(l.loc, h, l.getString("activation", "relu"));
+    return linear(l.loc, h, w2, b2);
+  }
+
+  Tensor activationLayer(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    return activate(l.loc, x, l.getString("function", "relu"));
+  }
+
+  Tensor dropout(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    double r = rate(l, "rate");
+    Value v = builder.create<attn::DropoutOp>(loc(l.loc), x.value.getType(),
+                                              x.value, builder.getF64FloatAttr(r));
+    return Tensor{v, x.shape, x.dtype};
+  }
+
+  Tensor logSoftmax(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    width(l, x); // rank >= 1
+    Value v = builder.create<attn::LogSoftmaxOp>(loc(l.loc), x.value.getType(),
+                                                 x.value);
+    return Tensor{v, x.shape, x.dtype};
+  }
+
+  Tensor addLayer(const Layer &l) {
+    const FieldValue *f = l.get("inputs");
+    if (f->list.size() != 2)
+      fail(f->loc, "an add layer takes exactly two 'inputs' [lhs, rhs], got " +
+                       std::to_string(f->list.size()));
+    Tensor lhs = lookup(f->list[0], f->listLocs[0], l);
+    Tensor rhs = lookup(f->list[1], f->listLocs[1], l);
+    if (!lhs.isFloat() || lhs.dtype != rhs.dtype)
+      fail(f->loc, "add needs two floating-point tensors of one dtype, got " +
+                       lhs.describe() + " and " + rhs.describe());
+    requireBroadcast(rhs, lhs.shape, f->listLocs[1],
+                     "the rhs '" + f->list[1] + "'");
+    return add(l.loc, lhs, rhs);
+  }
+
+  /// The attention forms named by `form`, checked for combinations and for
+  /// the fields each needs.
+  std::map<std::string, Loc> attentionForms(const Layer &l) {
+    std::map<std::string, Loc> forms;
+    if (const FieldValue *f = l.get("form")) {
+      for (size_t i = 0; i < f->list.size(); ++i)
+        if (!forms.emplace(f->list[i], f->listLocs[i]).second)
+          fail(f->listLocs[i], "form '" + f->list[i] + "' is given twice");
+    }
+    if (forms.empty())
+      forms.emplace("dense", l.loc);
+    for (const char *alone : {"dense", "graph"})
+      if (forms.count(alone) && forms.size() > 1)
+        fail(forms[alone], std::string("form '") + alone +
+                               "' cannot be combined with other forms");
+    const std::pair<const char *, const char *> needs[] = {
+        {"padding", "key_lengths"},
+        {"mask", "mask"},
+        {"bias", "attn_bias"},
+        {"sliding_window", "window"},
+    };
+    for (auto [form, field] : needs) {
+      if (forms.count(form) && !l.has(field))
+        fail(forms[form], std::string("form '") + form + "' needs '" + field +
+                              "'" +
+                              (std::string(field) == "window"
+                                   ? ": {left: L, right: R}"
+                                   : " naming an input"));
+      if (!forms.count(form) && l.has(field))
+        fail(l.get(field)->keyLoc, std::string("'") + field +
+                                       "' is only used by form '" + form + "'");
+    }
+    if (!forms.count("graph") && l.has("graph"))
+      fail(l.get("graph")->keyLoc, "'graph' is only used by form 'graph'");
+    return forms;
+  }
+
+  Tensor multiHeadAttention(const Layer &l) {
+    std::map<std::string, Loc> forms = attentionForms(l);
+    bool graph = forms.count("graph");
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    size_t rank = graph ? 2 : 3;
+    if (x.shape.size() != rank)
+      fail(inputLoc(l),
+           "layer '" + l.name + "' (multi_head_attention) needs a " +
+               (graph ? "[nodes, dim] input for form graph"
+                      : "[batch, seq, dim] input") +
+               ", got " + x.describe());
+    int64_t dim = width(l, x);
+    int64_t heads = l.getInt("heads", 1);
+    int64_t kvHeads = l.getInt("kv_heads", heads);
+    if (heads % kvHeads != 0)
+      fail(l.locOf("kv_heads"), "kv_heads (" + std::to_string(kvHeads) +
+                                    ") must divide heads (" +
+                                    std::to_string(heads) + ")");
+    if (graph && kvHeads != heads)
+      fail(l.locOf("kv_heads"), "graph attention needs kv_heads equal to "
+                                "heads (" + std::to_string(heads) + ")");
+    if (!l.has("head_dim") && dim % heads != 0)
+      fail(l.locOf("heads"), "heads (" + std::to_string(heads) +
+                                 ") must divide the model width " +
+                                 std::to_string(dim) +
+                                 " (or give head_dim)");
+    int64_t headDim = l.getInt("head_dim", dim / heads);
+    attn::ScoreKind score = l.getString("score", "scaled_dot") == "dot"
+                                ? attn::ScoreKind::dot
+                                : attn::ScoreKind::scaled_dot;
+    FloatAttr scale;
+    if (l.has("scale"))
+      scale = builder.getF64FloatAttr(l.getFloat("scale", 1.0));
+
+    // Operands naming inputs, checked before any parameter is added.
+    std::optional<Tensor> lengths, mask, bias;
+    attn::WindowAttr window;
+    const Graph *g = nullptr;
+    Shape logits;
+    if (graph) {
+      g = &lookupGraph(l);
+      if (x.shape[0] != g->nodes)
+        fail(inputLoc(l), "layer '" + l.name + "': its input " + x.describe() +
+                              " has '" + str(x.shape[0]) +
+                              "' nodes, but the graph has '" + str(g->nodes) +
+                              "'");
+    } else {
+      logits = {x.shape[0], fixed(heads), x.shape[1], x.shape[1]};
+      if (forms.count("padding")) {
+        lengths = lookupInput(l, "key_lengths");
+        if (!lengths->isInt() || lengths->shape.size() != 1 ||
+            lengths->shape[0] != x.shape[0])
+          fail(l.locOf("key_lengths"),
+               "'key_lengths' input '" + l.get("key_lengths")->s +
+                   "' must be i32 or i64 [" + str(x.shape[0]) +
+                   "] (one length per sequence), got " + lengths->describe());
+      }
+      if (forms.count("mask")) {
+        mask = lookupInput(l, "mask");
+        if (mask->dtype != "bool")
+          fail(l.locOf("mask"), "'mask' input '" + l.get("mask")->s +
+                                    "' must be bool, got " + mask->describe());
+        requireBroadcast(*mask, logits, l.locOf("mask"),
+                         "'mask' input '" + l.get("mask")->s + "'");
+      }
+      if (forms.count("bias")) {
+        bias = lookupInput(l, "attn_bias");
+        if (bias->dtype != x.dtype)
+          fail(l.locOf("attn_bias"), "'attn_bias' input '" +
+                                         l.get("attn_bias")->s + "' must be " +
+                                         x.dtype + ", got " + bias->describe());
+        requireBroadcast(*bias, logits, l.locOf("attn_bias"),
+                         "'attn_bias' input '" + l.get("attn_bias")->s + "'");
+      }
+      if (forms.count("sliding_window")) {
+        const FieldValue *w = l.get("window");
+        if (w->left < 0)
+          fail(w->leftLoc, "window 'left' must be non-negative, got " +
+                               std::to_string(w->left));
+        if (w->right < 0)
+          fail(w->rightLoc, "window 'right' must be non-negative, got " +
+                                std::to_string(w->right));
+        window = attn::WindowAttr::get(ctx, w->left, w->right);
+      }
+    }
+
+    int64_t qWidth = heads * headDim, kvWidth = kvHeads * headDim;
+    Tensor wq = param(l, "q_proj.weight", {qWidth, dim}, x.dtype);
+    Tensor bq = param(l, "q_proj.bias", {qWidth}, x.dtype);
+    Tensor wk = param(l, "k_proj.weight", {kvWidth, dim}, x.dtype);
+    Tensor bk = param(l, "k_proj.bias", {kvWidth}, x.dtype);
+    Tensor wv = param(l, "v_proj.weight", {kvWidth, dim}, x.dtype);
+    Tensor bv = param(l, "v_proj.bias", {kvWidth}, x.dtype);
+    Tensor wo = param(l, "out_proj.weight", {dim, qWidth}, x.dtype);
+    Tensor bo = param(l, "out_proj.bias", {dim}, x.dtype);
+
+    Tensor q = splitHeads(l.loc, linear(l.loc, x, wq, bq), heads);
+    Tensor k = splitHeads(l.loc, linear(l.loc, x, wk, bk), kvHeads);
+    Tensor v = splitHeads(l.loc, linear(l.loc, x, wv, bv), kvHeads);
+    Value o;
+    if (graph) {
+      o = builder.create<attn::GraphAttentionOp>(
+          loc(l.loc), q.value.getType(), q.value, k.value, v.value,
+          g->rowOffsets, g->colIndices, Value(), Value(), score, scale,
+          FloatAttr());
+    } else {
+      o = builder.create<attn::AttentionOp>(
+          loc(l.loc), q.value.getType(), q.value, k.value, v.value,
+          mask ? mask->value : Value(), bias ? bias->value : Value(),
+          lengths ? lengths->value : Value(), score, scale,
+          forms.count("causal") > 0, window);
+    }
+    Tensor merged = mergeHeads(l.loc, Tensor{o, q.shape, q.dtype}, false);
+    return linear(l.loc, merged, wo, bo);
+  }
+
+  Tensor gat(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    if (x.shape.size() != 2)
+      fail(inputLoc(l), "layer '" + l.name +
+                            "' (gat) needs a [nodes, features] input, got " +
+                            x.describe());
+    const Graph &g = lookupGraph(l);
+    if (x.shape[0] != g.nodes)
+      fail(inputLoc(l), "layer '" + l.name + "': its input " + x.describe() +
+                            " has '" + str(x.shape[0]) +
+                            "' nodes, but the graph has '" + str(g.nodes) +
+                            "'");
+    int64_t features = width(l, x);
+    int64_t heads = l.getInt("heads", 1), hidden = l.getInt("hidden", 1);
+    bool concat = l.getBool("concat", true);
+    double slope = l.getFloat("negative_slope", 0.2);
+    double drop = rate(l, "dropout");
+
+    Tensor w = param(l, "weight", {heads * hidden, features}, x.dtype);
+    Tensor attSrc = param(l, "att_src", {heads, hidden}, x.dtype);
+    Tensor attDst = param(l, "att_dst", {heads, hidden}, x.dtype);
+    Tensor b = param(l, "bias", {concat ? heads * hidden : hidden}, x.dtype);
+
+    Tensor wh = splitHeads(l.loc, linear(l.loc, x, w, std::nullopt), heads);
+    auto op = builder.create<attn::GraphAttentionOp>(
+        loc(l.loc), wh.value.getType(), wh.value, wh.value, wh.value,
+        g.rowOffsets, g.colIndices, attSrc.value, attDst.value,
+        attn::ScoreKind::additive, FloatAttr(), builder.getF64FloatAttr(slope));
+    // Dropout on the attention coefficients only acts in training; it is
+    // recorded for training tools and is the identity here.
+    if (drop > 0)
+      op->setAttr("attn.attention_dropout", builder.getF64FloatAttr(drop));
+    Tensor out = mergeHeads(l.loc, Tensor{op, wh.shape, wh.dtype}, !concat);
+    out = add(l.loc, out, b);
+    if (l.has("activation"))
+      out = activate(l.locOf("activation"), out, l.getString("activation", ""));
+    return out;
+  }
+
+  Tensor layer(const Layer &l) {
+    if (l.kind == "embedding")
+      return embedding(l);
+    if (l.kind == "positional_encoding")
+      return positional(l);
+    if (l.kind == "linear")
+      return linearLayer(l);
+    if (l.kind == "multi_head_attention")
+      return multiHeadAttention(l);
+    if (l.kind == "add")
+      return addLayer(l);
+    if (l.kind == "layer_norm")
+      return layerNorm(l);
+    if (l.kind == "feed_forward")
+      return feedForward(l);
+    if (l.kind == "activation")
+      return activationLayer(l);
+    if (l.kind == "dropout")
+      return dropout(l);
+    if (l.kind == "gat")
+      return gat(l);
+    if (l.kind == "log_softmax")
+      return logSoftmax(l);
+    fail(l.kindLoc, "internal error: no generator for layer kind '" + l.kind +
+                        "'");
+  }
+
+  //===--------------------------------------------------------------------===//
+  // The entry function
+  //===--------------------------------------------------------------------===//
+
+  void declareName(const std::string &name, Loc where, const std::string &what) {
+    auto [it, inserted] = declared.emplace(name, where);
+    if (!inserted)
+      fail(where, what + " '" + name + "' is already declared at line " +
+                      std::to_string(it->second.line));
+  }
+
+  void generate(ModuleOp module) {
+    builder.setInsertionPointToEnd(module.getBody());
+    auto func = builder.create<func::FuncOp>(
+        loc(model.nameLoc), model.name, builder.getFunctionType({}, {}));
+    entry = func.addEntryBlock();
+    builder.setInsertionPointToStart(entry);
+
+    for (const Input &in : model.inputs) {
+      declareName(in.name, in.loc, "input");
+      if (in.graph) {
+        Shape rows = {in.nodes.isSymbolic() ? in.nodes : fixed(in.nodes.size + 1)};
+        Graph g;
+        g.rowOffsets = addArgument(in.name + ".row_offsets",
+                                   tensorType(rows, in.dtype), in.loc);
+        g.colIndices = addArgument(in.name + ".col_indices",
+                                   tensorType({in.edges}, in.dtype), in.loc);
+        g.nodes = in.nodes;
+        graphs[in.name] = g;
+        continue;
+      }
+      Value v = addArgument(in.name, tensorType(in.shape, in.dtype), in.loc);
+      values[in.name] = Tensor{v, in.shape, in.dtype};
+    }
+
+    for (const Layer &l : model.layers) {
+      declareName(l.name, l.loc, "layer");
+      Tensor out = layer(l);
+      if (const FieldValue *r = l.get("residual")) {
+        Tensor skip = lookup(r->s, r->loc, l);
+        if (skip.shape != out.shape || skip.dtype != out.dtype)
+          fail(r->loc, "residual '" + r->s + "' is " + skip.describe() +
+                           " but layer '" + l.name + "' produces " +
+                           out.describe() + "; a residual needs equal shapes");
+        out = add(r->keyLoc, out, skip);
+      }
+      values[l.name] = out;
+      previous = out;
+    }
+
+    std::vector<std::string> outputs = model.outputs;
+    std::vector<Loc> outputLocs = model.outputLocs;
+    if (outputs.empty()) {
+      outputs.push_back(model.layers.back().name);
+      outputLocs.push_back(model.layers.back().loc);
+    }
+    SmallVector<Value> results;
+    SmallVector<Type> resultTypes;
+    std::set<std::string> seen;
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      bool isLayer = false;
+      for (const Layer &l : model.layers)
+        isLayer |= l.name == outputs[i];
+      if (!isLayer)
+        fail(outputLocs[i], values.count(outputs[i]) || graphs.count(outputs[i])
+                                ? "output '" + outputs[i] +
+                                      "' is an input; outputs name layers"
+                                : "unknown layer '" + outputs[i] +
+                                      "' in 'outputs'");
+      if (!seen.insert(outputs[i]).second)
+        fail(outputLocs[i], "output '" + outputs[i] + "' is listed twice");
+      if (argNames.count(outputs[i]))
+        fail(outputLocs[i], "output '" + outputs[i] +
+                                "' has the name of an entry argument");
+      results.push_back(values.at(outputs[i]).value);
+      resultTypes.push_back(results.back().getType());
+    }
+    builder.create<func::ReturnOp>(loc(model.nameLoc), results);
+
+    func.setFunctionType(builder.getFunctionType(argTypes, resultTypes));
+    for (size_t i = 0; i < argNameAttrs.size(); ++i)
+      func.setArgAttr(i, "attn.name", builder.getStringAttr(argNameAttrs[i]));
+    for (size_t i = 0; i < outputs.size(); ++i)
+      func.setResultAttr(i, "attn.name", builder.getStringAttr(outputs[i]));
+  }
+
+  const Model &model;
+  std::string filename;
+  MLIRContext *ctx;
+  OpBuilder builder;
+  Block *entry = nullptr;
+  SmallVector<Type> argTypes;
+  std::vector<std::string> argNameAttrs;
+  std::set<std::string> argNames;
+  std::map<std::string, Loc> declared;
+  std::map<std::string, Tensor> values;
+  std::map<std::string, Graph> graphs;
+  std::optional<Tensor> previous;
+};
+
+} // namespace
+
+OwningOpRef<ModuleOp> buildModel(const Model &model, StringRef filename,
+                                 MLIRContext *context) {
+  return ModelGen(model, filename, context).build();
+}
+
+} // namespace attnc::model

@@ -1,0 +1,508 @@
+//===- ModelParser.cpp - YAML model descriptions to the AST ---------------===//
+//
+// yaml-cpp builds the node tree (and reports syntax errors with a Mark);
+// this file walks it against a schema: one table per layer kind listing its
+// fields and their types. Errors are thrown as ParseError inside this file
+// and turned into one report at the entry point, so yaml-cpp's own
+// exceptions and ours leave by the same door.
+//
+//===----------------------------------------------------------------------===//
+#include "frontends/model/ModelParser.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <set>
+
+namespace attnc::model {
+
+namespace {
+
+struct ParseError {
+  Loc loc;
+  std::string message;
+};
+
+[[noreturn]] void fail(Loc loc, const std::string &message) {
+  throw ParseError{loc, message};
+}
+
+Loc locOf(const YAML::Mark &m) {
+  if (m.is_null() || m.line < 0 || m.column < 0)
+    return Loc{};
+  return Loc{m.line + 1, m.column + 1};
+}
+Loc locOf(const YAML::Node &n) { return locOf(n.Mark()); }
+
+std::string join(const std::vector<std::string> &items) {
+  std::string out;
+  for (const std::string &s : items)
+    out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+bool isIdentifier(const std::string &s, bool allowDots) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
+    return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+          (allowDots && c == '.')))
+      return false;
+  return !allowDots || s.back() != '.';
+}
+
+//===----------------------------------------------------------------------===//
+// Schema
+//===----------------------------------------------------------------------===//
+
+enum class FieldType {
+  PositiveInt, // > 0
+  Float,
+  Bool,
+  Name,     // a layer or input name
+  NameList, // a list of names
+  Enum,     // one of `choices`
+  EnumSet,  // one of `choices`, or a list of them
+  Window,   // {left: L, right: R}
+};
+
+struct FieldSpec {
+  std::string name;
+  FieldType type;
+  std::vector<std::string> choices = {};
+  bool required = false;
+};
+
+struct KindSpec {
+  std::string kind;
+  std::vector<FieldSpec> fields;
+};
+
+const std::vector<std::string> kActivations = {"relu", "gelu", "elu"};
+
+/// Every layer kind and its fields, in the order the documentation lists
+/// them. `name` and `kind` are common to all and checked separately;
+/// `input` and `residual` are accepted by every kind except `add`, which
+/// takes `inputs`.
+const std::vector<KindSpec> &kindSpecs() {
+  static const std::vector<KindSpec> specs = {
+      {"embedding",
+       {{"vocab", FieldType::PositiveInt, {}, true},
+        {"dim", FieldType::PositiveInt, {}, true}}},
+      {"positional_encoding",
+       {{"encoding", FieldType::Enum, {"sinusoidal", "learned"}},
+        {"max_seq", FieldType::PositiveInt}}},
+      {"linear",
+       {{"out", FieldType::PositiveInt, {}, true}, {"bias", FieldType::Bool}}},
+      {"multi_head_attention",
+       {{"heads", FieldType::PositiveInt, {}, true},
+        {"kv_heads", FieldType::PositiveInt},
+        {"head_dim", FieldType::PositiveInt},
+        {"scale", FieldType::Float},
+        {"score", FieldType::Enum, {"dot", "scaled_dot"}},
+        {"form",
+         FieldType::EnumSet,
+         {"dense", "causal", "padding", "mask", "bias", "sliding_window",
+          "graph"}},
+        {"key_lengths", FieldType::Name},
+        {"mask", FieldType::Name},
+        {"attn_bias", FieldType::Name},
+        {"window", FieldType::Window},
+        {"graph", FieldType::Name}}},
+      {"add", {{"inputs", FieldType::NameList, {}, true}}},
+      {"layer_norm", {{"epsilon", FieldType::Float}}},
+      {"feed_forward",
+       {{"hidden", FieldType::PositiveInt, {}, true},
+        {"activation", FieldType::Enum, kActivations}}},
+      {"activation", {{"function", FieldType::Enum, kActivations, true}}},
+      {"dropout", {{"rate", FieldType::Float, {}, true}}},
+      {"gat",
+       {{"heads", FieldType::PositiveInt, {}, true},
+        {"hidden", FieldType::PositiveInt, {}, true},
+        {"concat", FieldType::Bool},
+        {"activation", FieldType::Enum, kActivations},
+        {"negative_slope", FieldType::Float},
+        {"dropout", FieldType::Float},
+        {"graph", FieldType::Name}}},
+      {"log_softmax", {}},
+  };
+  return specs;
+}
+
+/// The fields a layer of `spec`'s kind accepts, common ones first.
+std::vector<FieldSpec> acceptedFields(const KindSpec &spec) {
+  std::vector<FieldSpec> fields = {{"name", FieldType::Name, {}, true},
+                                   {"kind", FieldType::Name, {}, true}};
+  if (spec.kind != "add")
+    fields.push_back({"input", FieldType::Name});
+  fields.push_back({"residual", FieldType::Name});
+  fields.insert(fields.end(), spec.fields.begin(), spec.fields.end());
+  return fields;
+}
+
+//===----------------------------------------------------------------------===//
+// Scalars
+//===----------------------------------------------------------------------===//
+
+std::string scalar(const YAML::Node &n, const std::string &what) {
+  if (n.IsNull())
+    fail(locOf(n), what + " needs a value");
+  if (!n.IsScalar())
+    fail(locOf(n), what + " must be a single value, not a " +
+                       (n.IsSequence() ? "list" : "mapping"));
+  return n.Scalar();
+}
+
+bool asInt(const YAML::Node &n, int64_t &out) {
+  long long v;
+  if (!YAML::convert<long long>::decode(n, v))
+    return false;
+  out = v;
+  return true;
+}
+
+int64_t positiveInt(const YAML::Node &n, const std::string &what) {
+  std::string text = scalar(n, what);
+  int64_t v;
+  if (!asInt(n, v) || v <= 0)
+    fail(locOf(n), what + " must be a positive integer, got '" + text + "'");
+  return v;
+}
+
+double floatValue(const YAML::Node &n, const std::string &what) {
+  std::string text = scalar(n, what);
+  double v;
+  if (!YAML::convert<double>::decode(n, v) || !std::isfinite(v))
+    fail(locOf(n), what + " must be a finite number, got '" + text + "'");
+  return v;
+}
+
+bool boolValue(const YAML::Node &n, const std::string &what) {
+  std::string text = scalar(n, what);
+  bool v;
+  if (!YAML::convert<bool>::decode(n, v))
+    fail(locOf(n), what + " must be true or false, got '" + text + "'");
+  return v;
+}
+
+std::string nameValue(const YAML::Node &n, const std::string &what) {
+  std::string text = scalar(n, what);
+  if (!isIdentifier(text, /*allowDots=*/true))
+    fail(locOf(n), what + " must be a name (letters, digits, '_' and '.', "
+                          "starting with a letter or '_'), got '" +
+                       text + "'");
+  return text;
+}
+
+std::string enumValue(const YAML::Node &n, const std::string &what,
+                      const std::vector<std::string> &choices) {
+  std::string text = scalar(n, what);
+  for (const std::string &c : choices)
+    if (c == text)
+      return text;
+  fail(locOf(n), "unknown " + what + " '" + text + "'; expected one of: " +
+                     join(choices));
+}
+
+/// Iterates a mapping, rejecting keys that are not scalars or repeat.
+template <typename Fn>
+void forEachEntry(const YAML::Node &map, const std::string &what, Fn &&fn) {
+  std::set<std::string> seen;
+  for (const auto &entry : map) {
+    YAML::Node key = entry.first, value = entry.second;
+    if (!key.IsScalar())
+      fail(locOf(key), "a key in " + what + " must be a plain name");
+    if (!seen.insert(key.Scalar()).second)
+      fail(locOf(key), "field '" + key.Scalar() + "' is given twice in " + what);
+    fn(key.Scalar(), locOf(key), value);
+  }
+}
+
+void expectMap(const YAML::Node &n, const std::string &what) {
+  if (!n.IsMap())
+    fail(locOf(n), what + " must be a mapping of fields");
+}
+
+void expectList(const YAML::Node &n, const std::string &what) {
+  if (!n.IsSequence())
+    fail(locOf(n), what + " must be a list");
+}
+
+//===----------------------------------------------------------------------===//
+// Inputs
+//===----------------------------------------------------------------------===//
+
+Dim parseDim(const YAML::Node &n, const std::string &what) {
+  Dim d;
+  d.loc = locOf(n);
+  std::string text = scalar(n, what);
+  int64_t v;
+  if (asInt(n, v)) {
+    if (v <= 0)
+      fail(d.loc, what + " must be positive, got " + text);
+    d.size = v;
+    return d;
+  }
+  if (!isIdentifier(text, /*allowDots=*/false))
+    fail(d.loc, what + " must be a positive integer or a symbolic size "
+                       "(a name such as 'batch'), got '" +
+                    text + "'");
+  d.symbol = text;
+  return d;
+}
+
+Input parseInput(const YAML::Node &n) {
+  expectMap(n, "an input");
+  Input in;
+  in.loc = locOf(n);
+  YAML::Node kind = n["kind"];
+  in.graph = kind && enumValue(kind, "input kind", {"tensor", "graph"}) == "graph";
+  const std::vector<std::string> accepted =
+      in.graph ? std::vector<std::string>{"name", "kind", "dtype", "nodes", "edges"}
+               : std::vector<std::string>{"name", "kind", "dtype", "shape"};
+  bool hasShape = false, hasNodes = false, hasEdges = false, hasName = false;
+  forEachEntry(n, "an input", [&](const std::string &key, Loc keyLoc,
+                                  const YAML::Node &value) {
+    if (key == "name") {
+      hasName = true;
+      in.name = nameValue(value, "an input's 'name'");
+    } else if (key == "kind") {
+      // read above
+    } else if (key == "dtype") {
+      in.dtypeLoc = locOf(value);
+      in.dtype = in.graph ? enumValue(value, "graph index dtype", {"i32", "i64"})
+                          : enumValue(value, "dtype",
+                                      {"f32", "f64", "i32", "i64", "bool"});
+    } else if (key == "shape" && !in.graph) {
+      hasShape = true;
+      expectList(value, "'shape'");
+      for (const YAML::Node &d : value)
+        in.shape.push_back(parseDim(d, "a dim of 'shape'"));
+    } else if (key == "nodes" && in.graph) {
+      hasNodes = true;
+      in.nodes = parseDim(value, "'nodes'");
+    } else if (key == "edges" && in.graph) {
+      hasEdges = true;
+      in.edges = parseDim(value, "'edges'");
+    } else {
+      fail(keyLoc, "unknown field '" + key + "' in " +
+                       (in.graph ? "a graph input" : "a tensor input") +
+                       "; accepted fields: " + join(accepted));
+    }
+  });
+  if (!hasName)
+    fail(in.loc, "an input needs a 'name'");
+  if (in.graph) {
+    if (in.dtype.empty())
+      in.dtype = "i64";
+    if (!hasNodes)
+      fail(in.loc, "graph input '" + in.name + "' needs 'nodes' (its node count)");
+    if (!hasEdges)
+      fail(in.loc, "graph input '" + in.name + "' needs 'edges' (its edge count)");
+  } else {
+    if (in.dtype.empty())
+      in.dtype = "f32";
+    if (!hasShape)
+      fail(in.loc, "input '" + in.name + "' needs a 'shape', e.g. [batch, seq]");
+  }
+  return in;
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+FieldValue parseField(const FieldSpec &spec, Loc keyLoc, const YAML::Node &n) {
+  FieldValue v;
+  v.keyLoc = keyLoc;
+  v.loc = locOf(n);
+  std::string what = "'" + spec.name + "'";
+  switch (spec.type) {
+  case FieldType::PositiveInt:
+    v.i = positiveInt(n, what);
+    break;
+  case FieldType::Float:
+    v.f = floatValue(n, what);
+    break;
+  case FieldType::Bool:
+    v.b = boolValue(n, what);
+    break;
+  case FieldType::Name:
+    v.s = nameValue(n, what);
+    break;
+  case FieldType::Enum:
+    v.s = enumValue(n, spec.name, spec.choices);
+    break;
+  case FieldType::NameList:
+  case FieldType::EnumSet:
+    if (spec.type == FieldType::EnumSet && n.IsScalar()) {
+      v.list.push_back(enumValue(n, spec.name, spec.choices));
+      v.listLocs.push_back(locOf(n));
+      break;
+    }
+    expectList(n, what);
+    for (const YAML::Node &item : n) {
+      v.list.push_back(spec.type == FieldType::NameList
+                           ? nameValue(item, "an item of " + what)
+                           : enumValue(item, spec.name, spec.choices));
+      v.listLocs.push_back(locOf(item));
+    }
+    if (v.list.empty())
+      fail(v.loc, what + " must not be empty");
+    break;
+  case FieldType::Window: {
+    expectMap(n, what);
+    bool hasLeft = false, hasRight = false;
+    forEachEntry(n, what, [&](const std::string &key, Loc kl,
+                              const YAML::Node &value) {
+      int64_t extent = 0;
+      std::string text = scalar(value, "window '" + key + "'");
+      if ((key == "left" || key == "right") && !asInt(value, extent))
+        fail(locOf(value), "window '" + key + "' must be an integer, got '" +
+                               text + "'");
+      if (key == "left") {
+        hasLeft = true, v.left = extent, v.leftLoc = locOf(value);
+      } else if (key == "right") {
+        hasRight = true, v.right = extent, v.rightLoc = locOf(value);
+      } else {
+        fail(kl, "unknown field '" + key +
+                     "' in 'window'; accepted fields: left, right");
+      }
+    });
+    if (!hasLeft || !hasRight)
+      fail(v.loc, "'window' needs both 'left' and 'right'");
+    break;
+  }
+  }
+  return v;
+}
+
+Layer parseLayer(const YAML::Node &n) {
+  expectMap(n, "a layer");
+  Layer layer;
+  layer.loc = locOf(n);
+  YAML::Node kind = n["kind"];
+  if (!kind)
+    fail(layer.loc, "a layer needs a 'kind'; expected one of: " +
+                        join(layerKinds()));
+  layer.kindLoc = locOf(kind);
+  std::string kindText = scalar(kind, "'kind'");
+  const KindSpec *spec = nullptr;
+  for (const KindSpec &k : kindSpecs())
+    if (k.kind == kindText)
+      spec = &k;
+  if (!spec)
+    fail(layer.kindLoc, "unknown layer kind '" + kindText +
+                            "'; expected one of: " + join(layerKinds()));
+  layer.kind = kindText;
+  std::vector<FieldSpec> fields = acceptedFields(*spec);
+  forEachEntry(n, "a layer", [&](const std::string &key, Loc keyLoc,
+                                 const YAML::Node &value) {
+    if (key == "kind")
+      return;
+    for (const FieldSpec &f : fields) {
+      if (f.name != key)
+        continue;
+      FieldValue v = parseField(f, keyLoc, value);
+      if (key == "name")
+        layer.name = v.s;
+      layer.fields[key] = v;
+      return;
+    }
+    std::vector<std::string> names;
+    for (const FieldSpec &f : fields)
+      names.push_back(f.name);
+    fail(keyLoc, "unknown field '" + key + "' in a " + layer.kind +
+                     " layer; accepted fields: " + join(names));
+  });
+  for (const FieldSpec &f : fields)
+    if (f.required && f.name != "kind" && !layer.has(f.name))
+      fail(layer.loc, (layer.name.empty() ? "a " + layer.kind + " layer"
+                                          : "layer '" + layer.name + "'") +
+                          " needs '" + f.name + "'");
+  return layer;
+}
+
+void parseTop(const YAML::Node &root, Model &model) {
+  if (!root.IsMap())
+    fail(locOf(root), "a model description must be a mapping with 'name', "
+                      "'inputs', 'layers' and optionally 'outputs'");
+  bool hasName = false, hasInputs = false, hasLayers = false;
+  forEachEntry(root, "the model", [&](const std::string &key, Loc keyLoc,
+                                      const YAML::Node &value) {
+    if (key == "name") {
+      hasName = true;
+      model.nameLoc = locOf(value);
+      model.name = scalar(value, "'name'");
+      if (!isIdentifier(model.name, /*allowDots=*/false))
+        fail(model.nameLoc, "the model 'name' names the entry point and must "
+                            "be a C identifier, got '" +
+                                model.name + "'");
+    } else if (key == "description") {
+      // Free text for people.
+    } else if (key == "inputs") {
+      hasInputs = true;
+      expectList(value, "'inputs'");
+      for (const YAML::Node &in : value)
+        model.inputs.push_back(parseInput(in));
+    } else if (key == "layers") {
+      hasLayers = true;
+      expectList(value, "'layers'");
+      for (const YAML::Node &l : value)
+        model.layers.push_back(parseLayer(l));
+      if (model.layers.empty())
+        fail(locOf(value), "'layers' must not be empty");
+    } else if (key == "outputs") {
+      if (value.IsScalar()) {
+        model.outputs.push_back(nameValue(value, "an output"));
+        model.outputLocs.push_back(locOf(value));
+        return;
+      }
+      expectList(value, "'outputs'");
+      for (const YAML::Node &o : value) {
+        model.outputs.push_back(nameValue(o, "an output"));
+        model.outputLocs.push_back(locOf(o));
+      }
+    } else {
+      fail(keyLoc, "unknown field '" + key +
+                       "' in the model; accepted fields: name, description, "
+                       "inputs, layers, outputs");
+    }
+  });
+  Loc top = locOf(root);
+  if (!hasName)
+    fail(top, "the model needs a 'name'");
+  if (!hasInputs)
+    fail(top, "the model needs 'inputs'");
+  if (!hasLayers)
+    fail(top, "the model needs 'layers'");
+}
+
+} // namespace
+
+const std::vector<std::string> &layerKinds() {
+  static const std::vector<std::string> kinds = [] {
+    std::vector<std::string> out;
+    for (const KindSpec &k : kindSpecs())
+      out.push_back(k.kind);
+    return out;
+  }();
+  return kinds;
+}
+
+bool parseModel(const std::string &text, Model &model, const ErrorSink &error) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    parseTop(root, model);
+    return true;
+  } catch (const ParseError &e) {
+    error(e.loc, e.message);
+  } catch (const YAML::Exception &e) {
+    error(locOf(e.mark), "invalid YAML: " + e.msg);
+  } catch (const std::exception &e) {
+    error(Loc{}, std::string("cannot read the description: ") + e.what());
+  }
+  return false;
+}
+
+} // namespace attnc::model
