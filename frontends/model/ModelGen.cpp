@@ -499,6 +499,9 @@ private:
                                 ? attn::ScoreKind::dot
                                 : attn::ScoreKind::scaled_dot;
     FloatAttr scale;
+    if (l.has("scale") && score == attn::ScoreKind::dot)
+      fail(l.get("scale")->keyLoc, "'scale' is only used by score: "
+                                   "scaled_dot (a dot score is unscaled)");
     if (l.has("scale"))
       scale = builder.getF64FloatAttr(l.getFloat("scale", 1.0));
 
