@@ -469,17 +469,26 @@ private:
     Var c("c");
     s.rest = makeVars(x.extents.size() - 1, "n");
     std::vector<Expr> restE = asExprs(s.rest);
+    // Output features and rows are clamped so a schedule may compute whole
+    // register blocks past the edges (rounded up) and store only the inside.
+    Expr outFeatures = w.extents[1];
     s.weightT = Func(unique("weight_t"));
-    s.weightT(s.o, c) = w.func(c, s.o);
+    s.weightT(s.o, c) = w.func(c, clamp(s.o, 0, outFeatures - 1));
     RDom rc(0, x.extents[0], "rc");
     s.rc = rc.x;
     std::vector<Expr> outArgs = {s.o}, xArgs = {rc.x};
     outArgs.insert(outArgs.end(), restE.begin(), restE.end());
     xArgs.insert(xArgs.end(), restE.begin(), restE.end());
+    if (xArgs.size() > 1)
+      xArgs[1] = clamp(xArgs[1], 0, x.extents[1] - 1);
+    s.dot = Func(unique("linear_dot"));
+    s.dot(outArgs) = cast(x.type, 0);
+    s.dot(outArgs) += x.func(xArgs) * s.weightT(s.o, rc.x);
     s.out = Func(unique("linear"));
-    Expr init = has(node, 2) ? operand(node, 2).func(s.o) : cast(x.type, 0);
-    s.out(outArgs) = init;
-    s.out(outArgs) += x.func(xArgs) * s.weightT(s.o, rc.x);
+    Expr biasAt = has(node, 2)
+                      ? operand(node, 2).func(clamp(s.o, 0, outFeatures - 1))
+                      : cast(x.type, 0);
+    s.out(outArgs) = s.dot(outArgs) + biasAt;
     HValue &r = values[node.result];
     r.func = s.out;
     r.type = x.type;

@@ -62,7 +62,8 @@ struct LinearStages {
   std::vector<Halide::Var> rest;
   Halide::RVar rc;
   Halide::Func weightT;        // (o, c)
-  Halide::Func out;
+  Halide::Func dot;            // (o, rest...): x . w^T, rows clamped
+  Halide::Func out;            // dot + bias
 };
 
 /// Every stage the schedule of a whole function needs.

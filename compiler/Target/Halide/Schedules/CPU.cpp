@@ -161,19 +161,41 @@ void scheduleGraph(GraphAttentionStages &s, const Target &target) {
 }
 
 void scheduleLinear(LinearStages &s, const Target &target) {
+  // A GEMM micro-kernel: 2 vectors of output features x 4 rows in
+  // registers while walking the input features.
   const int vw = vectorWidth(target);
-  Var oo("oo"), oi("oi");
-  s.weightT.compute_root().vectorize(s.o, vw, TailStrategy::GuardWithIf);
+  const int ob = 2 * vw, rb = 4;
+  Var oo("oo"), oi("oi"), no("no"), ni("ni");
+  s.weightT.compute_root()
+      .vectorize(s.o, vw, TailStrategy::RoundUp)
+      .parallel(s.weightT.args()[1]);
   s.out.compute_root();
-  s.out.vectorize(s.o, vw, TailStrategy::GuardWithIf);
-  s.out.update()
-      .split(s.o, oo, oi, vw, TailStrategy::GuardWithIf)
-      .reorder(oi, s.rc, oo)
-      .vectorize(oi);
-  if (!s.rest.empty()) {
-    s.out.parallel(s.rest.back());
-    s.out.update().parallel(s.rest.back());
+  if (s.rest.empty()) {
+    s.out.vectorize(s.o, vw, TailStrategy::GuardWithIf);
+    s.dot.compute_at(s.out, s.o).vectorize(s.o, vw, TailStrategy::RoundUp);
+    return;
   }
+  Var &n = s.rest.front();
+  s.out.split(s.o, oo, oi, ob, TailStrategy::RoundUp)
+      .split(n, no, ni, rb, TailStrategy::RoundUp)
+      .reorder(oi, ni, oo, no)
+      .vectorize(oi, vw)
+      .unroll(ni);
+  Var task = no;
+  for (size_t k = 1; k < s.rest.size(); ++k)
+    s.out.fuse(task, s.rest[k], task);
+  s.out.parallel(task);
+  s.dot.compute_at(s.out, oo)
+      .bound_extent(s.o, ob)
+      .bound_extent(n, rb)
+      .vectorize(s.o, vw)
+      .unroll(s.o)
+      .unroll(n);
+  s.dot.update()
+      .reorder(s.o, n, s.rc)
+      .vectorize(s.o, vw)
+      .unroll(s.o)
+      .unroll(n);
 }
 
 } // namespace
