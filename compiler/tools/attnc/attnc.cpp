@@ -116,6 +116,17 @@ int publish(const std::string &from, const std::string &to) {
   return 0;
 }
 
+/// Copies `from` to standard output (`-o -`); opening /dev/stdout would
+/// truncate a file stdout is redirected to.
+int toStdout(const std::string &from) {
+  std::ifstream in(from, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  llvm::outs() << bytes;
+  llvm::outs().flush();
+  return 0;
+}
+
 int concatenate(const std::vector<std::string> &parts, const std::string &to) {
   std::ofstream out(to, std::ios::binary);
   for (const std::string &p : parts) {
@@ -196,7 +207,7 @@ int main(int argc, char **argv) {
         return fail("cannot write '" + staged + "': " + ec.message());
       module->print(os);
     }
-    return out == "-" ? concatenate({staged}, "/dev/stdout")
+    return out == "-" ? toStdout(staged)
                       : publish(staged, out);
   }
 
@@ -240,6 +251,6 @@ int main(int argc, char **argv) {
   std::string staged = tmp.path + "/artifact";
   if (int rc = concatenate(parts, staged))
     return rc;
-  return out == "-" ? concatenate({staged}, "/dev/stdout")
+  return out == "-" ? toStdout(staged)
                     : publish(staged, out);
 }
