@@ -157,7 +157,8 @@ attnc_status attnc_weights_bind(attnc_call *call,
                                 const attnc_bind_options *options,
                                 int32_t *bound);
 
-/* 1 if argument `arg` is a parameter (an input whose name contains '.'). */
+/* 1 if argument `arg` is a parameter: an input with the data role whose
+ * name contains '.' (CSR and key-length inputs are data, dotted or not). */
 int attnc_arg_is_parameter(const attnc_arg_desc *arg);
 
 #ifdef __cplusplus

@@ -187,7 +187,10 @@ attnc_status bind(attnc_call &call, const attnc_weights &weights,
 extern "C" {
 
 int attnc_arg_is_parameter(const attnc_arg_desc *arg) {
+  // Graph inputs of model descriptions are dotted too ("graph.row_offsets"):
+  // CSR and key-length roles are data, whatever their names.
   return arg && arg->kind == ATTNC_ARG_INPUT && arg->name &&
+         arg->role == ATTNC_ROLE_DATA &&
          std::strchr(arg->name, '.') != nullptr;
 }
 
