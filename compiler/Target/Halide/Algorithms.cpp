@@ -335,21 +335,29 @@ private:
       return clamp(cast<int>(cols.func(clamp(edge, 0, E - 1))), 0, N - 1);
     };
 
-    // The destination of each edge, scattered from the CSR rows so that the
-    // per-edge stages can run edge-parallel.
-    // Nodes are the outer dimension so each node's inner loop is trimmed to
-    // its own degree (the predicate bounds it).
+    auto edges = [&](const char *name) {
+      RDom r(0, E, name);
+      r.where(r.x < row(n + 1) - row(n));
+      return r;
+    };
+    auto edgeOf = [&](const RDom &r) { return clamp(row(n) + r.x, 0, E - 1); };
+    Expr slope = cast(t, Expr(node.negativeSlope));
+    auto leaky = [&](Expr z) { return select(z > 0, z, z * slope); };
+    RDom rd(0, D, "rd");
+    RDom rm = edges("edge_max");
+    s.edgeMax = rm.x;
+    s.rowMax = Func(unique("node_max"));
+    s.rowMax(h, n) = cast(t, -FLT_MAX);
+    // Edges are walked node by node (the CSR rows), so each edge's
+    // destination is the loop's node and only its source is gathered.
     RDom scatter(0, E, 0, N, unique("scatter"));
     scatter.where(scatter.x < row(scatter.y + 1) - row(scatter.y));
     s.scatterNode = scatter.y;
-    s.dst = Func(unique("edge_dst"));
-    s.dst(x) = 0;
-    s.dst(clamp(row(scatter.y) + scatter.x, 0, E - 1)) = scatter.y;
-
-    Expr dstOf = clamp(s.dst(x), 0, N - 1);
-    Expr srcOf = col(x);
-    RDom rd(0, D, "rd");
+    Expr scatterEdge = clamp(row(scatter.y) + scatter.x, 0, E - 1);
+    s.edgeExp = Func(unique("edge_exp"));
+    s.edgeExp(h, x) = undef(t);
     if (s.additive) {
+      // GAT: the score splits into a per-destination and a per-source term.
       const HValue &aSrc = operand(node, 5), &aDst = operand(node, 6);
       s.left = Func(unique("score_dst"));
       s.left(h, n) = cast(t, 0);
@@ -357,32 +365,27 @@ private:
       s.right = Func(unique("score_src"));
       s.right(h, n) = cast(t, 0);
       s.right(h, n) += aSrc.func(rd, h) * k.func(rd, h, n);
-      Expr z = s.left(h, dstOf) + s.right(h, srcOf);
-      Expr slope = cast(t, Expr(node.negativeSlope));
-      s.edgeScore = Func(unique("edge_score"));
-      s.edgeScore(h, x) = select(z > 0, z, z * slope);
+      s.rowMax(h, n) = max(s.rowMax(h, n),
+                           leaky(s.left(h, n) + s.right(h, col(edgeOf(rm)))));
+      Expr z = leaky(s.left(h, scatter.y) + s.right(h, col(scatterEdge)));
+      s.edgeExp(h, scatterEdge) = exp(z - s.rowMax(h, scatter.y));
     } else {
+      // Dot scores are computed once per edge, node by node, and stored.
       s.edgeScore = Func(unique("edge_score"));
-      s.edgeScore(h, x) = cast(t, 0);
-      s.edgeScore(h, x) += q.func(rd, h, dstOf) * k.func(rd, h, srcOf) *
-                           scaleOf(node, t, D);
+      s.edgeScore(h, x) = undef(t);
+      s.edgeScore(h, scatterEdge) = cast(t, 0);
+      // One reduction domain per update: head dim innermost, then edges.
+      RDom dot(0, D, 0, E, 0, N, unique("dot"));
+      dot.where(dot.y < row(dot.z + 1) - row(dot.z));
+      s.dotNode = dot.z;
+      Expr dotEdge = clamp(row(dot.z) + dot.y, 0, E - 1);
+      s.edgeScore(h, dotEdge) += q.func(dot.x, h, dot.z) *
+                                 k.func(dot.x, h, col(dotEdge)) *
+                                 scaleOf(node, t, D);
+      s.rowMax(h, n) = max(s.rowMax(h, n), s.edgeScore(h, edgeOf(rm)));
+      s.edgeExp(h, scatterEdge) =
+          exp(s.edgeScore(h, scatterEdge) - s.rowMax(h, scatter.y));
     }
-
-    auto edges = [&](const char *name) {
-      RDom r(0, E, name);
-      r.where(r.x < row(n + 1) - row(n));
-      return r;
-    };
-    auto edgeOf = [&](const RDom &r) { return clamp(row(n) + r.x, 0, E - 1); };
-
-    RDom rm = edges("edge_max");
-    s.edgeMax = rm.x;
-    s.rowMax = Func(unique("node_max"));
-    s.rowMax(h, n) = cast(t, -FLT_MAX);
-    s.rowMax(h, n) = max(s.rowMax(h, n), s.edgeScore(h, edgeOf(rm)));
-
-    s.edgeExp = Func(unique("edge_exp"));
-    s.edgeExp(h, x) = exp(s.edgeScore(h, x) - s.rowMax(h, dstOf));
 
     RDom rs = edges("edge_sum");
     s.edgeSum = rs.x;

@@ -45,10 +45,11 @@ struct DenseAttentionStages {
 
 struct GraphAttentionStages {
   Halide::Var e, h, n, x;      // out (e, h, n); per-edge funcs (h, x)
-  Halide::RVar edgeMax, edgeSum, edgeAcc, scatterNode;
-  Halide::Func dst;            // (x): destination node of edge x
+  Halide::RVar edgeMax, edgeSum, edgeAcc;
+  Halide::RVar scatterNode;    // node loop of the per-edge scatters
+  Halide::RVar dotNode;        // node loop of the dot-score reduction
   Halide::Func left, right;    // (h, n): a_dst . q, a_src . k (additive only)
-  Halide::Func edgeScore;      // (h, x)
+  Halide::Func edgeScore;      // (h, x): dot scores only (GAT's inline)
   Halide::Func rowMax, rowSum; // (h, n)
   Halide::Func edgeExp;        // (h, x): exp(score - node max)
   Halide::Func acc;            // (e, h, n): unnormalised weighted sum

@@ -95,41 +95,41 @@ void scheduleDense(DenseAttentionStages &s, const Target &target) {
 
 void scheduleGraph(GraphAttentionStages &s, const Target &target) {
   const int vw = vectorWidth(target);
-  const int edgeChunk = 2048, nodeChunk = 64;
-  Var xo("xo"), xi("xi"), no("no"), ni("ni"), eh("eh");
+  const int nodeChunk = 64;
+  Var no("no"), ni("ni"), eh("eh");
   RVar so("so"), si("si");
   int headLanes = (s.heads > 0 && s.heads < vw) ? int(s.heads) : vw;
 
-  // Edge destinations: each node writes its own edge range, so the scatter
-  // over nodes is race-free and parallel.
-  s.dst.compute_root()
-      .vectorize(s.x, vw, TailStrategy::GuardWithIf)
-      .parallel(s.x, edgeChunk, TailStrategy::GuardWithIf);
-  s.dst.update().allow_race_conditions().parallel(s.scatterNode);
-
   if (s.additive) {
+    // Per-node projections onto the attention vectors: heads in the lanes,
+    // the (small) head dim unrolled.
     for (Func *f : {&s.left, &s.right}) {
-      f->compute_root().parallel(s.n, 256, TailStrategy::GuardWithIf);
-      f->update().parallel(s.n, 256, TailStrategy::GuardWithIf);
+      f->compute_root()
+          .split(s.n, no, ni, 256, TailStrategy::GuardWithIf)
+          .parallel(no)
+          .vectorize(s.h, headLanes, TailStrategy::GuardWithIf);
+      f->update()
+          .split(s.n, no, ni, 256, TailStrategy::GuardWithIf)
+          .parallel(no)
+          .vectorize(s.h, headLanes, TailStrategy::GuardWithIf);
     }
   }
-  // An additive (GAT) score is two loads and a LeakyReLU: recomputing it in
-  // both consumers is cheaper than a round trip through memory.
+  // Per-edge values are written node by node: each node owns its CSR range,
+  // so the scatters are race-free and run node-parallel in small chunks
+  // that threads take dynamically (skewed degrees balance out).
   std::vector<Func *> perEdge = {&s.edgeExp};
-  if (s.additive)
-    s.edgeScore.compute_inline();
-  else
+  if (!s.additive)
     perEdge.push_back(&s.edgeScore);
   for (Func *f : perEdge) {
-    f->compute_root()
-        .split(s.x, xo, xi, edgeChunk, TailStrategy::GuardWithIf)
-        .parallel(xo)
-        .vectorize(s.h, headLanes, TailStrategy::GuardWithIf);
-    if (f->has_update_definition())
-      f->update()
-          .split(s.x, xo, xi, edgeChunk, TailStrategy::GuardWithIf)
-          .parallel(xo)
+    f->compute_root();
+    for (int u = 0; u < f->num_update_definitions(); ++u) {
+      RVar nodeLoop = (f == &s.edgeScore && u == 1) ? s.dotNode : s.scatterNode;
+      f->update(u)
+          .allow_race_conditions()
+          .split(nodeLoop, so, si, nodeChunk, TailStrategy::GuardWithIf)
+          .parallel(so)
           .vectorize(s.h, headLanes, TailStrategy::GuardWithIf);
+    }
   }
   for (Func *f : {&s.rowMax, &s.rowSum}) {
     f->compute_root()
@@ -143,14 +143,13 @@ void scheduleGraph(GraphAttentionStages &s, const Target &target) {
   }
 
   // Aggregation: node-parallel in chunks; per node, heads x value dims are
-  // the vector lanes.
+  // the vector lanes, kept in registers across the node's edges.
   s.out.compute_root()
       .split(s.n, no, ni, nodeChunk, TailStrategy::GuardWithIf)
       .parallel(no);
   s.acc.compute_at(s.out, ni);
   s.acc.update().reorder(s.e, s.h, s.edgeAcc);
   if (s.valueDim > 0 && s.heads > 0 && (s.valueDim * s.heads) % vw == 0) {
-    // One node's heads x dims stay in registers across its edges.
     s.acc.fuse(s.e, s.h, eh).vectorize(eh, vw).unroll(eh);
     s.acc.update().fuse(s.e, s.h, eh).vectorize(eh, vw).unroll(eh);
     s.out.fuse(s.e, s.h, eh).vectorize(eh, vw);
