@@ -157,8 +157,8 @@ attnc_status attnc_weights_bind(attnc_call *call,
                                 const attnc_bind_options *options,
                                 int32_t *bound);
 
-/* 1 if argument `arg` is a parameter: an input with the data role whose
- * name contains '.' (CSR and key-length inputs are data, dotted or not). */
+/* 1 if argument `arg` is a parameter: a floating-point input with the data
+ * role whose name contains '.' (graph and key-length inputs never are). */
 int attnc_arg_is_parameter(const attnc_arg_desc *arg);
 
 #ifdef __cplusplus

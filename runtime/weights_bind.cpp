@@ -187,10 +187,11 @@ attnc_status bind(attnc_call &call, const attnc_weights &weights,
 extern "C" {
 
 int attnc_arg_is_parameter(const attnc_arg_desc *arg) {
-  // Graph inputs of model descriptions are dotted too ("graph.row_offsets"):
-  // CSR and key-length roles are data, whatever their names.
+  // Graph inputs of model descriptions are dotted too ("graph.row_offsets",
+  // "graph.t_edges"): parameters are floating-point data inputs.
   return arg && arg->kind == ATTNC_ARG_INPUT && arg->name &&
          arg->role == ATTNC_ROLE_DATA &&
+         (arg->dtype == ATTNC_DTYPE_F32 || arg->dtype == ATTNC_DTYPE_F64) &&
          std::strchr(arg->name, '.') != nullptr;
 }
 

@@ -401,8 +401,9 @@ private:
     Tensor x = layerInput(l);
     requireFloat(l, x);
     double r = rate(l, "rate");
-    Value v = builder.create<attn::DropoutOp>(loc(l.loc), x.value.getType(),
-                                              x.value, builder.getF64FloatAttr(r));
+    Value v = builder.create<attn::DropoutOp>(
+        loc(l.loc), x.value.getType(), x.value, builder.getF64FloatAttr(r),
+        /*seed=*/Value(), builder.getI64IntegerAttr(0));
     return Tensor{v, x.shape, x.dtype};
   }
 
@@ -615,11 +616,11 @@ private:
     auto op = builder.create<attn::GraphAttentionOp>(
         loc(l.loc), wh.value.getType(), wh.value, wh.value, wh.value,
         g.rowOffsets, g.colIndices, attSrc.value, attDst.value,
-        attn::ScoreKind::additive, FloatAttr(), builder.getF64FloatAttr(slope));
-    // Dropout on the attention coefficients only acts in training; it is
-    // recorded for training tools and is the identity here.
-    if (drop > 0)
-      op->setAttr("attn.attention_dropout", builder.getF64FloatAttr(drop));
+        /*seed=*/Value(), attn::ScoreKind::additive, FloatAttr(),
+        builder.getF64FloatAttr(slope),
+        drop > 0 ? builder.getF64FloatAttr(drop) : FloatAttr(), /*salt=*/0);
+    // Dropout on the attention coefficients only acts in training (a seed is
+    // added by attn-build-training-step); here it is recorded and ignored.
     Tensor out = mergeHeads(l.loc, Tensor{op, wh.shape, wh.dtype}, !concat);
     out = add(l.loc, out, b);
     if (l.has("activation"))

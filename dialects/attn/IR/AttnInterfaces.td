@@ -28,4 +28,25 @@ def Attn_AttentionOpInterface : OpInterface<"AttentionOpInterface"> {
   ];
 }
 
+def Attn_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
+  let cppNamespace = "::mlir::attn";
+  let description = [{
+    Implemented by every op attn-build-training-step can differentiate. The
+    op emits its vector-Jacobian product: given the gradient of the loss
+    with respect to its (single) result, it builds ops computing the
+    gradient with respect to each operand, in attn ops, at the builder's
+    insertion point. The pass asks this interface and never names op kinds.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Appends one gradient per operand to `operandGrads` (a null Value for
+        an operand that has none, e.g. integer indices). `context` gives the
+        training seed and the transposed graphs a backward pass may need.
+      }], "::llvm::LogicalResult", "buildGradient",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Value":$resultGrad,
+           "::mlir::attn::GradientContext &":$context,
+           "::llvm::SmallVectorImpl<::mlir::Value> &":$operandGrads)>,
+  ];
+}
+
 #endif // ATTN_INTERFACES_TD

@@ -177,6 +177,23 @@ std::optional<double> defaultScale(ScoreKind score, std::optional<double> s,
   return 1.0 / std::sqrt(static_cast<double>(headDim));
 }
 
+/// A training seed: one 64-bit integer.
+LogicalResult verifySeed(Operation *op, Value seed) {
+  if (!seed)
+    return success();
+  auto t = tensorTy(seed);
+  if (t.getRank() != 1 || t.getDimSize(0) != 1 ||
+      !t.getElementType().isSignlessInteger(64))
+    return op->emitOpError() << "'seed' must be tensor<1xi64>, got " << t;
+  return success();
+}
+
+LogicalResult verifyRate(Operation *op, double rate) {
+  if (!(rate >= 0.0 && rate < 1.0))
+    return op->emitOpError() << "rate must be in [0, 1), got " << rate;
+  return success();
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -309,6 +326,11 @@ LogicalResult GraphAttentionOp::verify() {
                              << shapeStr(s);
     }
   }
+  if (auto rate = getAttentionDropout())
+    if (failed(verifyRate(op, rate->convertToDouble())))
+      return failure();
+  if (failed(verifySeed(op, getSeed())))
+    return failure();
   return verifyScale(op, getScore(), toDouble(getScale()));
 }
 
@@ -523,10 +545,109 @@ LogicalResult LayerNormOp::verify() {
 }
 
 LogicalResult DropoutOp::verify() {
-  double rate = getRate().convertToDouble();
-  if (!(rate >= 0.0 && rate < 1.0))
-    return emitOpError() << "rate must be in [0, 1), got " << rate;
-  return success();
+  if (failed(verifyRate(getOperation(), getRate().convertToDouble())))
+    return failure();
+  return verifySeed(getOperation(), getSeed());
+}
+
+LogicalResult NllLossOp::verify() {
+  auto logp = getLogp().getType().getShape();
+  auto labels = getLabels().getType(), mask = getMask().getType();
+  if (logp.size() != 2)
+    return emitOpError() << "logp must be rank 2 [rows, classes], got rank "
+                         << logp.size();
+  if (labels.getRank() != 1 || !labels.getElementType().isSignlessInteger() ||
+      labels.getElementType().isInteger(1) ||
+      !compatible(labels.getDimSize(0), logp[0]))
+    return emitOpError() << "labels must be [" << dimStr(logp[0])
+                         << "] of i32 or i64, got " << labels;
+  if (mask.getRank() != 1 || !mask.getElementType().isInteger(1) ||
+      !compatible(mask.getDimSize(0), logp[0]))
+    return emitOpError() << "mask must be [" << dimStr(logp[0])
+                         << "] of i1, got " << mask;
+  if (failed(expectResultShape(getOperation(), {1})))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+LogicalResult LinearGradInputOp::verify() {
+  auto dy = getGrad().getType().getShape();
+  auto w = getWeight().getType().getShape();
+  if (dy.empty() || w.size() != 2 || !compatible(dy.back(), w[0]))
+    return emitOpError() << "expects dy [..., out] and weight [out, in], got "
+                         << shapeStr(dy) << " and " << shapeStr(w);
+  SmallVector<int64_t> expected(dy);
+  expected.back() = w[1];
+  if (failed(expectResultShape(getOperation(), expected)))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+LogicalResult LinearGradWeightOp::verify() {
+  auto dy = getGrad().getType().getShape();
+  auto x = getInput().getType().getShape();
+  bool ok = !dy.empty() && dy.size() == x.size();
+  for (size_t d = 0; ok && d + 1 < dy.size(); ++d)
+    ok = compatible(dy[d], x[d]);
+  if (!ok)
+    return emitOpError() << "dy and input must share their leading dims, got "
+                         << shapeStr(dy) << " and " << shapeStr(x);
+  if (failed(expectResultShape(getOperation(), {dy.back(), x.back()})))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+LogicalResult ReduceToOp::verify() {
+  if (failed(verifyBroadcast(getOperation(), getResult(), "result",
+                             getInput().getType().getShape(), "the input")))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+LogicalResult MeanHeadsGradOp::verify() {
+  auto dy = getGrad().getType().getShape();
+  if (dy.size() != 2)
+    return emitOpError() << "dy must be [nodes, head_dim], got rank "
+                         << dy.size();
+  if (failed(expectResultShape(getOperation(), {dy[0], getHeads(), dy[1]})))
+    return failure();
+  return expectSameElementType(getOperation());
+}
+
+LogicalResult GraphAttentionGradOp::verify() {
+  Operation *op = getOperation();
+  StringRef layout = "[nodes, heads, head_dim]";
+  if (failed(expectRank(op, getQuery(), "query", 3, layout)) ||
+      failed(expectRank(op, getKey(), "key", 3, layout)) ||
+      failed(expectRank(op, getValue(), "value", 3, layout)))
+    return failure();
+  for (auto [v, role] :
+       {std::pair{getRowOffsets(), "row_offsets"},
+        std::pair{getColIndices(), "col_indices"},
+        std::pair{getTOffsets(), "t_offsets"},
+        std::pair{getTDestinations(), "t_destinations"},
+        std::pair{getTEdges(), "t_edges"}})
+    if (failed(verifyIndexVector(op, v, role)))
+      return failure();
+  auto q = getQuery().getType().getShape();
+  auto dy = getGrad().getType().getShape();
+  if (dy.size() != 3 || !compatible(dy[0], q[0]) || !compatible(dy[1], q[1]) ||
+      !compatible(dy[2], getValue().getType().getDimSize(2)))
+    return emitOpError() << "grad must have the shape of the attention "
+                            "output, got "
+                         << shapeStr(dy);
+  for (auto [res, arg] :
+       {std::pair{getQueryGrad(), getQuery()}, std::pair{getKeyGrad(), getKey()},
+        std::pair{getValueGrad(), getValue()},
+        std::pair{getSrcGrad(), getAttnSrc()},
+        std::pair{getDstGrad(), getAttnDst()}})
+    if (res.getType() != arg.getType())
+      return emitOpError() << "each gradient has its operand's type, got "
+                           << res.getType() << " for " << arg.getType();
+  if (auto rate = getAttentionDropout())
+    if (failed(verifyRate(op, rate->convertToDouble())))
+      return failure();
+  return verifySeed(op, getSeed());
 }
 
 OpFoldResult SplitHeadsOp::fold(FoldAdaptor) {

@@ -99,7 +99,8 @@ def Attn_AttentionOp : Attn_Op<"attention", [
 def Attn_GraphAttentionOp : Attn_Op<"graph_attention", [
     Pure, AttrSizedOperandSegments,
     DeclareOpInterfaceMethods<Attn_AttentionOpInterface,
-                              ["getEffectiveScale", "isGraphRestricted"]>]> {
+                              ["getEffectiveScale", "isGraphRestricted"]>,
+    DeclareOpInterfaceMethods<Attn_DifferentiableOpInterface>]> {
   let summary = "attention restricted to the edges of a CSR graph";
   let description = [{
     Each node attends only to its neighbours. The graph is given in CSR form:
@@ -116,7 +117,11 @@ def Attn_GraphAttentionOp : Attn_Op<"graph_attention", [
     out[i,h,e] = sum_{j in N(i)} p[i,h,j] * v[j,h,e]
     ```
 
-    A node with no neighbours yields 0. In a GAT layer the three operands
+    A node with no neighbours yields 0. With `attention_dropout(rate)` and a
+    seed (training), each coefficient `p[i,h,j]` of edge `e` is dropped like
+    `attn.dropout` drops element `e * H + h`, and the kept ones scaled by
+    `1 / (1 - rate)`; without a seed the rate is recorded and ignored.
+    In a GAT layer the three operands
     are the same projected features `W h`; the LeakyReLU slope is
     `negative_slope` (0.2 by default). `attn_src` and `attn_dst` are
     `[H, D]` and present exactly when the score is `additive`. The number of
@@ -147,9 +152,12 @@ def Attn_GraphAttentionOp : Attn_Op<"graph_attention", [
     AnyRankedTensor:$col_indices,
     Optional<Attn_FloatTensor>:$attn_src,
     Optional<Attn_FloatTensor>:$attn_dst,
+    Optional<AnyRankedTensor>:$seed,
     Attn_ScoreKindAttr:$score,
     OptionalAttr<F64Attr>:$scale,
-    OptionalAttr<F64Attr>:$negative_slope);
+    OptionalAttr<F64Attr>:$negative_slope,
+    OptionalAttr<F64Attr>:$attention_dropout,
+    DefaultValuedAttr<I64Attr, "0">:$salt);
   let results = (outs Attn_FloatTensor:$result);
 
   let assemblyFormat = [{
@@ -160,8 +168,24 @@ def Attn_GraphAttentionOp : Attn_Op<"graph_attention", [
                         type($attn_dst) `)`)?
     (`scale` `(` $scale^ `)`)?
     (`negative_slope` `(` $negative_slope^ `)`)?
+    (`attention_dropout` `(` $attention_dropout^ `)`)?
+    (`seed` `(` $seed^ `:` type($seed) `)` `salt` `(` $salt `)`)?
     attr-dict `:` type($query) `,` type($key) `,` type($value) `->` type($result)
   }];
+  let builders = [
+    // Inference form: no attention dropout, no seed.
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$query,
+                   "::mlir::Value":$key, "::mlir::Value":$value,
+                   "::mlir::Value":$rowOffsets, "::mlir::Value":$colIndices,
+                   "::mlir::Value":$attnSrc, "::mlir::Value":$attnDst,
+                   "ScoreKind":$score, "::mlir::FloatAttr":$scale,
+                   "::mlir::FloatAttr":$negativeSlope), [{
+      build($_builder, $_state, result, query, key, value, rowOffsets,
+            colIndices, attnSrc, attnDst, /*seed=*/::mlir::Value(), score,
+            scale, negativeSlope, /*attention_dropout=*/::mlir::FloatAttr(),
+            /*salt=*/0);
+    }]>
+  ];
   let hasVerifier = 1;
 }
 
@@ -271,7 +295,8 @@ def Attn_WeightedSumOp : Attn_Op<"weighted_sum", [Pure]> {
 // Projections and head split/merge
 //===----------------------------------------------------------------------===//
 
-def Attn_LinearOp : Attn_Op<"linear", [Pure]> {
+def Attn_LinearOp : Attn_Op<"linear", [Pure,
+    DeclareOpInterfaceMethods<Attn_DifferentiableOpInterface>]> {
   let summary = "affine projection of the last dimension: x W^T + b";
   let description = [{
     ```
@@ -300,7 +325,8 @@ def Attn_LinearOp : Attn_Op<"linear", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Attn_SplitHeadsOp : Attn_Op<"split_heads", [Pure]> {
+def Attn_SplitHeadsOp : Attn_Op<"split_heads", [Pure,
+    DeclareOpInterfaceMethods<Attn_DifferentiableOpInterface>]> {
   let summary = "split the model dimension into heads";
   let description = [{
     Sequences go head-major, graphs keep nodes first:
@@ -329,7 +355,8 @@ def Attn_SplitHeadsOp : Attn_Op<"split_heads", [Pure]> {
   let hasFolder = 1;
 }
 
-def Attn_MergeHeadsOp : Attn_Op<"merge_heads", [Pure]> {
+def Attn_MergeHeadsOp : Attn_Op<"merge_heads", [Pure,
+    DeclareOpInterfaceMethods<Attn_DifferentiableOpInterface>]> {
   let summary = "merge heads back into the model dimension, or average them";
   let description = [{
     The inverse of `attn.split_heads`, or with `mean` the mean over heads
@@ -415,7 +442,8 @@ def Attn_PositionalEncodingOp : Attn_Op<"positional_encoding", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Attn_AddOp : Attn_Op<"add", [Pure, AllTypesMatch<["lhs", "result"]>]> {
+def Attn_AddOp : Attn_Op<"add", [Pure, AllTypesMatch<["lhs", "result"]>,
+    DeclareOpInterfaceMethods<Attn_DifferentiableOpInterface>]> {
   let summary = "elementwise sum: residual connections and bias vectors";
   let description = [{
     `out = lhs + rhs`, where `rhs` broadcasts to `lhs` by NumPy rules
@@ -467,7 +495,8 @@ def Attn_LayerNormOp : Attn_Op<"layer_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Attn_ActivationOp : Attn_Op<"activation", [Pure, SameOperandsAndResultType]> {
+def Attn_ActivationOp : Attn_Op<"activation", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<Attn_DifferentiableOpInterface>]> {
   let summary = "an elementwise activation: relu, gelu or elu";
   let description = [{
     ```
@@ -488,27 +517,39 @@ def Attn_ActivationOp : Attn_Op<"activation", [Pure, SameOperandsAndResultType]>
   let assemblyFormat = "`` $kind $input attr-dict `:` type($result)";
 }
 
-def Attn_DropoutOp : Attn_Op<"dropout", [Pure, SameOperandsAndResultType]> {
-  let summary = "dropout: identity at inference";
+def Attn_DropoutOp : Attn_Op<"dropout", [Pure, AllTypesMatch<["input", "result"]>,
+    DeclareOpInterfaceMethods<Attn_DifferentiableOpInterface>]> {
+  let summary = "dropout: identity at inference, a seeded mask in training";
   let description = [{
-    Zeroes each element with probability `rate` and scales the others by
-    `1 / (1 - rate)` when training; the identity when running inference,
-    which is what inference modules compile it to. `rate` is in `[0, 1)`.
+    Without a seed (inference) this is the identity. With a seed (training,
+    as `attn-build-training-step` makes it), element `n` (row-major flat
+    index) is kept when `u(seed, salt, n) >= rate` and scaled by
+    `1 / (1 - rate)`, else zeroed, where `u` is attnc's counter-based
+    uniform in [0, 1) (docs/training.md): the same seed, salt and index
+    always give the same mask, so the backward pass regenerates it instead
+    of storing it. `rate` is in `[0, 1)`; `salt` tells dropouts apart.
 
     ```mlir
-    func.func @drop(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
+    func.func @drop(%x: tensor<?x64xf32>, %seed: tensor<1xi64>) -> (tensor<?x64xf32>, tensor<?x64xf32>) {
       %y = attn.dropout %x rate(6.000000e-01) : tensor<?x64xf32>
-      return %y : tensor<?x64xf32>
+      %z = attn.dropout %x rate(6.000000e-01) seed(%seed : tensor<1xi64>) salt(3) : tensor<?x64xf32>
+      return %y, %z : tensor<?x64xf32>, tensor<?x64xf32>
     }
     ```
   }];
-  let arguments = (ins Attn_FloatTensor:$input, F64Attr:$rate);
+  let arguments = (ins Attn_FloatTensor:$input, F64Attr:$rate,
+                       Optional<AnyRankedTensor>:$seed,
+                       DefaultValuedAttr<I64Attr, "0">:$salt);
   let results = (outs Attn_FloatTensor:$result);
-  let assemblyFormat = "$input `rate` `(` $rate `)` attr-dict `:` type($result)";
+  let assemblyFormat = [{
+    $input `rate` `(` $rate `)` (`seed` `(` $seed^ `:` type($seed) `)` `salt` `(` $salt `)`)?
+    attr-dict `:` type($result)
+  }];
   let hasVerifier = 1;
 }
 
-def Attn_LogSoftmaxOp : Attn_Op<"log_softmax", [Pure, SameOperandsAndResultType]> {
+def Attn_LogSoftmaxOp : Attn_Op<"log_softmax", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<Attn_DifferentiableOpInterface>]> {
   let summary = "log of the softmax over the last dimension";
   let description = [{
     `out[..., c] = x[..., c] - m - log(sum_c' exp(x[..., c'] - m))`, with
@@ -524,6 +565,256 @@ def Attn_LogSoftmaxOp : Attn_Op<"log_softmax", [Pure, SameOperandsAndResultType]
   let arguments = (ins Attn_FloatTensor:$input);
   let results = (outs Attn_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Training: the loss and the gradient ops attn-build-training-step emits
+//===----------------------------------------------------------------------===//
+
+def Attn_NllLossOp : Attn_Op<"nll_loss", [Pure]> {
+  let summary = "mean negative log-likelihood over the masked rows";
+  let description = [{
+    ```
+    logp : [N, C]   labels : [N] (i32, i64)   mask : [N] (i1)   out : [1]
+    out[0] = -(1 / M) sum_{n : mask[n]} logp[n, labels[n]],  M = #{n : mask[n]}
+    ```
+    0 when no row is masked in. Labels of rows that are masked out are
+    never read, so they may be anything (-1 for unlabelled nodes).
+
+    ```mlir
+    func.func @loss(%logp: tensor<?x7xf32>, %y: tensor<?xi32>, %m: tensor<?xi1>) -> tensor<1xf32> {
+      %l = attn.nll_loss %logp, %y, %m : tensor<?x7xf32>, tensor<?xi32>, tensor<?xi1> -> tensor<1xf32>
+      return %l : tensor<1xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$logp, AnyRankedTensor:$labels,
+                       AnyRankedTensor:$mask);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    $logp `,` $labels `,` $mask attr-dict `:` type($logp) `,` type($labels)
+    `,` type($mask) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_NllLossGradOp : Attn_Op<"nll_loss_grad", [Pure, AllTypesMatch<["logp", "result"]>]> {
+  let summary = "the gradient of attn.nll_loss with respect to logp";
+  let description = [{
+    The gradient of the mean loss itself (the seed of the backward pass):
+    `out[n, c] = -1 / M` where `mask[n]` and `c == labels[n]`, else 0.
+
+    ```mlir
+    func.func @dloss(%logp: tensor<?x7xf32>, %y: tensor<?xi32>, %m: tensor<?xi1>) -> tensor<?x7xf32> {
+      %g = attn.nll_loss_grad %logp, %y, %m : tensor<?x7xf32>, tensor<?xi32>, tensor<?xi1>
+      return %g : tensor<?x7xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$logp, AnyRankedTensor:$labels,
+                       AnyRankedTensor:$mask);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    $logp `,` $labels `,` $mask attr-dict `:` type($logp) `,`
+    type($labels) `,` type($mask)
+  }];
+}
+
+def Attn_LogSoftmaxGradOp : Attn_Op<"log_softmax_grad", [Pure, AllTypesMatch<["output", "grad", "result"]>]> {
+  let summary = "the gradient of attn.log_softmax, from its output";
+  let description = [{
+    `dx[..., c] = dy[..., c] - exp(y[..., c]) * sum_c' dy[..., c']`, with `y`
+    the log-softmax output.
+
+    ```mlir
+    func.func @dlsm(%y: tensor<?x7xf32>, %dy: tensor<?x7xf32>) -> tensor<?x7xf32> {
+      %dx = attn.log_softmax_grad %y, %dy : tensor<?x7xf32>
+      return %dx : tensor<?x7xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$output, Attn_FloatTensor:$grad);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = "$output `,` $grad attr-dict `:` type($result)";
+}
+
+def Attn_ActivationGradOp : Attn_Op<"activation_grad", [Pure, AllTypesMatch<["input", "grad", "result"]>]> {
+  let summary = "the gradient of attn.activation, from its input";
+  let description = [{
+    `dx = dy * f'(x)`: relu' = (x > 0), elu' = (x > 0 ? 1 : exp(x)), gelu'
+    the derivative of the tanh approximation.
+
+    ```mlir
+    func.func @dact(%x: tensor<?x64xf32>, %dy: tensor<?x64xf32>) -> tensor<?x64xf32> {
+      %dx = attn.activation_grad elu %x, %dy : tensor<?x64xf32>
+      return %dx : tensor<?x64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_ActivationKindAttr:$kind, Attn_FloatTensor:$input,
+                       Attn_FloatTensor:$grad);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = "`` $kind $input `,` $grad attr-dict `:` type($result)";
+}
+
+def Attn_LinearGradInputOp : Attn_Op<"linear_grad_input", [Pure]> {
+  let summary = "the gradient of attn.linear with respect to its input: dy W";
+  let description = [{
+    ```
+    dy : [..., Out]   weight : [Out, In]   out : [..., In]
+    out[..., c] = sum_o dy[..., o] * weight[o, c]
+    ```
+
+    ```mlir
+    func.func @dx(%dy: tensor<?x64xf32>, %w: tensor<64x1433xf32>) -> tensor<?x1433xf32> {
+      %dx = attn.linear_grad_input %dy, %w : tensor<?x64xf32>, tensor<64x1433xf32> -> tensor<?x1433xf32>
+      return %dx : tensor<?x1433xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$grad, Attn_FloatTensor:$weight);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $weight attr-dict `:` type($grad) `,` type($weight) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_LinearGradWeightOp : Attn_Op<"linear_grad_weight", [Pure]> {
+  let summary = "the gradient of attn.linear with respect to its weight";
+  let description = [{
+    ```
+    dy : [..., Out]   x : [..., In]   out : [Out, In]
+    out[o, c] = sum over every leading index of dy[..., o] * x[..., c]
+    ```
+
+    ```mlir
+    func.func @dw(%dy: tensor<?x64xf32>, %x: tensor<?x1433xf32>) -> tensor<64x1433xf32> {
+      %dw = attn.linear_grad_weight %dy, %x : tensor<?x64xf32>, tensor<?x1433xf32> -> tensor<64x1433xf32>
+      return %dw : tensor<64x1433xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$grad, Attn_FloatTensor:$input);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $input attr-dict `:` type($grad) `,` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_ReduceToOp : Attn_Op<"reduce_to", [Pure]> {
+  let summary = "sum over the dims a broadcast expanded (the adjoint of broadcasting)";
+  let description = [{
+    The result's shape broadcasts to the input's (NumPy rules); every input
+    dim that the result lacks or has as 1 is summed over. The gradient of a
+    bias vector is `reduce_to` of the output gradient.
+
+    ```mlir
+    func.func @db(%dy: tensor<?x64xf32>) -> tensor<64xf32> {
+      %db = attn.reduce_to %dy : tensor<?x64xf32> -> tensor<64xf32>
+      return %db : tensor<64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$input);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Attn_MeanHeadsGradOp : Attn_Op<"mean_heads_grad", [Pure]> {
+  let summary = "the gradient of attn.merge_heads mean: copy to every head, / H";
+  let description = [{
+    ```
+    [N, D] -> [N, H, D]:  out[n, h, d] = dy[n, d] / H
+    ```
+
+    ```mlir
+    func.func @dmean(%dy: tensor<?x7xf32>) -> tensor<?x1x7xf32> {
+      %d = attn.mean_heads_grad %dy heads(1) : tensor<?x7xf32> -> tensor<?x1x7xf32>
+      return %d : tensor<?x1x7xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$grad,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$heads);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `heads` `(` $heads `)` attr-dict `:` type($grad) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_GraphAttentionGradOp : Attn_Op<"graph_attention_grad", [Pure]> {
+  let summary = "the gradients of additive (GAT) graph attention";
+  let description = [{
+    Given the output gradient `dy [N, H, Dv]` of an additive
+    `attn.graph_attention` (same operands and attributes), returns the
+    gradients with respect to query, key, value and the two attention
+    vectors. With `s = LeakyReLU(z)`, `z[i,h,j] = a_dst[h].q[i,h] +
+    a_src[h].k[j,h]`, `p = softmax_j(s)` and `p'` the coefficients after
+    attention dropout:
+
+    ```
+    dv[j]     = sum_{i : j in N(i)} p'[i,j] dy[i]
+    dp'[i,j]  = dy[i] . v[j]           dp = dp' * (kept / (1 - rate))
+    ds[i,j]   = p[i,j] (dp[i,j] - sum_j' p[i,j'] dp[i,j'])
+    dz[i,j]   = ds[i,j] * (z > 0 ? 1 : negative_slope)
+    dq[i]     = (sum_j dz[i,j]) a_dst          da_dst = sum_i (sum_j dz[i,j]) q[i]
+    dk[j]     = (sum_{i : j in N(i)} dz[i,j]) a_src   da_src = sum_j (...) k[j]
+    ```
+
+    The sums over the nodes that attend `j` walk the transposed graph
+    `csc(offsets, destinations, edge_ids)`: for source `j`, its edges are
+    positions `offsets[j] .. offsets[j+1]`, each naming the destination node
+    and the edge's index in the CSR. A training step receives it as input.
+
+    ```mlir
+    func.func @dgat(%wh: tensor<?x8x8xf32>, %r: tensor<?xi32>, %c: tensor<?xi32>,
+                    %tr: tensor<?xi32>, %td: tensor<?xi32>, %te: tensor<?xi32>,
+                    %as: tensor<8x8xf32>, %ad: tensor<8x8xf32>, %dy: tensor<?x8x8xf32>)
+        -> (tensor<?x8x8xf32>, tensor<?x8x8xf32>, tensor<?x8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>) {
+      %dq, %dk, %dv, %dsrc, %ddst = attn.graph_attention_grad %wh, %wh, %wh
+          csr(%r, %c : tensor<?xi32>, tensor<?xi32>)
+          csc(%tr, %td, %te : tensor<?xi32>, tensor<?xi32>, tensor<?xi32>)
+          attn_vectors(%as, %ad : tensor<8x8xf32>, tensor<8x8xf32>) grad(%dy)
+          negative_slope(2.000000e-01)
+          : tensor<?x8x8xf32>, tensor<?x8x8xf32>, tensor<?x8x8xf32>, tensor<?x8x8xf32>
+          -> tensor<?x8x8xf32>, tensor<?x8x8xf32>, tensor<?x8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>
+      return %dq, %dk, %dv, %dsrc, %ddst : tensor<?x8x8xf32>, tensor<?x8x8xf32>, tensor<?x8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>
+    }
+    ```
+  }];
+  let arguments = (ins
+    Attn_FloatTensor:$query, Attn_FloatTensor:$key, Attn_FloatTensor:$value,
+    AnyRankedTensor:$row_offsets, AnyRankedTensor:$col_indices,
+    AnyRankedTensor:$t_offsets, AnyRankedTensor:$t_destinations,
+    AnyRankedTensor:$t_edges,
+    Attn_FloatTensor:$attn_src, Attn_FloatTensor:$attn_dst,
+    Attn_FloatTensor:$grad,
+    Optional<AnyRankedTensor>:$seed,
+    DefaultValuedAttr<F64Attr, "0.2">:$negative_slope,
+    OptionalAttr<F64Attr>:$attention_dropout,
+    DefaultValuedAttr<I64Attr, "0">:$salt);
+  let results = (outs Attn_FloatTensor:$query_grad, Attn_FloatTensor:$key_grad,
+                      Attn_FloatTensor:$value_grad, Attn_FloatTensor:$src_grad,
+                      Attn_FloatTensor:$dst_grad);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value
+    `csr` `(` $row_offsets `,` $col_indices `:` type($row_offsets) `,` type($col_indices) `)`
+    `csc` `(` $t_offsets `,` $t_destinations `,` $t_edges `:` type($t_offsets) `,`
+              type($t_destinations) `,` type($t_edges) `)`
+    `attn_vectors` `(` $attn_src `,` $attn_dst `:` type($attn_src) `,` type($attn_dst) `)`
+    `grad` `(` $grad `)`
+    `negative_slope` `(` $negative_slope `)`
+    (`attention_dropout` `(` $attention_dropout^ `)`)?
+    (`seed` `(` $seed^ `:` type($seed) `)` `salt` `(` $salt `)`)?
+    attr-dict `:` type($query) `,` type($key) `,` type($value) `,` type($grad)
+    `->` type($query_grad) `,` type($key_grad) `,` type($value_grad) `,`
+    type($src_grad) `,` type($dst_grad)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // ATTN_OPS_TD
