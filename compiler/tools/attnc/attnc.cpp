@@ -62,6 +62,11 @@ cl::opt<std::string> target(
     cl::desc("Halide target: 'host' (this machine's CPU) or a target string; "
              "default x86-64 with AVX2/FMA"),
     cl::init(attnc::halide::kDefaultTarget), cl::cat(category));
+cl::opt<bool> train(
+    "train",
+    cl::desc("Also emit <f>_train for each model <f>: the loss and the "
+             "gradients of every parameter (attn-build-training-step)"),
+    cl::init(false), cl::cat(category));
 cl::opt<ScheduleKind> schedule(
     "schedule", cl::desc("Which schedule to use"),
     cl::init(ScheduleKind::Manual),
@@ -189,6 +194,12 @@ int main(int argc, char **argv) {
 
   mlir::PassManager pm(&context);
   pm.addPass(mlir::createCanonicalizerPass());
+  if (train) {
+    pm.addPass(mlir::attn::createBuildTrainingStepPass());
+    // Erases the gradients nothing needs (e.g. of the input features).
+    pm.addPass(mlir::createCanonicalizerPass());
+    pm.addPass(mlir::createCSEPass());
+  }
   pm.addPass(mlir::attn::createMaterializeScalePass());
   if (mlir::failed(pm.run(*module)))
     return 1;
