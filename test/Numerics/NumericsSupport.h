@@ -28,6 +28,7 @@ inline const char *kGraphModule = ATTNC_NUMERICS_GRAPH;
 inline const char *kProjectionsModule = ATTNC_NUMERICS_PROJECTIONS;
 inline const char *kDecomposedModule = ATTNC_NUMERICS_DECOMPOSED;
 inline const char *kLayersModule = ATTNC_NUMERICS_LAYERS;
+inline const char *kGradsModule = ATTNC_NUMERICS_GRADS;
 
 // fp32 kernels against the float64 reference. The error is normwise:
 // max |out - ref| / max |ref|. Elementwise relative error is meaningless
@@ -150,6 +151,21 @@ public:
     Status s = call_->execute();
     EXPECT_TRUE(s.ok()) << s.message();
     return out;
+  }
+
+  // Runs an entry with several results, each into a fresh NaN-filled
+  // output, returned in the order asked.
+  std::vector<F32> runAll(const std::vector<std::pair<std::string, Shape>> &outs) {
+    std::vector<F32> results;
+    results.reserve(outs.size()); // the kernel writes through their pointers
+    for (const auto &[name, shape] : outs) {
+      results.emplace_back(shape, std::numeric_limits<float>::quiet_NaN());
+      if (!setArg(name, results.back()))
+        return results;
+    }
+    Status s = call_->execute();
+    EXPECT_TRUE(s.ok()) << s.message();
+    return results;
   }
 
 private:

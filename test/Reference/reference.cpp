@@ -448,4 +448,112 @@ Tensor logSoftmax(const Tensor &x) {
   return out;
 }
 
+uint32_t dropoutFmix(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+uint32_t dropoutKey(int64_t seed, int64_t salt) {
+  auto bits = static_cast<uint64_t>(seed);
+  auto lo = static_cast<uint32_t>(bits), hi = static_cast<uint32_t>(bits >> 32);
+  uint32_t saltMix =
+      dropoutFmix(static_cast<uint32_t>(static_cast<uint64_t>(salt)) +
+                  0x9E3779B9u);
+  return dropoutFmix(lo ^ dropoutFmix(hi ^ saltMix));
+}
+
+bool dropoutKeep(uint32_t key, double rate, uint32_t counter) {
+  uint32_t u = dropoutFmix(key + counter * 0x9E3779B9u);
+  double uniform = static_cast<double>(u >> 8) * 0x1p-24;
+  return uniform >= rate;
+}
+
+Tensor dropout(const Tensor &x, double rate, int64_t seed, int64_t salt) {
+  uint32_t key = dropoutKey(seed, salt);
+  Tensor out = x;
+  for (int64_t n = 0; n < x.numel(); ++n)
+    out.data[n] = dropoutKeep(key, rate, static_cast<uint32_t>(n))
+                      ? x.data[n] / (1.0 - rate)
+                      : 0.0;
+  return out;
+}
+
+Output graphAttentionAdditiveTrain(const Tensor &q, const Tensor &k,
+                                   const Tensor &v, const Csr &g,
+                                   const Tensor &aSrc, const Tensor &aDst,
+                                   double negativeSlope, double rate,
+                                   int64_t seed, int64_t salt) {
+  // Flat indexing throughout: the gradient checks call this thousands of
+  // times per case.
+  require(q.rank() == 3 && q.shape == k.shape, "q/k shapes");
+  int64_t N = q.shape[0], H = q.shape[1], D = q.shape[2];
+  require(v.rank() == 3 && v.shape[0] == N && v.shape[1] == H, "v shape");
+  require(aSrc.shape == std::vector<int64_t>{H, D} && aDst.shape == aSrc.shape,
+          "attention vector shapes");
+  require(static_cast<int64_t>(g.rows.size()) == N + 1, "row_offsets size");
+  int64_t Dv = v.shape[2];
+  uint32_t key = dropoutKey(seed, salt);
+  std::vector<double> left(N * H), right(N * H);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t h = 0; h < H; ++h) {
+      double l = 0, r = 0;
+      for (int64_t d = 0; d < D; ++d) {
+        l += aDst.data[h * D + d] * q.data[(n * H + h) * D + d];
+        r += aSrc.data[h * D + d] * k.data[(n * H + h) * D + d];
+      }
+      left[n * H + h] = l;
+      right[n * H + h] = r;
+    }
+  Output result{Tensor({N, H, Dv}),
+                std::vector<bool>(static_cast<size_t>(N * H * Dv))};
+  std::vector<double> s;
+  for (int64_t i = 0; i < N; ++i)
+    for (int64_t h = 0; h < H; ++h) {
+      int64_t begin = g.rows[i], end = g.rows[i + 1];
+      s.clear();
+      double m = -INFINITY, sum = 0;
+      for (int64_t x = begin; x < end; ++x) {
+        double z = left[i * H + h] + right[g.cols[x] * H + h];
+        s.push_back(z > 0 ? z : negativeSlope * z);
+        m = std::max(m, s.back());
+      }
+      for (double &e : s)
+        sum += (e = std::exp(e - m));
+      for (int64_t x = begin; x < end; ++x) {
+        double p = s[x - begin] / sum;
+        if (rate > 0)
+          p = dropoutKeep(key, rate, static_cast<uint32_t>(x * H + h))
+                  ? p / (1.0 - rate)
+                  : 0.0;
+        for (int64_t e = 0; e < Dv; ++e)
+          result.value.data[(i * H + h) * Dv + e] +=
+              p * v.data[(g.cols[x] * H + h) * Dv + e];
+      }
+      for (int64_t e = 0; e < Dv; ++e)
+        result.empty[(i * H + h) * Dv + e] = begin == end;
+    }
+  return result;
+}
+
+double nllLoss(const Tensor &logp, const std::vector<int64_t> &labels,
+               const std::vector<bool> &mask) {
+  require(logp.rank() == 2, "logp rank");
+  int64_t N = logp.shape[0], C = logp.shape[1], M = 0;
+  require(static_cast<int64_t>(labels.size()) == N &&
+              static_cast<int64_t>(mask.size()) == N,
+          "labels/mask size");
+  double total = 0;
+  for (int64_t n = 0; n < N; ++n)
+    if (mask[n]) {
+      require(labels[n] >= 0 && labels[n] < C, "label out of range");
+      total += logp.data[n * C + labels[n]];
+      ++M;
+    }
+  return M == 0 ? 0.0 : -total / static_cast<double>(M);
+}
+
 } // namespace attnc::ref

@@ -87,6 +87,34 @@ enum class Activation { Relu, Gelu, Elu };
 Tensor activation(const Tensor &x, Activation kind);
 Tensor logSoftmax(const Tensor &x);
 
+// Training (docs/training.md).
+
+// attnc's counter-based dropout mask, with 32-bit unsigned arithmetic:
+// fmix is murmur3's finaliser, key = fmix(lo32(seed) ^ fmix(hi32(seed) ^
+// fmix(lo32(salt) + 0x9E3779B9))), u = fmix(key + n * 0x9E3779B9) for
+// counter n, and element n is kept iff (u >> 8) * 2^-24 >= rate.
+uint32_t dropoutFmix(uint32_t h);
+uint32_t dropoutKey(int64_t seed, int64_t salt);
+bool dropoutKeep(uint32_t key, double rate, uint32_t counter);
+// attn.dropout with a seed: element n (row-major) kept and scaled by
+// 1 / (1 - rate), else 0.
+Tensor dropout(const Tensor &x, double rate, int64_t seed, int64_t salt);
+
+// GAT (as graphAttentionAdditive) with attention dropout: the coefficient
+// p[i,h,j] of CSR edge e is kept like dropout element e * H + h and scaled
+// by 1 / (1 - rate); the softmax's normalisation is of the undropped p.
+// rate 0 is no dropout.
+Output graphAttentionAdditiveTrain(const Tensor &q, const Tensor &k,
+                                   const Tensor &v, const Csr &g,
+                                   const Tensor &aSrc, const Tensor &aDst,
+                                   double negativeSlope, double rate,
+                                   int64_t seed, int64_t salt);
+
+// Mean negative log-likelihood over the rows with mask[n]; 0 when none.
+// logp [N, C]; labels of rows masked out are never read.
+double nllLoss(const Tensor &logp, const std::vector<int64_t> &labels,
+               const std::vector<bool> &mask);
+
 } // namespace attnc::ref
 
 #endif // ATTNC_TEST_REFERENCE_REFERENCE_H

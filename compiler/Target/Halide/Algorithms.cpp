@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cfloat>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 
 using namespace Halide;
@@ -19,6 +20,50 @@ Type halideType(kg::DType t) {
   case kg::DType::Bool: return UInt(8);
   }
   return Float(32);
+}
+
+namespace {
+
+// The counter-based RNG of docs/training.md: murmur3's 32-bit finaliser
+// over a Weyl sequence.
+constexpr uint32_t kGolden = 0x9E3779B9u;
+
+uint32_t fmixHost(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+Expr u32(uint64_t v) { return Internal::make_const(UInt(32), v); }
+
+Expr fmix(Expr h) {
+  h = h ^ (h >> u32(16));
+  h = h * u32(0x85ebca6bu);
+  h = h ^ (h >> u32(13));
+  h = h * u32(0xc2b2ae35u);
+  return h ^ (h >> u32(16));
+}
+
+} // namespace
+
+Expr dropoutKey(Expr seed, int64_t salt) {
+  Expr s = cast(Int(64), seed);
+  Expr mask32 = Internal::make_const(Int(64), int64_t(0xffffffffLL));
+  Expr lo = cast(UInt(32), s & mask32);
+  Expr hi = cast(UInt(32), (s >> Internal::make_const(Int(64), int64_t(32))) & mask32);
+  uint32_t saltMix = fmixHost(static_cast<uint32_t>(salt) + kGolden);
+  return fmix(lo ^ fmix(hi ^ u32(saltMix)));
+}
+
+Expr dropoutKeep(Expr key, double rate, Expr counter) {
+  Expr n = cast(UInt(32), counter);
+  Expr u = fmix(key + n * u32(kGolden));
+  // uniform = (u >> 8) 2^-24 >= rate, exactly: rate 2^24 is exact in double.
+  auto threshold = static_cast<uint64_t>(std::ceil(rate * 16777216.0));
+  return (u >> u32(8)) >= u32(threshold);
 }
 
 namespace {
@@ -173,6 +218,15 @@ private:
     case kg::OpKind::Activation: return lowerActivation(node);
     case kg::OpKind::Dropout: return lowerDropout(node);
     case kg::OpKind::LogSoftmax: return lowerLogSoftmax(node);
+    case kg::OpKind::NllLoss: return lowerNllLoss(node);
+    case kg::OpKind::NllLossGrad: return lowerNllLossGrad(node);
+    case kg::OpKind::LogSoftmaxGrad: return lowerLogSoftmaxGrad(node);
+    case kg::OpKind::ActivationGrad: return lowerActivationGrad(node);
+    case kg::OpKind::LinearGradInput: return lowerLinearGradInput(node);
+    case kg::OpKind::LinearGradWeight: return lowerLinearGradWeight(node);
+    case kg::OpKind::ReduceTo: return lowerReduceTo(node);
+    case kg::OpKind::MeanHeadsGrad: return lowerMeanHeadsGrad(node);
+    case kg::OpKind::GraphAttentionGrad: return lowerGraphAttentionGrad(node);
     }
   }
 
@@ -400,7 +454,11 @@ private:
     s.acc = Func(unique("node_acc"));
     s.acc(e, h, n) = cast(t, 0);
     Expr edge = edgeOf(ra);
-    s.acc(e, h, n) += s.edgeExp(h, edge) * v.func(e, h, col(edge));
+    // Attention dropout scales the coefficients after normalisation; the
+    // row sum stays that of the undropped exponentials.
+    auto keep = dropoutFactor(node, 7, t);
+    s.acc(e, h, n) +=
+        s.edgeExp(h, edge) * keep(edge * H + h) * v.func(e, h, col(edge));
     Expr l = s.rowSum(h, n);
     s.out = Func(unique("graph_attention"));
     s.out(e, h, n) =
@@ -641,9 +699,404 @@ private:
     setGeneric(node, out, x.type, x.extents);
   }
 
+  /// The factor of dropout element `counter` of the node's seeded stream:
+  /// 1 / (1 - rate) when kept, else 0; constantly 1 without a seed or at
+  /// rate 0. The stream's key is computed once per node.
+  std::function<Expr(Expr)> dropoutFactor(const kg::Node &node,
+                                          size_t seedOperand, Type t) {
+    if (!has(node, seedOperand) || node.rate <= 0.0)
+      return [t](Expr) { return cast(t, 1); };
+    Func key(unique("dropout_key"));
+    key() = dropoutKey(operand(node, seedOperand).func(0), node.salt);
+    stages.scalars.push_back(key);
+    double rate = node.rate;
+    Expr scale = cast(t, Expr(1.0 / (1.0 - rate)));
+    return [key, rate, scale, t](Expr counter) {
+      return select(dropoutKeep(key(), rate, counter), scale, cast(t, 0));
+    };
+  }
+
   void lowerDropout(const kg::Node &node) {
-    // Inference: the identity. The value is passed through, not copied.
-    values[node.result] = operand(node, 0);
+    if (!has(node, 1) || node.rate <= 0.0) {
+      // Inference (or nothing to drop): the identity, passed through.
+      values[node.result] = operand(node, 0);
+      return;
+    }
+    const HValue &x = operand(node, 0);
+    std::vector<Var> vars = makeVars(x.extents.size(), "x");
+    // The counter is the row-major flat index.
+    Expr flat = 0;
+    for (size_t k = vars.size(); k-- > 0;)
+      flat = flat * x.extents[k] + vars[k];
+    auto keep = dropoutFactor(node, 1, x.type);
+    Func out(unique("dropout"));
+    out(asExprs(vars)) = x.func(asExprs(vars)) * keep(flat);
+    setGeneric(node, out, x.type, x.extents);
+  }
+
+  //===--- Training ---------------------------------------------------===//
+
+  /// Rows with mask[n] set, as an int32 scalar Func.
+  Func maskedCount(const HValue &mask, Expr rows) {
+    RDom r(0, rows, "rn");
+    Func count(unique("nll_count"));
+    count() = 0;
+    count() += select(mask.func(r) != 0, 1, 0);
+    stages.scalars.push_back(count);
+    return count;
+  }
+
+  void lowerNllLoss(const kg::Node &node) {
+    const HValue &logp = operand(node, 0), &labels = operand(node, 1),
+                 &mask = operand(node, 2);
+    Expr C = logp.extents[0], N = logp.extents[1];
+    Func count = maskedCount(mask, N);
+    // Accumulated in double: one scalar over every row.
+    RDom r(0, N, "rn");
+    Func total(unique("nll_sum"));
+    total() = cast<double>(0);
+    Expr label = clamp(cast<int>(labels.func(r)), 0, C - 1);
+    total() += select(mask.func(r) != 0, cast<double>(logp.func(label, r)),
+                      cast<double>(0));
+    stages.scalars.push_back(total);
+    Var i("i");
+    Func out(unique("nll_loss"));
+    out(i) = cast(logp.type,
+                  select(count() > 0,
+                         -total() / cast<double>(max(count(), 1)),
+                         cast<double>(0)));
+    setGeneric(node, out, logp.type, {Expr(1)});
+  }
+
+  void lowerNllLossGrad(const kg::Node &node) {
+    const HValue &logp = operand(node, 0), &labels = operand(node, 1),
+                 &mask = operand(node, 2);
+    Expr C = logp.extents[0], N = logp.extents[1];
+    Func count = maskedCount(mask, N);
+    Var c("c"), n("n");
+    Type t = logp.type;
+    Expr g = cast(t, -1) / cast(t, max(count(), 1));
+    Func out(unique("nll_loss_grad"));
+    out(c, n) = select(mask.func(n) != 0 && c == cast<int>(labels.func(n)), g,
+                       cast(t, 0));
+    setGeneric(node, out, t, logp.extents);
+  }
+
+  void lowerLogSoftmaxGrad(const kg::Node &node) {
+    const HValue &y = operand(node, 0), &dy = operand(node, 1);
+    std::vector<Var> vars = makeVars(y.extents.size(), "x");
+    std::vector<Expr> rest(vars.begin() + 1, vars.end());
+    RDom r(0, y.extents[0], "rc");
+    std::vector<Expr> at = {r.x};
+    at.insert(at.end(), rest.begin(), rest.end());
+    Func total(unique("lsm_grad_sum"));
+    total(rest) = sum(dy.func(at));
+    Func out(unique("log_softmax_grad"));
+    out(asExprs(vars)) = dy.func(asExprs(vars)) -
+                         exp(y.func(asExprs(vars))) * total(rest);
+    stages.generic.push_back(total);
+    setGeneric(node, out, y.type, y.extents);
+  }
+
+  void lowerActivationGrad(const kg::Node &node) {
+    const HValue &x = operand(node, 0), &dy = operand(node, 1);
+    std::vector<Var> vars = makeVars(x.extents.size(), "x");
+    Expr v = x.func(asExprs(vars)), g = dy.func(asExprs(vars));
+    Type t = x.type;
+    Expr zero = cast(t, 0), one = cast(t, 1);
+    Expr dx;
+    switch (node.activation) {
+    case kg::ActivationKind::Relu:
+      dx = select(v > zero, g, zero);
+      break;
+    case kg::ActivationKind::Elu:
+      dx = select(v > zero, g, g * exp(min(v, zero)));
+      break;
+    case kg::ActivationKind::Gelu: {
+      // d/dx 0.5 x (1 + tanh(u)), u = c (x + a x^3):
+      // 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) c (1 + 3 a x^2).
+      Expr c = cast(t, Expr(std::sqrt(2.0 / M_PI)));
+      Expr a = cast(t, 0.044715f);
+      Expr th = tanh(c * (v + a * v * v * v));
+      Expr half = cast(t, 0.5f);
+      dx = g * (half * (one + th) +
+                half * v * (one - th * th) * c *
+                    (one + cast(t, 3) * a * v * v));
+      break;
+    }
+    }
+    Func out(unique("activation_grad"));
+    out(asExprs(vars)) = dx;
+    setGeneric(node, out, t, x.extents);
+  }
+
+  /// dy W: the forward linear's GEMM with W itself in place of W^T.
+  void lowerLinearGradInput(const kg::Node &node) {
+    const HValue &dy = operand(node, 0), &w = operand(node, 1);
+    LinearStages s;
+    s.rest = makeVars(dy.extents.size() - 1, "n");
+    std::vector<Expr> restE = asExprs(s.rest);
+    Expr inFeatures = w.extents[0];
+    RDom ro(0, dy.extents[0], "ro");
+    s.rc = ro.x;
+    // weightT(c, o) = W[o, c], input features clamped (rounded-up blocks).
+    s.weightT = Func(unique("weight_copy"));
+    Var c("c");
+    s.weightT(s.o, c) = w.func(clamp(s.o, 0, inFeatures - 1), c);
+    std::vector<Expr> outArgs = {s.o}, dyArgs = {ro.x};
+    outArgs.insert(outArgs.end(), restE.begin(), restE.end());
+    dyArgs.insert(dyArgs.end(), restE.begin(), restE.end());
+    if (dyArgs.size() > 1)
+      dyArgs[1] = clamp(dyArgs[1], 0, dy.extents[1] - 1);
+    s.dot = Func(unique("linear_grad_input_dot"));
+    s.dot(outArgs) = cast(dy.type, 0);
+    s.dot(outArgs) += dy.func(dyArgs) * s.weightT(s.o, ro.x);
+    s.out = Func(unique("linear_grad_input"));
+    s.out(outArgs) = s.dot(outArgs);
+    HValue &r = values[node.result];
+    r.func = s.out;
+    r.type = dy.type;
+    r.extents = dy.extents;
+    r.extents[0] = inFeatures;
+    stages.linear.push_back(s);
+  }
+
+  void lowerLinearGradWeight(const kg::Node &node) {
+    const HValue &dy = operand(node, 0), &x = operand(node, 1);
+    LinearGradWeightStages s;
+    Type t = dy.type;
+    Expr Out = dy.extents[0], In = x.extents[0];
+    Expr oc = clamp(s.o, 0, Out - 1), cc = clamp(s.c, 0, In - 1);
+    s.dot = Func(unique("linear_grad_weight_dot"));
+    s.out = Func(unique("linear_grad_weight"));
+    if (dy.extents.size() == 1) {
+      s.dot(s.c, s.o) = dy.func(oc) * x.func(cc);
+    } else {
+      Region region;
+      for (size_t k = 1; k < dy.extents.size(); ++k)
+        region.emplace_back(0, dy.extents[k]);
+      RDom r(region, "rrow");
+      std::vector<Expr> dyAt = {oc}, xAt = {cc};
+      for (int k = 0; k < r.dimensions(); ++k) {
+        dyAt.push_back(r[k]);
+        xAt.push_back(r[k]);
+        s.rows.push_back(r[k]);
+      }
+      s.dot(s.c, s.o) = cast(t, 0);
+      s.dot(s.c, s.o) += dy.func(dyAt) * x.func(xAt);
+    }
+    s.out(s.c, s.o) = s.dot(s.c, s.o);
+    HValue &res = values[node.result];
+    res.func = s.out;
+    res.type = t;
+    res.extents = {In, Out};
+    stages.linearGradWeight.push_back(s);
+  }
+
+  void lowerReduceTo(const kg::Node &node) {
+    const HValue &x = operand(node, 0);
+    const std::vector<int64_t> &inShape = shapeOf(node, 0);
+    const std::vector<int64_t> &outShape = fn.values[node.result].shape;
+    size_t inRank = inShape.size(), outRank = outShape.size();
+    std::vector<Var> vars = makeVars(outRank, "x");
+    // Halide dim k of the input is logical dim inRank-1-k; the result has
+    // it (as its Halide dim k) when k < outRank. A dim is summed when the
+    // result lacks it or has it as 1 where the input's is not 1.
+    Region region;
+    std::vector<int> summed;
+    for (size_t k = 0; k < inRank; ++k) {
+      bool inResult = k < outRank;
+      int64_t outExtent = inResult ? outShape[outRank - 1 - k] : -1;
+      if (!inResult || (outExtent == 1 && inShape[inRank - 1 - k] != 1)) {
+        summed.push_back(static_cast<int>(k));
+        region.emplace_back(0, x.extents[k]);
+      }
+    }
+    std::vector<Expr> outExtents;
+    for (size_t k = 0; k < outRank; ++k)
+      outExtents.push_back(outShape[outRank - 1 - k] == 1 ? Expr(1)
+                                                          : x.extents[k]);
+    Func out(unique("reduce_to"));
+    if (region.empty()) {
+      out(asExprs(vars)) = x.func(asExprs(vars));
+    } else {
+      RDom r(region, "rsum");
+      std::vector<Expr> at;
+      for (size_t k = 0, next = 0; k < inRank; ++k) {
+        if (next < summed.size() && summed[next] == static_cast<int>(k))
+          at.push_back(r[static_cast<int>(next++)]);
+        else
+          at.push_back(vars[k]);
+      }
+      out(asExprs(vars)) = cast(x.type, 0);
+      out(asExprs(vars)) += x.func(at);
+    }
+    setGeneric(node, out, x.type, outExtents);
+  }
+
+  void lowerMeanHeadsGrad(const kg::Node &node) {
+    const HValue &dy = operand(node, 0);
+    Var d("d"), h("h"), n("n");
+    Expr H = static_cast<int>(node.heads);
+    Func out(unique("mean_heads_grad"));
+    out(d, h, n) = dy.func(d, n) / cast(dy.type, H);
+    setGeneric(node, out, dy.type, {dy.extents[0], H, dy.extents[1]});
+  }
+
+  void lowerGraphAttentionGrad(const kg::Node &node) {
+    const HValue &q = operand(node, 0), &k = operand(node, 1),
+                 &v = operand(node, 2), &rows = operand(node, 3),
+                 &cols = operand(node, 4), &tOff = operand(node, 5),
+                 &tDst = operand(node, 6), &tEdge = operand(node, 7),
+                 &aSrc = operand(node, 8), &aDst = operand(node, 9),
+                 &dy = operand(node, 10);
+    if (node.extraResults.size() != 4)
+      fail(node, "graph_attention_grad has five results");
+    GraphAttentionGradStages s;
+    Type t = q.type;
+    Var &d = s.d, &e = s.e, &h = s.h, &n = s.n, &x = s.x;
+    Expr D = q.extents[0], H = q.extents[1], N = q.extents[2];
+    Expr Dv = v.extents[0], E = cols.extents[0];
+    s.heads = shapeOf(node, 0)[1];
+    s.valueDim = shapeOf(node, 2)[2];
+
+    // Indices are clamped as in the forward: node-chunked loops evaluate
+    // tail ranges before their guard, and every access stays in bounds.
+    auto row = [&](Expr i) { return cast<int>(rows.func(clamp(i, 0, N))); };
+    auto tRow = [&](Expr i) { return cast<int>(tOff.func(clamp(i, 0, N))); };
+    auto col = [&](Expr edge) {
+      return clamp(cast<int>(cols.func(clamp(edge, 0, E - 1))), 0, N - 1);
+    };
+    auto tDest = [&](Expr pos) {
+      return clamp(cast<int>(tDst.func(clamp(pos, 0, E - 1))), 0, N - 1);
+    };
+    auto tEdgeId = [&](Expr pos) {
+      return clamp(cast<int>(tEdge.func(clamp(pos, 0, E - 1))), 0, E - 1);
+    };
+    auto keep = dropoutFactor(node, 11, t);
+    auto keepAt = [&](Expr edge) { return keep(edge * H + h); };
+    Expr slope = cast(t, Expr(node.negativeSlope));
+    auto leaky = [&](Expr z) { return select(z > 0, z, z * slope); };
+
+    RDom rd(0, D, "rd");
+    s.left = Func(unique("grad_score_dst"));
+    s.left(h, n) = cast(t, 0);
+    s.left(h, n) += aDst.func(rd, h) * q.func(rd, h, n);
+    s.right = Func(unique("grad_score_src"));
+    s.right(h, n) = cast(t, 0);
+    s.right(h, n) += aSrc.func(rd, h) * k.func(rd, h, n);
+    auto zAt = [&](Expr dst, Expr edge) {
+      return s.left(h, dst) + s.right(h, col(edge));
+    };
+
+    // Out-edges of n (CSR) and in-edges of n (CSC positions).
+    auto outEdges = [&](const char *name) {
+      RDom r(0, E, name);
+      r.where(r.x < row(n + 1) - row(n));
+      return r;
+    };
+    auto outEdge = [&](const RDom &r) { return clamp(row(n) + r.x, 0, E - 1); };
+    auto inEdges = [&](const char *name) {
+      RDom r(0, E, name);
+      r.where(r.x < tRow(n + 1) - tRow(n));
+      return r;
+    };
+    auto inPos = [&](const RDom &r) { return clamp(tRow(n) + r.x, 0, E - 1); };
+
+    // The forward's softmax statistics, recomputed.
+    RDom rm = outEdges("edge_max");
+    s.nodeMax = Func(unique("grad_node_max"));
+    s.nodeMax(h, n) = cast(t, -FLT_MAX);
+    s.nodeMax(h, n) = max(s.nodeMax(h, n), leaky(zAt(n, outEdge(rm))));
+    RDom rs = outEdges("edge_sum");
+    s.nodeSum = Func(unique("grad_node_sum"));
+    s.nodeSum(h, n) = cast(t, 0);
+    s.nodeSum(h, n) += exp(leaky(zAt(n, outEdge(rs))) - s.nodeMax(h, n));
+
+    // Per-edge values, written node by node into each node's CSR range.
+    RDom scatter(0, E, 0, N, unique("scatter"));
+    scatter.where(scatter.x < row(scatter.y + 1) - row(scatter.y));
+    s.scatterNode = scatter.y;
+    Expr se = clamp(row(scatter.y) + scatter.x, 0, E - 1);
+    Expr sn = scatter.y;
+    s.edgeP = Func(unique("grad_edge_p"));
+    s.edgeP(h, x) = undef(t);
+    s.edgeP(h, se) =
+        exp(leaky(zAt(sn, se)) - s.nodeMax(h, sn)) / s.nodeSum(h, sn);
+
+    // dp'[x] = dy[dst] . v[src]: value dim innermost, then edges, nodes.
+    s.edgeDp = Func(unique("grad_edge_dp"));
+    s.edgeDp(h, x) = undef(t);
+    s.edgeDp(h, se) = cast(t, 0);
+    RDom dot(0, Dv, 0, E, 0, N, unique("dot"));
+    dot.where(dot.y < row(dot.z + 1) - row(dot.z));
+    s.dotNode = dot.z;
+    Expr de = clamp(row(dot.z) + dot.y, 0, E - 1);
+    s.edgeDp(h, de) += dy.func(dot.x, h, dot.z) * v.func(dot.x, h, col(de));
+
+    // sum_j p dp = sum_j p' dp' (dp = dp' * keep / (1 - rate)).
+    RDom rp = outEdges("edge_pdp");
+    s.nodeDot = Func(unique("grad_node_dot"));
+    s.nodeDot(h, n) = cast(t, 0);
+    Expr pe = outEdge(rp);
+    s.nodeDot(h, n) += s.edgeP(h, pe) * keepAt(pe) * s.edgeDp(h, pe);
+
+    // dz = p (dp - sum_j' p dp) LeakyReLU'(z).
+    s.edgeDz = Func(unique("grad_edge_dz"));
+    s.edgeDz(h, x) = undef(t);
+    Expr z = zAt(sn, se);
+    s.edgeDz(h, se) = s.edgeP(h, se) *
+                      (keepAt(se) * s.edgeDp(h, se) - s.nodeDot(h, sn)) *
+                      select(z > 0, cast(t, 1), slope);
+
+    // Per node: the sum of dz over its out-edges (the a_dst . q side) and,
+    // through the transposed graph, over its in-edges (the a_src . k side).
+    RDom rz = outEdges("edge_dz");
+    s.rowDz = Func(unique("grad_row_dz"));
+    s.rowDz(h, n) = cast(t, 0);
+    s.rowDz(h, n) += s.edgeDz(h, outEdge(rz));
+    RDom cz = inEdges("in_dz");
+    s.colDz = Func(unique("grad_col_dz"));
+    s.colDz(h, n) = cast(t, 0);
+    s.colDz(h, n) += s.edgeDz(h, tEdgeId(inPos(cz)));
+
+    s.dq = Func(unique("grad_q"));
+    s.dq(d, h, n) = s.rowDz(h, n) * aDst.func(d, h);
+    s.dk = Func(unique("grad_k"));
+    s.dk(d, h, n) = s.colDz(h, n) * aSrc.func(d, h);
+    RDom rnDst(0, N, "rn_dst"), rnSrc(0, N, "rn_src");
+    s.dDstNodes = rnDst.x;
+    s.dSrcNodes = rnSrc.x;
+    s.dDst = Func(unique("grad_a_dst"));
+    s.dDst(d, h) = cast(t, 0);
+    s.dDst(d, h) += s.rowDz(h, rnDst) * q.func(d, h, rnDst);
+    s.dSrc = Func(unique("grad_a_src"));
+    s.dSrc(d, h) = cast(t, 0);
+    s.dSrc(d, h) += s.colDz(h, rnSrc) * k.func(d, h, rnSrc);
+
+    // dv[j] = sum over the nodes i attending j of p'[i, j] dy[i].
+    RDom rv = inEdges("in_v");
+    s.dvPos = rv.x;
+    Expr pos = inPos(rv), edge = tEdgeId(pos);
+    s.dvAcc = Func(unique("grad_v_acc"));
+    s.dvAcc(e, h, n) = cast(t, 0);
+    s.dvAcc(e, h, n) +=
+        s.edgeP(h, edge) * keepAt(edge) * dy.func(e, h, tDest(pos));
+    s.dv = Func(unique("grad_v"));
+    s.dv(e, h, n) = s.dvAcc(e, h, n);
+
+    auto setResult = [&](int id, Func f, std::vector<Expr> extents) {
+      HValue &r = values[id];
+      r.func = f;
+      r.type = t;
+      r.extents = std::move(extents);
+    };
+    setResult(node.result, s.dq, q.extents);
+    setResult(node.extraResults[0], s.dk, k.extents);
+    setResult(node.extraResults[1], s.dv, v.extents);
+    setResult(node.extraResults[2], s.dSrc, aSrc.extents);
+    setResult(node.extraResults[3], s.dDst, aDst.extents);
+    stages.graphGrad.push_back(s);
   }
 
   void lowerLogSoftmax(const kg::Node &node) {

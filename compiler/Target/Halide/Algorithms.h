@@ -58,6 +58,37 @@ struct GraphAttentionStages {
   int64_t heads = -1, valueDim = -1; // static extents, -1 when dynamic
 };
 
+/// The backward pass of additive (GAT) graph attention. Per-edge values
+/// are scattered node by node into each node's own CSR range (race-free);
+/// sums over the nodes that attend a source walk the transposed graph (CSC),
+/// so they are gathers too.
+struct GraphAttentionGradStages {
+  Halide::Var d, e, h, n, x;   // (d, h, n) node values; per-edge (h, x)
+  Halide::RVar scatterNode;    // node loop of the per-edge scatters
+  Halide::RVar dotNode;        // node loop of the dp' scatter (e innermost)
+  Halide::RVar dvPos;          // CSC loop of dv
+  Halide::Func left, right;    // (h, n): a_dst . q, a_src . k
+  Halide::Func nodeMax, nodeSum; // (h, n): the forward's softmax statistics
+  Halide::Func edgeP;          // (h, x): p, before dropout
+  Halide::Func edgeDp;         // (h, x): dp' = dy_dst . v_src
+  Halide::Func nodeDot;        // (h, n): sum_j p' dp'
+  Halide::Func edgeDz;         // (h, x)
+  Halide::Func rowDz, colDz;   // (h, n): sum of dz over out- / in-edges
+  Halide::Func dvAcc, dv;      // (e, h, n)
+  Halide::Func dq, dk;         // (d, h, n)
+  Halide::Func dDst, dSrc;     // (d, h): reductions over all nodes
+  Halide::RVar dDstNodes, dSrcNodes; // their node loops
+  int64_t heads = -1, valueDim = -1;
+};
+
+/// [Out, In] = sum over rows of dy[row, o] x[row, c].
+struct LinearGradWeightStages {
+  Halide::Var c, o;            // out (c, o)
+  std::vector<Halide::RVar> rows; // the leading dims, innermost first
+  Halide::Func dot;            // (c, o), indices clamped
+  Halide::Func out;
+};
+
 struct LinearStages {
   Halide::Var o;               // out (o, rest...)
   std::vector<Halide::Var> rest;
@@ -71,10 +102,14 @@ struct LinearStages {
 struct PipelineStages {
   std::vector<DenseAttentionStages> dense;
   std::vector<GraphAttentionStages> graph;
-  std::vector<LinearStages> linear;
+  std::vector<LinearStages> linear; // also linear_grad_input (dy W)
+  std::vector<GraphAttentionGradStages> graphGrad;
+  std::vector<LinearGradWeightStages> linearGradWeight;
   /// Other op results (head split/merge, decomposed attention): computed
   /// root when consumed by several stages, inlined otherwise.
   std::vector<Halide::Func> generic;
+  /// Zero-dimensional values (dropout keys): computed once, first.
+  std::vector<Halide::Func> scalars;
   std::vector<Halide::Func> outputs;
 };
 
@@ -88,6 +123,13 @@ PipelineStages buildAlgorithm(const kg::Function &fn,
                               int rowBlock);
 
 Halide::Type halideType(kg::DType t);
+
+/// attnc's counter-based dropout mask (docs/training.md). The key of the
+/// stream (seed, salt), `seed` being the int64 seed value; uint32.
+Halide::Expr dropoutKey(Halide::Expr seed, int64_t salt);
+/// Whether element `counter` (an integer, taken mod 2^32) of the stream with
+/// `key` is kept at `rate`.
+Halide::Expr dropoutKeep(Halide::Expr key, double rate, Halide::Expr counter);
 
 } // namespace attnc::halide
 

@@ -21,7 +21,8 @@ enum class DType { F32, F64, I32, I64, Bool };
 
 enum class OpKind {
   Attention,      // operands: q, k, v, mask?, bias?, key_lengths?
-  GraphAttention, // operands: q, k, v, row_offsets, col_indices, src?, dst?
+  GraphAttention, // operands: q, k, v, row_offsets, col_indices, src?, dst?,
+                  //           seed? (attention dropout when present)
   Score,          // operands: q, k
   Softmax,        // operands: logits, mask?, bias?, key_lengths?
   WeightedSum,    // operands: probs, v
@@ -33,8 +34,21 @@ enum class OpKind {
   Add,            // operands: lhs, rhs
   LayerNorm,      // operands: x, gamma, beta
   Activation,     // operands: x
-  Dropout,        // operands: x (identity at inference)
+  Dropout,        // operands: x, seed? (identity without a seed)
   LogSoftmax,     // operands: x
+  // Training (docs/training.md).
+  NllLoss,        // operands: logp, labels, mask
+  NllLossGrad,    // operands: logp, labels, mask
+  LogSoftmaxGrad, // operands: y (the log-softmax output), dy
+  ActivationGrad, // operands: x, dy
+  LinearGradInput,  // operands: dy, weight
+  LinearGradWeight, // operands: dy, x
+  ReduceTo,       // operands: x
+  MeanHeadsGrad,  // operands: dy
+  GraphAttentionGrad, // operands: q, k, v, row_offsets, col_indices,
+                      //   t_offsets, t_destinations, t_edges, src, dst, dy,
+                      //   seed?; results: dq, dk, dv (result, then
+                      //   extraResults), d_src, d_dst
 };
 
 enum class ActivationKind { Relu, Gelu, Elu };
@@ -55,6 +69,9 @@ struct Node {
   OpKind kind = OpKind::Attention;
   std::vector<int> operands; // value ids, -1 for an absent optional operand
   int result = -1;
+  /// Results after the first, for multi-result ops (graph_attention_grad);
+  /// empty for every other op.
+  std::vector<int> extraResults;
   std::string loc; // "file:line:col" of the op
   ScoreKind score = ScoreKind::ScaledDot;
   double scale = 1.0;            // the effective scale, when known
@@ -68,7 +85,8 @@ struct Node {
   ActivationKind activation = ActivationKind::Relu;
   bool learnedPositions = false;
   double epsilon = 1e-5;
-  double rate = 0.0;
+  double rate = 0.0;              // dropout, attention dropout
+  int64_t salt = 0;               // with the seed operand: the mask's stream
 };
 
 struct Argument {

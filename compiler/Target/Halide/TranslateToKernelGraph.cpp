@@ -132,13 +132,17 @@ private:
   LogicalResult translate(Operation *op) {
     kg::Node node;
     node.loc = locString(op->getLoc());
-    if (!isa<attn::AttnDialect>(op->getDialect()) || op->getNumResults() != 1)
+    if (!isa<attn::AttnDialect>(op->getDialect()) || op->getNumResults() < 1)
       return op->emitError()
              << "'" << op->getName()
              << "' cannot be compiled by attnc's CPU backend; only attn ops "
                 "may appear in an entry function";
     if (failed(addValue(op->getResult(0), node.result)))
       return failure();
+    for (unsigned r = 1; r < op->getNumResults(); ++r)
+      if (failed(addValue(op->getResult(r),
+                          node.extraResults.emplace_back())))
+        return failure();
     LogicalResult result =
         llvm::TypeSwitch<Operation *, LogicalResult>(op)
             .Case([&](attn::AttentionOp a) { return attention(a, node); })
@@ -247,11 +251,7 @@ private:
             })
             .Case([&](attn::ActivationOp a) {
               node.kind = kg::OpKind::Activation;
-              node.activation =
-                  a.getKind() == attn::ActivationKind::relu ? kg::ActivationKind::Relu
-                  : a.getKind() == attn::ActivationKind::gelu
-                      ? kg::ActivationKind::Gelu
-                      : kg::ActivationKind::Elu;
+              node.activation = activationKind(a.getKind());
               node.operands = {idOf(a.getInput())};
               sameShape(a.getInput(), a.getResult());
               return success();
@@ -259,7 +259,8 @@ private:
             .Case([&](attn::DropoutOp a) {
               node.kind = kg::OpKind::Dropout;
               node.rate = a.getRate().convertToDouble();
-              node.operands = {idOf(a.getInput())};
+              node.salt = a.getSalt();
+              node.operands = {idOf(a.getInput()), idOf(a.getSeed())};
               sameShape(a.getInput(), a.getResult());
               return success();
             })
@@ -269,6 +270,81 @@ private:
               sameShape(a.getInput(), a.getResult());
               return success();
             })
+            .Case([&](attn::NllLossOp a) {
+              node.kind = kg::OpKind::NllLoss;
+              node.operands = {idOf(a.getLogp()), idOf(a.getLabels()),
+                               idOf(a.getMask())};
+              same(a.getLogp(), 0, a.getLabels(), 0);
+              same(a.getLogp(), 0, a.getMask(), 0);
+              return success();
+            })
+            .Case([&](attn::NllLossGradOp a) {
+              node.kind = kg::OpKind::NllLossGrad;
+              node.operands = {idOf(a.getLogp()), idOf(a.getLabels()),
+                               idOf(a.getMask())};
+              same(a.getLogp(), 0, a.getLabels(), 0);
+              same(a.getLogp(), 0, a.getMask(), 0);
+              sameShape(a.getLogp(), a.getResult());
+              return success();
+            })
+            .Case([&](attn::LogSoftmaxGradOp a) {
+              node.kind = kg::OpKind::LogSoftmaxGrad;
+              node.operands = {idOf(a.getOutput()), idOf(a.getGrad())};
+              sameShape(a.getOutput(), a.getGrad());
+              sameShape(a.getOutput(), a.getResult());
+              return success();
+            })
+            .Case([&](attn::ActivationGradOp a) {
+              node.kind = kg::OpKind::ActivationGrad;
+              node.activation = activationKind(a.getKind());
+              node.operands = {idOf(a.getInput()), idOf(a.getGrad())};
+              sameShape(a.getInput(), a.getGrad());
+              sameShape(a.getInput(), a.getResult());
+              return success();
+            })
+            .Case([&](attn::LinearGradInputOp a) {
+              node.kind = kg::OpKind::LinearGradInput;
+              node.operands = {idOf(a.getGrad()), idOf(a.getWeight())};
+              Value dy = a.getGrad(), w = a.getWeight(), r = a.getResult();
+              int rank = cast<RankedTensorType>(dy.getType()).getRank();
+              for (int d = 0; d + 1 < rank; ++d)
+                same(dy, d, r, d);
+              same(dy, rank - 1, w, 0), same(w, 1, r, rank - 1);
+              return success();
+            })
+            .Case([&](attn::LinearGradWeightOp a) {
+              node.kind = kg::OpKind::LinearGradWeight;
+              node.operands = {idOf(a.getGrad()), idOf(a.getInput())};
+              Value dy = a.getGrad(), x = a.getInput(), r = a.getResult();
+              int rank = cast<RankedTensorType>(dy.getType()).getRank();
+              for (int d = 0; d + 1 < rank; ++d)
+                same(dy, d, x, d);
+              same(dy, rank - 1, r, 0), same(x, rank - 1, r, 1);
+              return success();
+            })
+            .Case([&](attn::ReduceToOp a) {
+              node.kind = kg::OpKind::ReduceTo;
+              node.operands = {idOf(a.getInput())};
+              auto inTy = a.getInput().getType();
+              auto outTy = a.getResult().getType();
+              int offset = inTy.getRank() - outTy.getRank();
+              for (int d = 0; d < outTy.getRank(); ++d)
+                if (outTy.getDimSize(d) != 1 &&
+                    inTy.getDimSize(d + offset) != 1)
+                  same(a.getResult(), d, a.getInput(), d + offset);
+              return success();
+            })
+            .Case([&](attn::MeanHeadsGradOp a) {
+              node.kind = kg::OpKind::MeanHeadsGrad;
+              node.heads = a.getHeads();
+              node.operands = {idOf(a.getGrad())};
+              same(a.getGrad(), 0, a.getResult(), 0);
+              same(a.getGrad(), 1, a.getResult(), 2);
+              return success();
+            })
+            .Case([&](attn::GraphAttentionGradOp a) {
+              return graphGrad(a, node);
+            })
             .Default([&](Operation *other) {
               return other->emitError() << "'" << other->getName()
                                         << "' has no Halide lowering yet";
@@ -277,6 +353,12 @@ private:
       return failure();
     nodes.push_back(node);
     return success();
+  }
+
+  static kg::ActivationKind activationKind(attn::ActivationKind k) {
+    return k == attn::ActivationKind::relu   ? kg::ActivationKind::Relu
+           : k == attn::ActivationKind::gelu ? kg::ActivationKind::Gelu
+                                             : kg::ActivationKind::Elu;
   }
 
   void sameShape(Value a, Value b) {
@@ -326,7 +408,10 @@ private:
     node.operands = {idOf(a.getQuery()),      idOf(a.getKey()),
                      idOf(a.getValue()),      idOf(a.getRowOffsets()),
                      idOf(a.getColIndices()), idOf(a.getAttnSrc()),
-                     idOf(a.getAttnDst())};
+                     idOf(a.getAttnDst()),    idOf(a.getSeed())};
+    if (auto rate = a.getAttentionDropout())
+      node.rate = rate->convertToDouble();
+    node.salt = a.getSalt();
     Value q = a.getQuery(), k = a.getKey(), v = a.getValue();
     same(q, 0, k, 0), same(q, 0, v, 0), same(q, 1, k, 1), same(q, 1, v, 1);
     same(q, 2, k, 2);
@@ -340,6 +425,45 @@ private:
     same(q, 0, r, 0), same(q, 1, r, 1), same(v, 2, r, 2);
     csrUses.push_back({a.getRowOffsets(), a.getColIndices()});
     rowOffsetNodes.push_back({a.getRowOffsets(), q});
+    return success();
+  }
+
+  LogicalResult graphGrad(attn::GraphAttentionGradOp a, kg::Node &node) {
+    node.kind = kg::OpKind::GraphAttentionGrad;
+    node.score = kg::ScoreKind::Additive;
+    node.negativeSlope = a.getNegativeSlope().convertToDouble();
+    if (auto rate = a.getAttentionDropout())
+      node.rate = rate->convertToDouble();
+    node.salt = a.getSalt();
+    node.operands = {idOf(a.getQuery()),         idOf(a.getKey()),
+                     idOf(a.getValue()),         idOf(a.getRowOffsets()),
+                     idOf(a.getColIndices()),    idOf(a.getTOffsets()),
+                     idOf(a.getTDestinations()), idOf(a.getTEdges()),
+                     idOf(a.getAttnSrc()),       idOf(a.getAttnDst()),
+                     idOf(a.getGrad()),          idOf(a.getSeed())};
+    Value q = a.getQuery(), k = a.getKey(), v = a.getValue();
+    same(q, 0, k, 0), same(q, 0, v, 0), same(q, 1, k, 1), same(q, 1, v, 1);
+    same(q, 2, k, 2);
+    hint(q, 0, "N"), hint(q, 1, "H"), hint(q, 2, "D"), hint(v, 2, "Dv");
+    hint(a.getColIndices(), 0, "E");
+    // The transposed graph has the same edges: E positions each.
+    same(a.getColIndices(), 0, a.getTDestinations(), 0);
+    same(a.getColIndices(), 0, a.getTEdges(), 0);
+    for (Value vec : {a.getAttnSrc(), a.getAttnDst()})
+      same(vec, 0, q, 1), same(vec, 1, q, 2);
+    sameShape(v, a.getGrad());
+    sameShape(q, a.getQueryGrad());
+    sameShape(k, a.getKeyGrad());
+    sameShape(v, a.getValueGrad());
+    sameShape(a.getAttnSrc(), a.getSrcGrad());
+    sameShape(a.getAttnDst(), a.getDstGrad());
+    // Both graphs are checked like CSRs by the runtime: t_offsets has N + 1
+    // entries and t_destinations are node ids. t_edges are CSR positions,
+    // plain data the kernel clamps into [0, E).
+    csrUses.push_back({a.getRowOffsets(), a.getColIndices()});
+    csrUses.push_back({a.getTOffsets(), a.getTDestinations()});
+    rowOffsetNodes.push_back({a.getRowOffsets(), q});
+    rowOffsetNodes.push_back({a.getTOffsets(), q});
     return success();
   }
 
@@ -362,7 +486,7 @@ private:
       int r = inputIndex(rows), c = inputIndex(cols);
       if (r < 0 || c < 0)
         return func.emitError()
-               << "CSR operands of attn.graph_attention must be arguments of '"
+               << "CSR and CSC operands of graph attention must be arguments of '"
                << func.getSymName() << "', so that the runtime can check them";
       inputs[r].role = kg::Role::RowOffsets;
       inputs[r].relatedArg = c;

@@ -9,7 +9,12 @@
 //
 // Graph attention: per-edge stages run edge-parallel (balanced whatever the
 // degree distribution), per-node reductions run over each node's own edge
-// range only, in small node chunks handed to threads dynamically.
+// range only, in small node chunks handed to threads dynamically. Its
+// gradient has the same shape, plus gathers over the transposed graph.
+//
+// Training: linear_grad_input is the forward GEMM; linear_grad_weight a
+// register-blocked reduction over rows; elementwise ops vectorised and
+// parallel like the other generic stages.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Target/Halide/Schedules/CPU.h"
@@ -159,6 +164,109 @@ void scheduleGraph(GraphAttentionStages &s, const Target &target) {
   }
 }
 
+/// A per-node reduction over the node's own edges: chunks of nodes handed
+/// to threads dynamically, heads in the vector lanes.
+void scheduleNodeReduction(Func &f, Var n, Var h, int headLanes) {
+  Var no("no"), ni("ni");
+  f.compute_root()
+      .split(n, no, ni, 64, TailStrategy::GuardWithIf)
+      .parallel(no)
+      .vectorize(h, headLanes, TailStrategy::GuardWithIf);
+  for (int u = 0; u < f.num_update_definitions(); ++u)
+    f.update(u)
+        .split(n, no, ni, 64, TailStrategy::GuardWithIf)
+        .parallel(no)
+        .vectorize(h, headLanes, TailStrategy::GuardWithIf);
+}
+
+/// A per-edge value written node by node into each node's CSR range: the
+/// node loop `nodeLoops[u]` of update u runs in parallel chunks.
+void scheduleScatter(Func &f, Var h, const std::vector<RVar> &nodeLoops,
+                     int headLanes) {
+  RVar so("so"), si("si");
+  f.compute_root();
+  for (int u = 0; u < f.num_update_definitions(); ++u)
+    f.update(u)
+        .allow_race_conditions()
+        .split(nodeLoops[u], so, si, 64, TailStrategy::GuardWithIf)
+        .parallel(so)
+        .vectorize(h, headLanes, TailStrategy::GuardWithIf);
+}
+
+void scheduleGraphGrad(GraphAttentionGradStages &s, const Target &target) {
+  const int vw = vectorWidth(target);
+  int headLanes = (s.heads > 0 && s.heads < vw) ? int(s.heads) : vw;
+  Var no("no"), ni("ni"), eh("eh"), u("u");
+  for (Func *f : {&s.left, &s.right, &s.nodeMax, &s.nodeSum, &s.nodeDot,
+                  &s.rowDz, &s.colDz})
+    scheduleNodeReduction(*f, s.n, s.h, headLanes);
+  scheduleScatter(s.edgeP, s.h, {s.scatterNode}, headLanes);
+  scheduleScatter(s.edgeDp, s.h, {s.scatterNode, s.dotNode}, headLanes);
+  scheduleScatter(s.edgeDz, s.h, {s.scatterNode}, headLanes);
+
+  // dv: a gather over each source's in-edges, node-parallel in chunks, the
+  // node's heads x value dims in registers.
+  s.dv.compute_root()
+      .split(s.n, no, ni, 64, TailStrategy::GuardWithIf)
+      .parallel(no);
+  s.dvAcc.compute_at(s.dv, ni);
+  s.dvAcc.update().reorder(s.e, s.h, s.dvPos);
+  if (s.valueDim > 0 && s.heads > 0 && (s.valueDim * s.heads) % vw == 0) {
+    s.dvAcc.fuse(s.e, s.h, eh).vectorize(eh, vw).unroll(eh);
+    s.dvAcc.update().fuse(s.e, s.h, eh).vectorize(eh, vw).unroll(eh);
+    s.dv.fuse(s.e, s.h, eh).vectorize(eh, vw);
+  } else {
+    s.dvAcc.vectorize(s.e, vw, TailStrategy::GuardWithIf);
+    s.dvAcc.update().vectorize(s.e, vw, TailStrategy::GuardWithIf);
+  }
+
+  // d a_dst, d a_src: sums over every node, split into node chunks summed
+  // in parallel (rfactor), then the chunks' partial sums added.
+  for (auto [f, nodes] : {std::pair{&s.dDst, s.dDstNodes},
+                          std::pair{&s.dSrc, s.dSrcNodes}}) {
+    RVar ro("ro"), ri("ri");
+    f->compute_root();
+    Func partial = f->update().split(nodes, ro, ri, 1024).rfactor(ro, u);
+    partial.compute_root().parallel(u);
+    partial.update().parallel(u);
+  }
+  // dq and dk are products of per-node sums and the attention vectors:
+  // inlined into the outputs.
+}
+
+/// [Out, In] += dy[row, o] x[row, c] over all rows: 2 vectors of input
+/// features x 4 output features in registers while walking the rows;
+/// parallel over tiles.
+void scheduleLinearGradWeight(LinearGradWeightStages &s,
+                              const Target &target) {
+  const int vw = vectorWidth(target);
+  const int cb = 2 * vw, ob = 4;
+  Var co("co"), ci("ci"), oo("oo"), oi("oi"), task("task");
+  s.out.compute_root()
+      .split(s.c, co, ci, cb, TailStrategy::RoundUp)
+      .split(s.o, oo, oi, ob, TailStrategy::RoundUp)
+      .reorder(ci, oi, co, oo)
+      .fuse(co, oo, task)
+      .parallel(task)
+      .vectorize(ci, vw);
+  s.dot.compute_at(s.out, task)
+      .bound_extent(s.c, cb)
+      .bound_extent(s.o, ob)
+      .vectorize(s.c, vw)
+      .unroll(s.c)
+      .unroll(s.o);
+  if (s.rows.empty())
+    return;
+  std::vector<VarOrRVar> order = {s.c, s.o};
+  for (RVar &r : s.rows)
+    order.push_back(r);
+  s.dot.update()
+      .reorder(order)
+      .vectorize(s.c, vw)
+      .unroll(s.c)
+      .unroll(s.o);
+}
+
 void scheduleLinear(LinearStages &s, const Target &target) {
   // A GEMM micro-kernel: 2 vectors of output features x 4 rows in
   // registers while walking the input features.
@@ -208,6 +316,12 @@ void scheduleCpu(PipelineStages &stages, const Target &target) {
     scheduleGraph(s, target);
   for (LinearStages &s : stages.linear)
     scheduleLinear(s, target);
+  for (GraphAttentionGradStages &s : stages.graphGrad)
+    scheduleGraphGrad(s, target);
+  for (LinearGradWeightStages &s : stages.linearGradWeight)
+    scheduleLinearGradWeight(s, target);
+  for (Func &f : stages.scalars)
+    f.compute_root();
   // Head split/merge are index remappings: inlined into their consumers.
   // Decomposed attention stages are computed once, parallel over the
   // outermost dimension.
