@@ -147,6 +147,16 @@ void writePredictions(const Task &t, const Trainer &trainer,
 
 int run(const Options &o) {
   const bool human = !o.quiet;
+  std::string text = builtinTemplate(o.model);
+  std::string modelLabel = o.model;
+  if (text.empty()) {
+    if (o.model.size() < 5 ||
+        (o.model.compare(o.model.size() - 5, 5, ".yaml") != 0 &&
+         o.model.compare(o.model.size() - 4, 4, ".yml") != 0))
+      throw std::invalid_argument("--model: '" + o.model +
+                                  "' is neither gat, mlp nor a .yaml file");
+    text = readFile(o.model);
+  }
   std::ostream &info = o.json ? std::cerr : std::cout;
   Task task = loadTask(o.dataset, o.dataDir);
   if (task.synthetic)
@@ -170,16 +180,6 @@ int run(const Options &o) {
       info << "  exported to " << o.exportDir << "\n";
   }
 
-  std::string text = builtinTemplate(o.model);
-  std::string modelLabel = o.model;
-  if (text.empty()) {
-    if (o.model.size() < 5 ||
-        (o.model.compare(o.model.size() - 5, 5, ".yaml") != 0 &&
-         o.model.compare(o.model.size() - 4, 4, ".yml") != 0))
-      throw std::invalid_argument("--model: '" + o.model +
-                                  "' is neither gat, mlp nor a .yaml file");
-    text = readFile(o.model);
-  }
   const std::string yaml = fillTemplate(
       text, {{"NAME", entryName(o.model.find('.') == std::string::npos
                                      ? o.model
