@@ -58,6 +58,7 @@ private:
 struct ModuleOptions {
   uint32_t flags = 0; // ATTNC_MODULE_* from module.h
   std::optional<std::string> cpuFeaturesOverride;
+  int32_t gpuDevice = -1; // CUDA modules: which GPU; -1 = Halide's default
 };
 
 template <typename T> constexpr attnc_dtype dtypeOf();
@@ -76,6 +77,7 @@ public:
     raw.flags = options.flags;
     if (options.cpuFeaturesOverride)
       raw.cpu_features_override = options.cpuFeaturesOverride->c_str();
+    raw.gpu_device = options.gpuDevice;
     attnc_module *module = nullptr;
     attnc_status s = attnc_module_load(path.c_str(), &raw, &module);
     if (s != ATTNC_OK)
@@ -109,6 +111,9 @@ public:
   }
   Status checkCpu() const {
     return Status::fromLast(attnc_module_check_cpu(module_));
+  }
+  Status checkDevice() const {
+    return Status::fromLast(attnc_module_check_device(module_));
   }
 
 private:

@@ -89,6 +89,51 @@ attnc_status findArg(const attnc_call &call, const char *name,
                   ")");
 }
 
+// CUDA modules, after a kernel: every output comes back to its host
+// memory, then the device memory Halide allocated for this call (inputs it
+// copied up, outputs) is freed, so that the next execute starts from the
+// host tensors again, which the caller may have changed meanwhile.
+// Returns the first failure, after freeing everything regardless.
+attnc_status finishOnDevice(attnc_call &call, bool kernelOk) {
+  const attnc_device_hooks &hooks = call.module->hooks;
+  attnc_status status = ATTNC_OK;
+  std::string message;
+  for (int32_t a = 0; a < call.entry->num_args && kernelOk; ++a) {
+    halide_buffer_t &buffer = call.args[a].buffer;
+    if (call.entry->args[a].kind != ATTNC_ARG_OUTPUT || !buffer.device)
+      continue;
+    attnc::detail::KernelErrorScope errors;
+    int code = hooks.copyToHost(nullptr, &buffer);
+    if (code == 0)
+      code = hooks.deviceSync(nullptr, &buffer);
+    if (code != 0 && status == ATTNC_OK) {
+      std::string why = errors.take();
+      status = ATTNC_ERROR_KERNEL;
+      message = "entry '" + std::string(call.entry->name) +
+                "': copying output '" + call.entry->args[a].name +
+                "' from the GPU failed (Halide error " + std::to_string(code) +
+                ")" + (why.empty() ? "" : ": " + why);
+    }
+  }
+  for (attnc_call::Arg &arg : call.args) {
+    if (arg.buffer.device) {
+      attnc::detail::KernelErrorScope errors;
+      int code = hooks.deviceFree(nullptr, &arg.buffer);
+      if (code != 0 && status == ATTNC_OK) {
+        std::string why = errors.take();
+        status = ATTNC_ERROR_KERNEL;
+        message = "entry '" + std::string(call.entry->name) +
+                  "': freeing GPU memory failed (Halide error " +
+                  std::to_string(code) + ")" + (why.empty() ? "" : ": " + why);
+      }
+    }
+    arg.buffer.device = 0;
+    arg.buffer.device_interface = nullptr;
+    arg.buffer.flags = 0;
+  }
+  return status == ATTNC_OK ? ATTNC_OK : fail(status, message);
+}
+
 attnc_status validate(attnc_call &call) {
   if (call.module->flags & ATTNC_MODULE_SKIP_VALIDATION) {
     // Even unchecked, an unset argument would be a bounds query (see setArg).
@@ -119,6 +164,8 @@ attnc_status attnc_call_create(attnc_module *module, const char *entry,
     if (attnc_status s = attnc_module_find_entry(module, entry, &index))
       return s;
     if (attnc_status s = attnc_module_check_cpu(module))
+      return s;
+    if (attnc_status s = attnc_module_check_device(module))
       return s;
     auto call = std::make_unique<attnc_call>();
     call->module = module;
@@ -258,14 +305,19 @@ attnc_status attnc_call_execute(attnc_call *call) {
       arg.buffer.device_interface = nullptr;
     }
     attnc::detail::KernelErrorScope errors;
+    if (call->module->cuda)
+      call->module->deviceUsed = true;
     int code = call->entry->argv_fn(call->argv.data());
+    std::string message = code == 0 ? std::string() : errors.take();
+    // Device copies are freed before the stand-ins' host pointers go back.
+    attnc_status deviceStatus =
+        call->module->cuda ? finishOnDevice(*call, code == 0) : ATTNC_OK;
     for (const StandIn &s : standIns) {
       call->args[s.arg].buffer.dim[0] = s.dim;
       call->args[s.arg].buffer.host = s.host;
     }
     if (code == 0)
-      return ATTNC_OK;
-    std::string message = errors.take();
+      return deviceStatus;
     return fail(ATTNC_ERROR_KERNEL,
                 "entry '" + std::string(call->entry->name) +
                     "': kernel failed (Halide error " + std::to_string(code) +

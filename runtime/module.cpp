@@ -122,6 +122,48 @@ attnc_status checkCpu(attnc_module &module,
                   (module.desc->target ? module.desc->target : "?") + ")");
 }
 
+template <typename Fn> bool lookUp(void *handle, const char *name, Fn &fn) {
+  fn = reinterpret_cast<Fn>(dlsym(handle, name));
+  return fn != nullptr;
+}
+
+// CUDA modules: the Halide runtime hooks the call path needs, the GPU
+// choice, and whether a driver exists. A missing driver is recorded, not
+// fatal, so the module can still be listed.
+attnc_status prepareCuda(attnc_module &module,
+                         const attnc_module_options &options) {
+  attnc_device_hooks &h = module.hooks;
+  const std::pair<const char *, bool> found[] = {
+      {"halide_copy_to_host", lookUp(module.handle, "halide_copy_to_host", h.copyToHost)},
+      {"halide_device_sync", lookUp(module.handle, "halide_device_sync", h.deviceSync)},
+      {"halide_device_free", lookUp(module.handle, "halide_device_free", h.deviceFree)},
+      {"halide_set_gpu_device", lookUp(module.handle, "halide_set_gpu_device", h.setGpuDevice)},
+      {"halide_device_release", lookUp(module.handle, "halide_device_release", h.deviceRelease)},
+      {"halide_cuda_device_interface",
+       lookUp(module.handle, "halide_cuda_device_interface", h.cudaInterface)},
+  };
+  for (const auto &[name, ok] : found)
+    if (!ok)
+      return fail(ATTNC_ERROR_INVALID_MODULE,
+                  "module '" + module.path +
+                      "' runs on CUDA but does not export " + name +
+                      " (rebuild it with this attnc)");
+  if (options.gpu_device >= 0)
+    h.setGpuDevice(options.gpu_device);
+  dlerror();
+  module.cudaDriver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
+  if (!module.cudaDriver) {
+    const char *why = dlerror();
+    module.deviceStatus = ATTNC_ERROR_UNSUPPORTED;
+    module.deviceMessage =
+        "module '" + module.path +
+        "': this module runs on CUDA, but no CUDA driver (libcuda.so.1) is "
+        "available: " +
+        (why ? why : "dlopen failed");
+  }
+  return ATTNC_OK;
+}
+
 attnc_status load(const char *path, const attnc_module_options &options,
                   attnc_module **out) {
   if (!path || !out)
@@ -181,10 +223,11 @@ attnc_status load(const char *path, const attnc_module_options &options,
   if (attnc_status s = checkDescriptor(name, *module->desc))
     return s;
   const char *device = module->desc->device;
-  if (device && *device && std::strcmp(device, "cpu") != 0)
+  module->cuda = device && std::strcmp(device, "cuda") == 0;
+  if (device && *device && std::strcmp(device, "cpu") != 0 && !module->cuda)
     return fail(ATTNC_ERROR_UNSUPPORTED,
                 "module '" + name + "' is for device '" + device +
-                    "'; this runtime executes CPU modules only");
+                    "'; this runtime executes CPU and CUDA modules only");
 
   auto setHandler = reinterpret_cast<SetErrorHandlerFn>(
       dlsym(handle, kSetErrorHandlerSymbol));
@@ -194,6 +237,14 @@ attnc_status load(const char *path, const attnc_module_options &options,
                     kSetErrorHandlerSymbol +
                     ", so a kernel error would abort the process");
   setHandler(&attnc::detail::captureKernelError);
+
+  if (module->cuda) {
+    if (attnc_status s = prepareCuda(*module, options))
+      return s;
+    if (module->deviceStatus &&
+        (options.flags & ATTNC_MODULE_CHECK_DEVICE_AT_LOAD))
+      return fail(module->deviceStatus, module->deviceMessage);
+  }
 
   module->cpuStatus = checkCpu(*module, options);
   module->cpuMessage = module->cpuStatus ? attnc_last_error() : "";
@@ -213,6 +264,7 @@ void attnc_module_options_init(attnc_module_options *options) {
     return;
   *options = attnc_module_options{};
   options->struct_size = sizeof(attnc_module_options);
+  options->gpu_device = -1;
 }
 
 attnc_status attnc_module_load(const char *path,
@@ -235,8 +287,15 @@ attnc_status attnc_module_load(const char *path,
 void attnc_module_release(attnc_module *module) {
   if (!module)
     return;
+  // The module's Halide runtime holds a CUDA context and loaded kernels
+  // once a kernel ran; they go before the code that owns them.
+  if (module->deviceUsed && module->hooks.deviceRelease &&
+      module->hooks.cudaInterface)
+    module->hooks.deviceRelease(nullptr, module->hooks.cudaInterface());
   if (module->handle)
     dlclose(module->handle);
+  if (module->cudaDriver)
+    dlclose(module->cudaDriver);
   delete module;
 }
 
@@ -286,6 +345,15 @@ attnc_status attnc_module_check_cpu(const attnc_module *module) {
                 "attnc_module_check_cpu: NULL module");
   if (module->cpuStatus)
     return fail(module->cpuStatus, module->cpuMessage);
+  return ATTNC_OK;
+}
+
+attnc_status attnc_module_check_device(const attnc_module *module) {
+  if (!module)
+    return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                "attnc_module_check_device: NULL module");
+  if (module->deviceStatus)
+    return fail(module->deviceStatus, module->deviceMessage);
   return ATTNC_OK;
 }
 

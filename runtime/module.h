@@ -4,6 +4,9 @@
  * dlopen()s it with RTLD_LOCAL, so the Halide runtime embedded in each module
  * stays private to it, checks the descriptor, and installs an error handler
  * so that kernel errors come back as ATTNC_ERROR_KERNEL instead of aborting.
+ * CUDA modules (descriptor device "cuda") take host tensors like CPU ones:
+ * their kernels copy inputs to the GPU, and each execute copies the outputs
+ * back and frees the device memory of the call (docs/runtime.md).
  *
  * Threading: a loaded module is immutable and may be shared by any number
  * of threads. Each thread must use its own attnc_call (see call.h); two
@@ -35,6 +38,9 @@ typedef struct attnc_module attnc_module;
  * bounds checks) remain and come back as ATTNC_ERROR_KERNEL. Reading out of
  * bounds through unchecked CSR contents is then possible: tests only. */
 #define ATTNC_MODULE_SKIP_VALIDATION 0x4u
+/* Refuse to load a CUDA module when no CUDA driver can be opened. By
+ * default such a module loads (for listing) and calls refuse. */
+#define ATTNC_MODULE_CHECK_DEVICE_AT_LOAD 0x8u
 
 typedef struct attnc_module_options {
   /* sizeof(attnc_module_options), so fields can be added later. */
@@ -43,6 +49,9 @@ typedef struct attnc_module_options {
   /* If not NULL: a comma-separated feature list ("sse41,avx,avx2") used in
    * place of the running CPU's, to check a module against another machine. */
   const char *cpu_features_override;
+  /* CUDA modules: the GPU to run on (halide_set_gpu_device), or -1 for
+   * Halide's default (device 0, or $HL_GPU_DEVICE). Ignored for CPU ones. */
+  int32_t gpu_device;
 } attnc_module_options;
 
 /* Fills *options with the defaults (what passing NULL to load means). */
@@ -79,6 +88,11 @@ attnc_status attnc_module_find_entry(const attnc_module *module,
  * needs; else ATTNC_ERROR_UNSUPPORTED with a message listing the missing
  * ones. */
 attnc_status attnc_module_check_cpu(const attnc_module *module);
+
+/* ATTNC_OK for CPU modules, and for CUDA modules when a CUDA driver
+ * (libcuda.so.1) could be opened at load; else ATTNC_ERROR_UNSUPPORTED with
+ * a message naming the module. */
+attnc_status attnc_module_check_device(const attnc_module *module);
 
 /* "f32", "f64", "i32", "i64", "bool", "f16"; "?" for anything else. */
 const char *attnc_dtype_name(int32_t dtype);

@@ -3,6 +3,7 @@
 
 #include "compiler/Target/Halide/Algorithms.h"
 #include "compiler/Target/Halide/Schedules/CPU.h"
+#include "compiler/Target/Halide/Schedules/CUDA.h"
 
 #include <Halide.h>
 
@@ -93,9 +94,11 @@ bool resolveTarget(const std::string &target, TargetInfo &info,
   Target t;
   if (target == "host") {
     t = get_host_target();
+  } else if (target == "cuda") {
+    t = Target(std::string(kDefaultTarget) + "-" + kCudaFeatures);
   } else if (!Target::validate_target_string(target)) {
     error = "unknown target '" + target +
-            "' (expected 'host' or a Halide target such as " +
+            "' (expected 'host', 'cuda' or a Halide target such as " +
             kDefaultTarget + ")";
     return false;
   } else {
@@ -106,9 +109,18 @@ bool resolveTarget(const std::string &target, TargetInfo &info,
                                   "for x86-64 Linux";
     return false;
   }
+  if (t.has_gpu_feature() && !t.has_feature(Target::CUDA)) {
+    error = "target '" + target + "' is not supported: the only GPU API "
+                                  "attnc's runtime runs is CUDA";
+    return false;
+  }
+  // CUDA without a capability would be Halide's sm_20 default, which
+  // today's ptxas and drivers no longer accept: sm_80 unless one is named.
+  if (t.has_feature(Target::CUDA) && t.get_cuda_capability_lower_bound() == 20)
+    t.set_feature(Target::CUDACapability80);
   info.target = t.to_string();
   info.cpuFeatures = featureList(t);
-  info.device = t.has_gpu_feature() ? "cuda" : "cpu";
+  info.device = t.has_feature(Target::CUDA) ? "cuda" : "cpu";
   return true;
 }
 
@@ -122,14 +134,37 @@ std::string compileFunction(const kg::Function &fn,
   try {
     Target target(info.target);
     std::vector<ImageParam> params;
-    int rowBlock = options.schedule == ScheduleKind::Manual
-                       ? target.natural_vector_size(Float(32))
-                       : 1;
+    const bool cuda = target.has_feature(Target::CUDA);
+    if (cuda && (options.schedule == ScheduleKind::Adams2019 ||
+                 options.schedule == ScheduleKind::Mullapudi2016))
+      return "the " +
+             std::string(options.schedule == ScheduleKind::Adams2019
+                             ? "adams2019"
+                             : "mullapudi2016") +
+             " autoscheduler emits CPU schedules only in Halide 14; use "
+             "--schedule=manual or --schedule=li2018 with a CUDA target";
+    if (!cuda && options.schedule == ScheduleKind::Li2018)
+      return "--schedule=li2018 schedules GPU pipelines; use it with a CUDA "
+             "target (--target=cuda)";
+    // Band predicates are stated per block of rows: a vector of queries on
+    // CPUs, a block's query tile on GPUs.
+    int rowBlock = options.schedule != ScheduleKind::Manual ? 1
+                   : cuda ? cudaQueryTile()
+                          : target.natural_vector_size(Float(32));
     PipelineStages stages = buildAlgorithm(fn, params, rowBlock);
     Pipeline pipeline(stages.outputs);
     switch (options.schedule) {
     case ScheduleKind::Manual:
-      scheduleCpu(stages, target);
+      if (cuda)
+        scheduleCuda(stages, target);
+      else
+        scheduleCpu(stages, target);
+      break;
+    case ScheduleKind::Li2018:
+      if (std::string err = loadAutoscheduler("li2018"); !err.empty())
+        return err;
+      setEstimates(fn, params, stages);
+      pipeline.auto_schedule("Li2018", target);
       break;
     case ScheduleKind::Adams2019:
     case ScheduleKind::Mullapudi2016: {

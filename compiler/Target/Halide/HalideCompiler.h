@@ -14,13 +14,18 @@
 
 namespace attnc::halide {
 
-enum class ScheduleKind { Manual, Adams2019, Mullapudi2016 };
+enum class ScheduleKind { Manual, Adams2019, Mullapudi2016, Li2018 };
 enum class ArtifactKind { LoweredStmt, Assembly, Object };
 
 /// The default target: x86-64 with AVX2/FMA (x86-64-v3), which runs on any
 /// x86 server CPU of the last decade. `host` means the build machine.
 inline constexpr const char *kDefaultTarget =
     "x86-64-linux-sse41-avx-avx2-fma-f16c";
+
+/// What `--target=cuda` adds to kDefaultTarget: Halide's CUDA backend for
+/// compute capability 8.0 and later (A100, H100, H200: PTX is JIT-compiled
+/// by the driver for newer GPUs).
+inline constexpr const char *kCudaFeatures = "cuda-cuda_capability_80";
 
 struct CompileOptions {
   std::string target = kDefaultTarget;
@@ -33,8 +38,9 @@ struct TargetInfo {
   std::string device;      // "cpu" or "cuda"
 };
 
-/// Resolves `target` ("host", a Halide target string) or returns false with
-/// `error` set.
+/// Resolves `target` ("host", "cuda", a Halide target string) or returns
+/// false with `error` set. "cuda" is kDefaultTarget plus kCudaFeatures; a
+/// CUDA target without a capability feature gets cuda_capability_80.
 bool resolveTarget(const std::string &target, TargetInfo &info,
                    std::string &error);
 

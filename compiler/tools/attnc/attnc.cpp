@@ -59,7 +59,8 @@ cl::opt<Emit> emit(
     cl::cat(category));
 cl::opt<std::string> target(
     "target",
-    cl::desc("Halide target: 'host' (this machine's CPU) or a target string; "
+    cl::desc("Halide target: 'host' (this machine's CPU), 'cuda' (the "
+             "default x86-64 host plus CUDA, sm_80+) or a target string; "
              "default x86-64 with AVX2/FMA"),
     cl::init(attnc::halide::kDefaultTarget), cl::cat(category));
 cl::opt<bool> train(
@@ -75,7 +76,9 @@ cl::opt<ScheduleKind> schedule(
         clEnumValN(ScheduleKind::Adams2019, "adams2019",
                    "Halide's Adams2019 autoscheduler"),
         clEnumValN(ScheduleKind::Mullapudi2016, "mullapudi2016",
-                   "Halide's Mullapudi2016 autoscheduler")),
+                   "Halide's Mullapudi2016 autoscheduler"),
+        clEnumValN(ScheduleKind::Li2018, "li2018",
+                   "Halide's Li2018 autoscheduler (GPU targets)")),
     cl::cat(category));
 
 int fail(const std::string &message) {

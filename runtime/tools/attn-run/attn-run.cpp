@@ -82,8 +82,9 @@ std::string signature(const attnc_arg_desc &arg) {
 
 void printSignatures(const attnc::Module &module, const std::string &path) {
   const attnc_module_desc &desc = module.descriptor();
-  std::printf("module %s: abi %u, target %s, cpu features '%s'\n",
+  std::printf("module %s: abi %u, target %s, device %s, cpu features '%s'\n",
               path.c_str(), desc.abi_version, desc.target ? desc.target : "?",
+              desc.device && *desc.device ? desc.device : "cpu",
               desc.cpu_features ? desc.cpu_features : "");
   for (const attnc_entry_desc *entry : module.entries()) {
     std::string ins, outs;
@@ -98,6 +99,9 @@ void printSignatures(const attnc::Module &module, const std::string &path) {
   attnc::Status cpu = module.checkCpu();
   if (!cpu)
     std::printf("  note: %s\n", cpu.message().c_str());
+  attnc::Status device = module.checkDevice();
+  if (!device)
+    std::printf("  note: %s\n", device.message().c_str());
 }
 
 // Parses NAME=FILE pairs; a name may appear once.

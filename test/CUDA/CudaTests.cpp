@@ -1,0 +1,226 @@
+// CUDA modules through the runtime. Without a CUDA driver (this project's
+// build machines): a CUDA module loads and lists, and every call refuses
+// with one clear line naming the module; nothing aborts. With a driver and a
+// GPU: every entry of the numerics inputs, compiled with --target=cuda,
+// matches the CPU module compiled from the same file on random inputs of
+// awkward sizes (the CPU modules are checked against a float64 reference in
+// NumericsTests). Device tests skip, never fail, when no GPU is present.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/attnc.hpp"
+#include "runtime/tools/attn-run/random_inputs.h"
+
+namespace {
+
+const std::string kDir = ATTNC_CUDA_TEST_DIR;
+const char *kInputs[] = {"dense", "graph", "projections", "decomposed"};
+constexpr const char *kNoDriver =
+    "this module runs on CUDA, but no CUDA driver (libcuda.so.1) is "
+    "available";
+
+std::string cudaModule(const std::string &name) {
+  return kDir + "/" + name + "_cuda.so";
+}
+std::string cpuModule(const std::string &name) {
+  return kDir + "/" + name + "_cpu.so";
+}
+
+attnc::Module load(const std::string &path, uint32_t flags = 0) {
+  attnc::ModuleOptions options;
+  options.flags = flags;
+  auto module = attnc::Module::load(path, options);
+  if (!module)
+    ADD_FAILURE() << module.status().message();
+  return std::move(module).value();
+}
+
+bool driverPresent() {
+  attnc::Module m = load(cudaModule("dense"));
+  bool ok = static_cast<bool>(m.checkDevice());
+  attnc_clear_error();
+  return ok;
+}
+
+TEST(CudaModule, DescriptorSaysCuda) {
+  for (const char *name : kInputs) {
+    attnc::Module m = load(cudaModule(name));
+    const attnc_module_desc &desc = m.descriptor();
+    EXPECT_STREQ(desc.device, "cuda") << name;
+    EXPECT_NE(std::strstr(desc.target, "cuda"), nullptr) << desc.target;
+    EXPECT_NE(std::strstr(desc.target, "cuda_capability_80"), nullptr)
+        << desc.target;
+    attnc::Module cpu = load(cpuModule(name));
+    EXPECT_STREQ(cpu.descriptor().device, "cpu");
+    // Same entries, same signatures as the CPU module.
+    ASSERT_EQ(m.entries().size(), cpu.entries().size()) << name;
+    for (size_t e = 0; e < m.entries().size(); ++e) {
+      EXPECT_STREQ(m.entries()[e]->name, cpu.entries()[e]->name);
+      EXPECT_EQ(m.entries()[e]->num_args, cpu.entries()[e]->num_args);
+    }
+  }
+}
+
+TEST(CudaModule, NoDriverIsAClearErrorAtCallCreation) {
+  if (driverPresent())
+    GTEST_SKIP() << "a CUDA driver is present";
+  attnc::Module m = load(cudaModule("dense"));
+  attnc::Status device = m.checkDevice();
+  EXPECT_EQ(device.code(), ATTNC_ERROR_UNSUPPORTED);
+  EXPECT_NE(device.message().find(kNoDriver), std::string::npos)
+      << device.message();
+  EXPECT_NE(device.message().find(cudaModule("dense")), std::string::npos);
+  EXPECT_EQ(device.message().find('\n'), std::string::npos);
+
+  attnc_call *call = nullptr;
+  attnc_status s = attnc_call_create(m.get(), "dense", &call);
+  EXPECT_EQ(s, ATTNC_ERROR_UNSUPPORTED);
+  EXPECT_EQ(call, nullptr);
+  EXPECT_NE(std::string(attnc_last_error()).find(kNoDriver),
+            std::string::npos);
+  attnc_call_release(call);
+}
+
+TEST(CudaModule, NoDriverRefusesAtLoadWhenAsked) {
+  if (driverPresent())
+    GTEST_SKIP() << "a CUDA driver is present";
+  attnc_module_options options;
+  attnc_module_options_init(&options);
+  options.flags = ATTNC_MODULE_CHECK_DEVICE_AT_LOAD;
+  attnc_module *module = nullptr;
+  std::string path = cudaModule("graph");
+  EXPECT_EQ(attnc_module_load(path.c_str(), &options, &module),
+            ATTNC_ERROR_UNSUPPORTED);
+  EXPECT_EQ(module, nullptr);
+  std::string message = attnc_last_error();
+  EXPECT_NE(message.find(kNoDriver), std::string::npos) << message;
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+}
+
+TEST(CudaModule, CpuModulesNeedNoDriver) {
+  attnc::Module cpu = load(cpuModule("dense"));
+  EXPECT_TRUE(static_cast<bool>(cpu.checkDevice()));
+}
+
+// Extents for the dynamic dims, by name: awkward sizes (tails of every
+// tile), the same for every argument that shares a name.
+int64_t extentFor(const std::string &name) {
+  if (name == "B")
+    return 2;
+  if (name == "N")
+    return 157;
+  if (name == "E")
+    return 1203;
+  if (name == "Sq" || name == "S")
+    return 77;
+  if (name == "Sk")
+    return 93;
+  if (!name.empty() && name[0] == 'H')
+    return 4;
+  return 11;
+}
+
+attnc_status runEntry(attnc_module *module, const attnc_entry_desc &entry,
+                      std::vector<attnc::npy::Array> &arrays,
+                      std::vector<std::vector<int64_t>> &shapes) {
+  attnc_call *call = nullptr;
+  if (attnc_status s = attnc_call_create(module, entry.name, &call))
+    return s;
+  for (int32_t a = 0; a < entry.num_args; ++a) {
+    if (entry.args[a].kind != ATTNC_ARG_INPUT)
+      continue;
+    attnc_tensor t{entry.args[a].dtype,
+                   static_cast<int32_t>(arrays[a].shape.size()),
+                   arrays[a].shape.data(), arrays[a].data.data()};
+    if (attnc_status s = attnc_call_set_arg(call, a, &t)) {
+      attnc_call_release(call);
+      return s;
+    }
+  }
+  for (int32_t a = 0; a < entry.num_args; ++a) {
+    if (entry.args[a].kind != ATTNC_ARG_OUTPUT)
+      continue;
+    shapes[a].assign(entry.args[a].rank, 0);
+    if (attnc_status s = attnc_call_infer_shape(call, a, shapes[a].data())) {
+      attnc_call_release(call);
+      return s;
+    }
+    size_t n = 1;
+    for (int64_t d : shapes[a])
+      n *= static_cast<size_t>(d);
+    arrays[a].shape = shapes[a];
+    // Poisoned: an element the kernel does not write fails the comparison.
+    arrays[a].data.assign(n * attnc_dtype_size(entry.args[a].dtype), 0xff);
+    attnc_tensor t{entry.args[a].dtype, entry.args[a].rank,
+                   arrays[a].shape.data(), arrays[a].data.data()};
+    if (attnc_status s = attnc_call_set_arg(call, a, &t)) {
+      attnc_call_release(call);
+      return s;
+    }
+  }
+  // Twice: the second execute must start again from the host tensors.
+  attnc_status s = attnc_call_execute(call);
+  if (s == ATTNC_OK)
+    s = attnc_call_execute(call);
+  attnc_call_release(call);
+  return s;
+}
+
+class CudaNumerics : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(CudaNumerics, EveryEntryMatchesTheCpuModule) {
+  if (!driverPresent())
+    GTEST_SKIP() << "no CUDA driver (libcuda.so.1): device numerics skipped";
+  std::string name = GetParam();
+  attnc::Module gpu = load(cudaModule(name));
+  attnc::Module cpu = load(cpuModule(name));
+  for (const attnc_entry_desc *entry : gpu.entries()) {
+    SCOPED_TRACE(entry->name);
+    std::map<std::string, int64_t> dims;
+    for (int32_t a = 0; a < entry->num_args; ++a)
+      for (int32_t d = 0; d < entry->args[a].rank; ++d)
+        if (entry->args[a].dim_names && entry->args[a].dim_names[d])
+          dims.emplace(entry->args[a].dim_names[d],
+                       extentFor(entry->args[a].dim_names[d]));
+    std::vector<attnc::npy::Array> inputs(entry->num_args);
+    std::string error;
+    ASSERT_TRUE(attnc::run::fillRandomInputs(*entry, 7, dims, inputs, error))
+        << error;
+    std::vector<attnc::npy::Array> onGpu = inputs, onCpu = inputs;
+    std::vector<std::vector<int64_t>> shapes(entry->num_args);
+    attnc_status s = runEntry(gpu.get(), *entry, onGpu, shapes);
+    if (s != ATTNC_OK &&
+        std::string(attnc_last_error()).find("CUDA_ERROR_NO_DEVICE") !=
+            std::string::npos)
+      GTEST_SKIP() << "a CUDA driver but no GPU: " << attnc_last_error();
+    ASSERT_EQ(s, ATTNC_OK) << attnc_last_error();
+    ASSERT_EQ(runEntry(cpu.get(), *entry, onCpu, shapes), ATTNC_OK)
+        << attnc_last_error();
+    for (int32_t a = 0; a < entry->num_args; ++a) {
+      if (entry->args[a].kind != ATTNC_ARG_OUTPUT ||
+          entry->args[a].dtype != ATTNC_DTYPE_F32)
+        continue;
+      const float *g = reinterpret_cast<const float *>(onGpu[a].data.data());
+      const float *c = reinterpret_cast<const float *>(onCpu[a].data.data());
+      size_t n = onGpu[a].data.size() / sizeof(float);
+      size_t bad = 0;
+      for (size_t i = 0; i < n; ++i)
+        if (!(std::fabs(g[i] - c[i]) <= 1e-4f + 1e-4f * std::fabs(c[i])) &&
+            bad++ < 5)
+          ADD_FAILURE() << entry->args[a].name << "[" << i << "]: gpu " << g[i]
+                        << ", cpu " << c[i];
+      EXPECT_EQ(bad, 0u) << entry->args[a].name << ": " << bad << " of " << n
+                         << " elements differ";
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Inputs, CudaNumerics, ::testing::ValuesIn(kInputs),
+                         [](const auto &info) { return std::string(info.param); });
+
+} // namespace
