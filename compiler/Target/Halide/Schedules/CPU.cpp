@@ -235,21 +235,21 @@ void scheduleGraphGrad(GraphAttentionGradStages &s, const Target &target) {
 }
 
 /// [Out, In] += dy[row, o] x[row, c] over all rows: 2 vectors of input
-/// features x 4 output features in registers while walking the rows;
-/// parallel over tiles.
+/// features x 4 output features in registers while walking the rows. A
+/// task owns one block of input features for every output feature, so the
+/// rows x block slice of x is read from memory once and from L2 after.
 void scheduleLinearGradWeight(LinearGradWeightStages &s,
                               const Target &target) {
   const int vw = vectorWidth(target);
   const int cb = 2 * vw, ob = 4;
-  Var co("co"), ci("ci"), oo("oo"), oi("oi"), task("task");
+  Var co("co"), ci("ci"), oo("oo"), oi("oi");
   s.out.compute_root()
       .split(s.c, co, ci, cb, TailStrategy::RoundUp)
       .split(s.o, oo, oi, ob, TailStrategy::RoundUp)
-      .reorder(ci, oi, co, oo)
-      .fuse(co, oo, task)
-      .parallel(task)
+      .reorder(ci, oi, oo, co)
+      .parallel(co)
       .vectorize(ci, vw);
-  s.dot.compute_at(s.out, task)
+  s.dot.compute_at(s.out, oo)
       .bound_extent(s.c, cb)
       .bound_extent(s.o, ob)
       .vectorize(s.c, vw)
