@@ -235,13 +235,13 @@ void scheduleGraphGrad(GraphAttentionGradStages &s, const Target &target) {
 }
 
 /// [Out, In] += dy[row, o] x[row, c] over all rows: 2 vectors of input
-/// features x 4 output features in registers while walking the rows. A
+/// features x 8 output features in registers while walking the rows. A
 /// task owns one block of input features for every output feature, so the
 /// rows x block slice of x is read from memory once and from L2 after.
 void scheduleLinearGradWeight(LinearGradWeightStages &s,
                               const Target &target) {
   const int vw = vectorWidth(target);
-  const int cb = 2 * vw, ob = 4;
+  const int cb = 2 * vw, ob = 8;
   Var co("co"), ci("ci"), oo("oo"), oi("oi");
   s.out.compute_root()
       .split(s.c, co, ci, cb, TailStrategy::RoundUp)
