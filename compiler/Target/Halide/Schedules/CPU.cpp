@@ -268,10 +268,11 @@ void scheduleLinearGradWeight(LinearGradWeightStages &s,
 }
 
 void scheduleLinear(LinearStages &s, const Target &target) {
-  // A GEMM micro-kernel: 2 vectors of output features x 4 rows in
-  // registers while walking the input features.
+  // A GEMM micro-kernel: vectors of output features x 4 rows in registers
+  // while walking the input features; 4 vectors (16 accumulators) where
+  // there are 32 vector registers (AVX-512), else 2.
   const int vw = vectorWidth(target);
-  const int ob = 2 * vw, rb = 4;
+  const int ob = (vw >= 16 ? 4 : 2) * vw, rb = 4;
   Var oo("oo"), oi("oi"), no("no"), ni("ni");
   s.weightT.compute_root()
       .vectorize(s.o, vw, TailStrategy::RoundUp)
