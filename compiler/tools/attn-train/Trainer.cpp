@@ -261,6 +261,16 @@ TrainResult Trainer::train(const TrainOptions &o) {
   r.train = metrics(task_.train);
   r.val = metrics(task_.val);
   r.test = metrics(task_.test);
+  for (const EpochStats &s : r.history) {
+    const EpochStats *b = r.best_val_acc_epoch
+                              ? &r.history[r.best_val_acc_epoch - 1]
+                              : nullptr;
+    if (!b || s.val.accuracy > b->val.accuracy ||
+        (s.val.accuracy == b->val.accuracy && s.val.loss < b->val.loss)) {
+      r.best_val_acc_epoch = s.epoch;
+      r.best_val_acc_test_accuracy = s.test.accuracy;
+    }
+  }
   std::vector<double> steps;
   for (const EpochStats &s : r.history)
     steps.push_back(s.step_ms);

@@ -51,6 +51,10 @@ struct TrainResult {
   double mean_step_ms = 0.0;   ///< forward + backward + Adam, per epoch
   double median_step_ms = 0.0;
   double mean_eval_ms = 0.0;   ///< one inference pass
+  /// Another selection rule, for comparison: the epoch of the highest val
+  /// accuracy (ties: lowest val loss) and its test accuracy.
+  int64_t best_val_acc_epoch = 0;
+  double best_val_acc_test_accuracy = 0.0;
   std::vector<EpochStats> history;
 };
 

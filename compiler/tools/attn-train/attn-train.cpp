@@ -279,6 +279,8 @@ int run(const Options &o) {
         {"val_loss", r.val.loss},
         {"test_accuracy", r.test.accuracy},
         {"mean_epoch_ms", r.mean_step_ms},
+        {"best_val_acc_epoch", r.best_val_acc_epoch},
+        {"best_val_acc_test_accuracy", r.best_val_acc_test_accuracy},
         {"median_epoch_ms", r.median_step_ms},
         {"mean_inference_ms", r.mean_eval_ms},
         {"module", modulePath}};
