@@ -80,7 +80,7 @@ std::string compileTrainingModule(const std::string &yaml,
                              "' (build it: ninja -C build attnc)");
   // The key: the description, the flags and the compiler binary's identity.
   std::ostringstream key;
-  key << yaml << "\n--train\n"
+  key << yaml << "\n--train --target=" << o.target << "\n"
       << o.attnc << ' ' << st.st_size << ' ' << st.st_mtim.tv_sec << '.'
       << st.st_mtim.tv_nsec;
   char hex[17];
@@ -100,7 +100,8 @@ std::string compileTrainingModule(const std::string &yaml,
     if (!out)
       throw std::runtime_error("cannot write '" + source + "'");
   }
-  std::vector<std::string> args = {o.attnc, source, "--train", "-o", temp};
+  std::vector<std::string> args = {o.attnc, source, "--train",
+                                   "--target=" + o.target, "-o", temp};
   std::vector<char *> argv;
   for (std::string &a : args)
     argv.push_back(a.data());

@@ -12,6 +12,9 @@ namespace attnc::train {
 struct CompileOptions {
   std::string attnc;     ///< the attnc binary
   std::string cache_dir; ///< where modules are kept (created if missing)
+  /// attnc --target: training runs where it is compiled, so by default
+  /// for this machine's CPU.
+  std::string target = "host";
 };
 
 /// The attnc binary next to the running executable.

@@ -39,6 +39,7 @@ struct Options {
   double lr = 0.005;
   double weightDecay = 5e-4;
   std::string saveWeights, predictions, exportDir, module, cacheDir, attnc;
+  std::string target = "host";
   bool quiet = false, json = false;
 };
 
@@ -193,7 +194,7 @@ int run(const Options &o) {
     modulePath = compileTrainingModule(
         yaml, entry,
         {o.attnc.empty() ? attncNextToSelf() : o.attnc,
-         o.cacheDir.empty() ? defaultCacheDir() : o.cacheDir});
+         o.cacheDir.empty() ? defaultCacheDir() : o.cacheDir, o.target});
   if (human)
     info << "  model: " << modelLabel << " -> " << modulePath << " (entries "
          << entry << ", " << entry << "_train)\n";
@@ -328,6 +329,9 @@ int main(int argc, char **argv) {
                                      "(${NAME}, ${FEATURES}, ${CLASSES} are "
                                      "filled in)")
       ->capture_default_str();
+  app.add_option("--target", o.target,
+                 "attnc --target for the training module (default: host, "
+                 "this machine's CPU)");
   app.add_option("--seed", o.seed, "initialisation and dropout seed")
       ->capture_default_str();
   app.add_option("--epochs", o.epochs, "maximum epochs")
