@@ -864,6 +864,7 @@ private:
   void lowerLinearGradWeight(const kg::Node &node) {
     const HValue &dy = operand(node, 0), &x = operand(node, 1);
     LinearGradWeightStages s;
+    s.outFeatures = fn.values[node.result].shape[0];
     Type t = dy.type;
     Expr Out = dy.extents[0], In = x.extents[0];
     Expr oc = clamp(s.o, 0, Out - 1), cc = clamp(s.c, 0, In - 1);

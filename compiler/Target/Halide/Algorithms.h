@@ -87,6 +87,7 @@ struct LinearGradWeightStages {
   std::vector<Halide::RVar> rows; // the leading dims, innermost first
   Halide::Func dot;            // (c, o), indices clamped
   Halide::Func out;
+  int64_t outFeatures = -1;    // static Out, -1 when dynamic
 };
 
 struct LinearStages {

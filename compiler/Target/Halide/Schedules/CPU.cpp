@@ -236,13 +236,39 @@ void scheduleGraphGrad(GraphAttentionGradStages &s, const Target &target) {
 
 /// [Out, In] += dy[row, o] x[row, c] over all rows: 2 vectors of input
 /// features x 8 output features in registers while walking the rows. A
-/// task owns one block of input features for every output feature, so the
-/// rows x block slice of x is read from memory once and from L2 after.
+/// task owns one block of input features for every output feature. With a
+/// static Out, rows are walked in blocks of 256 and every output tile
+/// consumes a block before the next is read, so the x and dy slices of a
+/// block stay in L1/L2 (the accumulators of all tiles, Out x 2 vectors, live
+/// in an L1-sized buffer between blocks).
 void scheduleLinearGradWeight(LinearGradWeightStages &s,
                               const Target &target) {
   const int vw = vectorWidth(target);
-  const int cb = 2 * vw, ob = 8;
+  const int cb = 2 * vw, ob = 8, rowBlock = 256;
   Var co("co"), ci("ci"), oo("oo"), oi("oi");
+  bool blocked = s.outFeatures > 0 && s.rows.size() == 1;
+  if (blocked) {
+    int outRounded = int((s.outFeatures + ob - 1) / ob * ob);
+    s.out.compute_root()
+        .split(s.c, co, ci, cb, TailStrategy::RoundUp)
+        .reorder(ci, s.o, co)
+        .parallel(co)
+        .vectorize(ci, vw);
+    s.dot.compute_at(s.out, co)
+        .bound_extent(s.c, cb)
+        .bound_extent(s.o, outRounded)
+        .vectorize(s.c, vw)
+        .unroll(s.c);
+    RVar ro("ro"), ri("ri");
+    s.dot.update()
+        .split(s.rows[0], ro, ri, rowBlock, TailStrategy::GuardWithIf)
+        .split(s.o, oo, oi, ob)
+        .reorder(s.c, oi, ri, oo, ro)
+        .vectorize(s.c, vw)
+        .unroll(s.c)
+        .unroll(oi);
+    return;
+  }
   s.out.compute_root()
       .split(s.c, co, ci, cb, TailStrategy::RoundUp)
       .split(s.o, oo, oi, ob, TailStrategy::RoundUp)
