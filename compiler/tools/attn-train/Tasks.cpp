@@ -204,7 +204,13 @@ Task moleculeTask(const std::string &name, const std::string &root) {
   t.family = "molecules";
   t.provenance = d.provenance;
   t.num_nodes = n * views;
-  t.num_features = tags + 1 + attrs;
+  // Degree one-hot (0, 1, ..., kMaxDegree or more), from the structure
+  // only: softmax attention is a weighted mean, blind to how many
+  // neighbours an atom has, which is what tells a chlorine from a carbon
+  // whose neighbours are all carbons.
+  constexpr int64_t kMaxDegree = 5;
+  const int64_t degreeBase = tags + 1 + attrs;
+  t.num_features = degreeBase + kMaxDegree + 1;
   t.num_classes = tags;
   for (int32_t v : d.node_tag_values)
     t.class_names.push_back(std::to_string(v));
@@ -235,6 +241,10 @@ Task moleculeTask(const std::string &name, const std::string &root) {
         row[tags + 1 + a] = static_cast<float>(
             (d.features[i * oldWidth + tags + a] - mean[a]) /
             (sd[a] > 0 ? sd[a] : 1.0));
+      int64_t degree = 0;
+      for (auto [b, e] = d.graph.neighbours(i); b != e; ++b)
+        degree += *b != i;
+      row[degreeBase + std::min(degree, kMaxDegree)] = 1.0f;
       t.original_node[node] = i;
       auto [b, e] = d.graph.neighbours(i);
       for (const int64_t *p = b; p != e; ++p)
@@ -249,7 +259,7 @@ Task moleculeTask(const std::string &name, const std::string &root) {
   t.features_text =
       "one-hot atom label of every visible atom, zeros plus a 'hidden' flag "
       "for the atoms to predict; the batch holds 5 copies of all molecules, "
-      "each atom hidden in exactly one" +
+      "each atom hidden in exactly one; one-hot degree (0..5+)" +
       std::string(attrs ? "; node attributes standardised" : "");
   t.metric_text = "accuracy over the atoms of the test molecules (each once)";
   return t;
