@@ -79,6 +79,27 @@ std::string loadAutoscheduler(const char *name) {
   return "";
 }
 
+/// The per-edge scatters of graph attention write each node's own CSR
+/// range, so they are race-free whatever an autoscheduler parallelises;
+/// Halide cannot prove it (the indices come from memory), so say so.
+void markRaceFreeScatters(PipelineStages &stages) {
+  auto mark = [](Func &f) {
+    if (!f.defined())
+      return;
+    for (int u = 0; u < f.num_update_definitions(); ++u)
+      f.update(u).allow_race_conditions();
+  };
+  for (GraphAttentionStages &g : stages.graph) {
+    mark(g.edgeExp);
+    mark(g.edgeScore);
+  }
+  for (GraphAttentionGradStages &g : stages.graphGrad) {
+    mark(g.edgeP);
+    mark(g.edgeDp);
+    mark(g.edgeDz);
+  }
+}
+
 std::string firstLine(const std::string &s) {
   std::string line = getenv("ATTNC_DEBUG") ? s : s.substr(0, s.find('\n'));
   // Halide prefixes its messages with "Error: ".
@@ -164,6 +185,7 @@ std::string compileFunction(const kg::Function &fn,
       if (std::string err = loadAutoscheduler("li2018"); !err.empty())
         return err;
       setEstimates(fn, params, stages);
+      markRaceFreeScatters(stages);
       pipeline.auto_schedule("Li2018", target);
       break;
     case ScheduleKind::Adams2019:
@@ -174,6 +196,7 @@ std::string compileFunction(const kg::Function &fn,
       if (std::string err = loadAutoscheduler(name); !err.empty())
         return err;
       setEstimates(fn, params, stages);
+      markRaceFreeScatters(stages);
       pipeline.auto_schedule(options.schedule == ScheduleKind::Adams2019
                                  ? "Adams2019"
                                  : "Mullapudi2016",
