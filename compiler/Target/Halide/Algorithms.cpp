@@ -524,17 +524,21 @@ private:
                {v.extents[0], p.extents[1], p.extents[2], p.extents[3]});
   }
 
-  void lowerLinear(const kg::Node &node) {
-    const HValue &x = operand(node, 0), &w = operand(node, 1);
+  /// out(o, rest...) = sum_c x(c, rest...) * weightT(o, c) (+ bias[o]): the
+  /// GEMM of attn.linear (weightT = W^T) and of linear_grad_input
+  /// (weightT = W). Output features and rows are clamped so a schedule may
+  /// compute whole register blocks past the edges (rounded up) and store
+  /// only the inside.
+  void lowerGemm(const kg::Node &node, const HValue &x, Expr outFeatures,
+                 const std::function<Expr(Expr o, Expr c)> &weightAt,
+                 int biasOperand, const char *weightName, const char *dotName,
+                 const char *outName) {
     LinearStages s;
     Var c("c");
     s.rest = makeVars(x.extents.size() - 1, "n");
     std::vector<Expr> restE = asExprs(s.rest);
-    // Output features and rows are clamped so a schedule may compute whole
-    // register blocks past the edges (rounded up) and store only the inside.
-    Expr outFeatures = w.extents[1];
-    s.weightT = Func(unique("weight_t"));
-    s.weightT(s.o, c) = w.func(c, clamp(s.o, 0, outFeatures - 1));
+    s.weightT = Func(unique(weightName));
+    s.weightT(s.o, c) = weightAt(clamp(s.o, 0, outFeatures - 1), c);
     RDom rc(0, x.extents[0], "rc");
     s.rc = rc.x;
     std::vector<Expr> outArgs = {s.o}, xArgs = {rc.x};
@@ -542,20 +546,30 @@ private:
     xArgs.insert(xArgs.end(), restE.begin(), restE.end());
     if (xArgs.size() > 1)
       xArgs[1] = clamp(xArgs[1], 0, x.extents[1] - 1);
-    s.dot = Func(unique("linear_dot"));
+    s.dot = Func(unique(dotName));
     s.dot(outArgs) = cast(x.type, 0);
     s.dot(outArgs) += x.func(xArgs) * s.weightT(s.o, rc.x);
-    s.out = Func(unique("linear"));
-    Expr biasAt = has(node, 2)
-                      ? operand(node, 2).func(clamp(s.o, 0, outFeatures - 1))
+    s.out = Func(unique(outName));
+    Expr biasAt = biasOperand >= 0 && has(node, biasOperand)
+                      ? operand(node, biasOperand)
+                            .func(clamp(s.o, 0, outFeatures - 1))
                       : cast(x.type, 0);
     s.out(outArgs) = s.dot(outArgs) + biasAt;
     HValue &r = values[node.result];
     r.func = s.out;
     r.type = x.type;
     r.extents = x.extents;
-    r.extents[0] = w.extents[1];
+    r.extents[0] = outFeatures;
     stages.linear.push_back(s);
+  }
+
+  void lowerLinear(const kg::Node &node) {
+    const HValue &x = operand(node, 0), &w = operand(node, 1);
+    Func weight = w.func;
+    lowerGemm(
+        node, x, w.extents[1],
+        [&](Expr o, Expr c) { return weight(c, o); }, /*biasOperand=*/2,
+        "weight_t", "linear_dot", "linear");
   }
 
   void lowerSplitHeads(const kg::Node &node) {
@@ -833,32 +847,12 @@ private:
   /// dy W: the forward linear's GEMM with W itself in place of W^T.
   void lowerLinearGradInput(const kg::Node &node) {
     const HValue &dy = operand(node, 0), &w = operand(node, 1);
-    LinearStages s;
-    s.rest = makeVars(dy.extents.size() - 1, "n");
-    std::vector<Expr> restE = asExprs(s.rest);
-    Expr inFeatures = w.extents[0];
-    RDom ro(0, dy.extents[0], "ro");
-    s.rc = ro.x;
-    // weightT(c, o) = W[o, c], input features clamped (rounded-up blocks).
-    s.weightT = Func(unique("weight_copy"));
-    Var c("c");
-    s.weightT(s.o, c) = w.func(clamp(s.o, 0, inFeatures - 1), c);
-    std::vector<Expr> outArgs = {s.o}, dyArgs = {ro.x};
-    outArgs.insert(outArgs.end(), restE.begin(), restE.end());
-    dyArgs.insert(dyArgs.end(), restE.begin(), restE.end());
-    if (dyArgs.size() > 1)
-      dyArgs[1] = clamp(dyArgs[1], 0, dy.extents[1] - 1);
-    s.dot = Func(unique("linear_grad_input_dot"));
-    s.dot(outArgs) = cast(dy.type, 0);
-    s.dot(outArgs) += dy.func(dyArgs) * s.weightT(s.o, ro.x);
-    s.out = Func(unique("linear_grad_input"));
-    s.out(outArgs) = s.dot(outArgs);
-    HValue &r = values[node.result];
-    r.func = s.out;
-    r.type = dy.type;
-    r.extents = dy.extents;
-    r.extents[0] = inFeatures;
-    stages.linear.push_back(s);
+    Func weight = w.func;
+    // dx = dy W: the forward GEMM with W itself as the transposed weight.
+    lowerGemm(
+        node, dy, w.extents[0],
+        [&](Expr o, Expr c) { return weight(o, c); }, /*biasOperand=*/-1,
+        "weight_copy", "linear_grad_input_dot", "linear_grad_input");
   }
 
   void lowerLinearGradWeight(const kg::Node &node) {

@@ -98,6 +98,29 @@ void scheduleDense(DenseAttentionStages &s, const Target &target) {
   }
 }
 
+/// A per-node weighted sum over the node's edges, `out(e, h, n)` from
+/// `acc(e, h, n)` updated over `edges`: node-parallel in chunks of 64, and
+/// per node the heads x value dims in vector lanes, kept in registers across
+/// the edges.
+void scheduleNodeAggregate(Func &out, Func &acc, Var e, Var h, Var n,
+                           RVar edges, int64_t heads, int64_t valueDim,
+                           int vw) {
+  Var no("no"), ni("ni"), eh("eh");
+  out.compute_root()
+      .split(n, no, ni, 64, TailStrategy::GuardWithIf)
+      .parallel(no);
+  acc.compute_at(out, ni);
+  acc.update().reorder(e, h, edges);
+  if (valueDim > 0 && heads > 0 && (valueDim * heads) % vw == 0) {
+    acc.fuse(e, h, eh).vectorize(eh, vw).unroll(eh);
+    acc.update().fuse(e, h, eh).vectorize(eh, vw).unroll(eh);
+    out.fuse(e, h, eh).vectorize(eh, vw);
+  } else {
+    acc.vectorize(e, vw, TailStrategy::GuardWithIf);
+    acc.update().vectorize(e, vw, TailStrategy::GuardWithIf);
+  }
+}
+
 void scheduleGraph(GraphAttentionStages &s, const Target &target) {
   const int vw = vectorWidth(target);
   const int nodeChunk = 64;
@@ -149,19 +172,8 @@ void scheduleGraph(GraphAttentionStages &s, const Target &target) {
 
   // Aggregation: node-parallel in chunks; per node, heads x value dims are
   // the vector lanes, kept in registers across the node's edges.
-  s.out.compute_root()
-      .split(s.n, no, ni, nodeChunk, TailStrategy::GuardWithIf)
-      .parallel(no);
-  s.acc.compute_at(s.out, ni);
-  s.acc.update().reorder(s.e, s.h, s.edgeAcc);
-  if (s.valueDim > 0 && s.heads > 0 && (s.valueDim * s.heads) % vw == 0) {
-    s.acc.fuse(s.e, s.h, eh).vectorize(eh, vw).unroll(eh);
-    s.acc.update().fuse(s.e, s.h, eh).vectorize(eh, vw).unroll(eh);
-    s.out.fuse(s.e, s.h, eh).vectorize(eh, vw);
-  } else {
-    s.acc.vectorize(s.e, vw, TailStrategy::GuardWithIf);
-    s.acc.update().vectorize(s.e, vw, TailStrategy::GuardWithIf);
-  }
+  scheduleNodeAggregate(s.out, s.acc, s.e, s.h, s.n, s.edgeAcc, s.heads,
+                        s.valueDim, vw);
 }
 
 /// A per-node reduction over the node's own edges: chunks of nodes handed
@@ -206,19 +218,8 @@ void scheduleGraphGrad(GraphAttentionGradStages &s, const Target &target) {
 
   // dv: a gather over each source's in-edges, node-parallel in chunks, the
   // node's heads x value dims in registers.
-  s.dv.compute_root()
-      .split(s.n, no, ni, 64, TailStrategy::GuardWithIf)
-      .parallel(no);
-  s.dvAcc.compute_at(s.dv, ni);
-  s.dvAcc.update().reorder(s.e, s.h, s.dvPos);
-  if (s.valueDim > 0 && s.heads > 0 && (s.valueDim * s.heads) % vw == 0) {
-    s.dvAcc.fuse(s.e, s.h, eh).vectorize(eh, vw).unroll(eh);
-    s.dvAcc.update().fuse(s.e, s.h, eh).vectorize(eh, vw).unroll(eh);
-    s.dv.fuse(s.e, s.h, eh).vectorize(eh, vw);
-  } else {
-    s.dvAcc.vectorize(s.e, vw, TailStrategy::GuardWithIf);
-    s.dvAcc.update().vectorize(s.e, vw, TailStrategy::GuardWithIf);
-  }
+  scheduleNodeAggregate(s.dv, s.dvAcc, s.e, s.h, s.n, s.dvPos, s.heads,
+                        s.valueDim, vw);
 
   // d a_dst, d a_src: sums over every node, split into node chunks summed
   // in parallel (rfactor), then the chunks' partial sums added.
