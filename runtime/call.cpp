@@ -277,11 +277,11 @@ attnc_status attnc_call_execute(attnc_call *call) {
     }
     if (!anyOutput)
       return ATTNC_OK;
-    // Kernels clamp edge-indexed integer inputs (column indices, a
-    // transposed graph's edge ids) into [0, E); with E = 0 Halide would
-    // still check one element against an empty buffer. A graph without
-    // edges reads none of them, so a one-element stand-in is safe (node 0
-    // exists: the outputs are not empty).
+    // Kernels clamp edge-indexed inputs (column indices, a transposed
+    // graph's edge ids, a sparse matrix's stored values) into [0, E); with
+    // E = 0 Halide would still check one element against an empty buffer.
+    // A graph without edges or a matrix without entries reads none of
+    // them, so a one-element stand-in of zero bits is safe.
     static const int64_t zeroIndex = 0;
     struct StandIn {
       int32_t arg;
@@ -292,11 +292,12 @@ attnc_status attnc_call_execute(attnc_call *call) {
     for (int32_t a = 0; a < call->entry->num_args; ++a) {
       attnc_call::Arg &arg = call->args[a];
       const attnc_arg_desc &desc = call->entry->args[a];
-      bool indexVector = desc.role == ATTNC_ROLE_CSR_COL_INDICES ||
-                         (desc.kind == ATTNC_ARG_INPUT &&
-                          (desc.dtype == ATTNC_DTYPE_I32 ||
-                           desc.dtype == ATTNC_DTYPE_I64));
-      if (indexVector && arg.buffer.dimensions == 1 &&
+      bool edgeVector = desc.kind == ATTNC_ARG_INPUT &&
+                        (desc.dtype == ATTNC_DTYPE_I32 ||
+                         desc.dtype == ATTNC_DTYPE_I64 ||
+                         desc.dtype == ATTNC_DTYPE_F32 ||
+                         desc.dtype == ATTNC_DTYPE_F64);
+      if (edgeVector && arg.buffer.dimensions == 1 &&
           arg.buffer.dim[0].extent == 0) {
         standIns.push_back({a, arg.buffer.dim[0], arg.buffer.host});
         arg.buffer.dim[0].extent = 1;

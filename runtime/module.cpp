@@ -74,7 +74,8 @@ attnc_status checkDescriptor(const std::string &path,
           return bad(at + ": bad extent " + std::to_string(arg.dims[d]));
       if (arg.role == ATTNC_ROLE_DATA)
         continue;
-      if (arg.role < ATTNC_ROLE_DATA || arg.role > ATTNC_ROLE_KEY_LENGTHS)
+      if (arg.role < ATTNC_ROLE_DATA ||
+          arg.role > ATTNC_ROLE_SPARSE_COL_INDICES)
         return bad(at + ": unknown role " + std::to_string(arg.role));
       if (arg.kind != ATTNC_ARG_INPUT || !isIntegerDtype(arg.dtype) ||
           arg.rank != 1)
@@ -84,13 +85,18 @@ attnc_status checkDescriptor(const std::string &path,
         return bad(at + ": bad related_arg " +
                    std::to_string(arg.related_arg));
       const attnc_arg_desc &other = entry.args[arg.related_arg];
+      // A sparse matrix's column indices stay plain data when no argument
+      // carries the column count; the kernels clamp them.
       if (arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS &&
-          other.role != ATTNC_ROLE_CSR_COL_INDICES)
+          other.role != ATTNC_ROLE_CSR_COL_INDICES &&
+          other.role != ATTNC_ROLE_SPARSE_COL_INDICES &&
+          other.role != ATTNC_ROLE_DATA)
         return bad(at + ": row offsets paired with a non-col-indices argument");
       if (arg.role == ATTNC_ROLE_CSR_COL_INDICES &&
           other.role != ATTNC_ROLE_CSR_ROW_OFFSETS)
         return bad(at + ": col indices paired with a non-row-offsets argument");
-      if (arg.role == ATTNC_ROLE_KEY_LENGTHS &&
+      if ((arg.role == ATTNC_ROLE_KEY_LENGTHS ||
+           arg.role == ATTNC_ROLE_SPARSE_COL_INDICES) &&
           (arg.related_dim < 0 || arg.related_dim >= other.rank))
         return bad(at + ": bad related_dim " +
                    std::to_string(arg.related_dim));

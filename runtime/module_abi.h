@@ -57,7 +57,12 @@ typedef enum attnc_arg_role {
   /* CSR column indices: every entry in [0, nodes). */
   ATTNC_ROLE_CSR_COL_INDICES = 2,
   /* Per-batch key lengths: every entry in [0, key sequence length]. */
-  ATTNC_ROLE_KEY_LENGTHS = 3
+  ATTNC_ROLE_KEY_LENGTHS = 3,
+  /* Column indices of a sparse matrix (attn.sparse_linear): every entry in
+   * [0, columns), columns being dim `related_dim` of argument `related_arg`
+   * (the weight). Its row offsets are paired with it as with
+   * CSR_COL_INDICES. */
+  ATTNC_ROLE_SPARSE_COL_INDICES = 4
 } attnc_arg_role;
 
 typedef struct attnc_arg_desc {
@@ -75,7 +80,8 @@ typedef struct attnc_arg_desc {
   const char *const *dim_names;
   /* For CSR roles: the index of the paired argument (col_indices for
    * row_offsets and vice versa); for KEY_LENGTHS the argument whose
-   * dimension `related_dim` is the key length; else -1. */
+   * dimension `related_dim` is the key length; for SPARSE_COL_INDICES the
+   * one whose dimension `related_dim` is the column count; else -1. */
   int32_t related_arg;
   int32_t related_dim;
 } attnc_arg_desc;

@@ -78,6 +78,28 @@ attnc_status checkColIndices(const attnc_call &call, int32_t index) {
   return ATTNC_OK;
 }
 
+attnc_status checkSparseColIndices(const attnc_call &call, int32_t index) {
+  const attnc_arg_desc &desc = call.entry->args[index];
+  const attnc_call::Arg &arg = call.args[index];
+  const attnc_arg_desc &other = call.entry->args[desc.related_arg];
+  int64_t columns = call.args[desc.related_arg].set
+                        ? call.args[desc.related_arg].shape[desc.related_dim]
+                        : other.dims[desc.related_dim];
+  if (columns < 0)
+    return ATTNC_OK; // unknown until bound; the kernels clamp meanwhile
+  for (int64_t i = 0; i < arg.shape[0]; ++i) {
+    int64_t v = element(arg, desc.dtype, i);
+    if (v < 0 || v >= columns)
+      return invalid(call, index,
+                     "sparse column index at position " + std::to_string(i) +
+                         " is " + std::to_string(v) + ", outside [0, " +
+                         std::to_string(columns) + ") (dim " +
+                         std::to_string(desc.related_dim) + " of argument '" +
+                         call.entry->args[desc.related_arg].name + "')");
+  }
+  return ATTNC_OK;
+}
+
 attnc_status checkKeyLengths(const attnc_call &call, int32_t index) {
   const attnc_arg_desc &desc = call.entry->args[index];
   const attnc_call::Arg &arg = call.args[index];
@@ -190,6 +212,9 @@ attnc_status validateContents(const attnc_call &call) {
         return s;
     if (role == ATTNC_ROLE_KEY_LENGTHS)
       if (attnc_status s = checkKeyLengths(call, a))
+        return s;
+    if (role == ATTNC_ROLE_SPARSE_COL_INDICES)
+      if (attnc_status s = checkSparseColIndices(call, a))
         return s;
   }
   return ATTNC_OK;

@@ -187,12 +187,17 @@ attnc_status bind(attnc_call &call, const attnc_weights &weights,
 extern "C" {
 
 int attnc_arg_is_parameter(const attnc_arg_desc *arg) {
-  // Graph inputs of model descriptions are dotted too ("graph.row_offsets",
-  // "graph.t_edges"): parameters are floating-point data inputs.
-  return arg && arg->kind == ATTNC_ARG_INPUT && arg->name &&
-         arg->role == ATTNC_ROLE_DATA &&
-         (arg->dtype == ATTNC_DTYPE_F32 || arg->dtype == ATTNC_DTYPE_F64) &&
-         std::strchr(arg->name, '.') != nullptr;
+  // Graph and sparse inputs of model descriptions are dotted too
+  // ("graph.row_offsets", "features.values"): parameters are floating-point
+  // data inputs, less the stored values of sparse inputs.
+  if (!arg || arg->kind != ATTNC_ARG_INPUT || !arg->name ||
+      arg->role != ATTNC_ROLE_DATA ||
+      (arg->dtype != ATTNC_DTYPE_F32 && arg->dtype != ATTNC_DTYPE_F64) ||
+      std::strchr(arg->name, '.') == nullptr)
+    return 0;
+  static const char kValues[] = ".values";
+  size_t n = std::strlen(arg->name), k = sizeof(kValues) - 1;
+  return n < k || std::strcmp(arg->name + n - k, kValues) != 0;
 }
 
 void attnc_bind_options_init(attnc_bind_options *options) {

@@ -209,6 +209,9 @@ private:
     case kg::OpKind::Softmax: return lowerSoftmax(node);
     case kg::OpKind::WeightedSum: return lowerWeightedSum(node);
     case kg::OpKind::Linear: return lowerLinear(node);
+    case kg::OpKind::SparseLinear: return lowerSparseLinear(node);
+    case kg::OpKind::SparseLinearGradWeight:
+      return lowerSparseLinearGradWeight(node);
     case kg::OpKind::SplitHeads: return lowerSplitHeads(node);
     case kg::OpKind::MergeHeads: return lowerMergeHeads(node);
     case kg::OpKind::Embedding: return lowerEmbedding(node);
@@ -570,6 +573,91 @@ private:
         node, x, w.extents[1],
         [&](Expr o, Expr c) { return weight(c, o); }, /*biasOperand=*/2,
         "weight_t", "linear_dot", "linear");
+  }
+
+  /// The CSR of a sparse matrix: row starts and clamped column indices.
+  struct SparseRows {
+    std::function<Expr(Expr)> start, column;
+    Expr rows, stored;
+  };
+  SparseRows sparseRows(const HValue &offsets, const HValue &cols,
+                        Expr columns) {
+    SparseRows m;
+    Expr N = offsets.extents[0] - 1, E = cols.extents[0];
+    m.rows = N;
+    m.stored = E;
+    Func o = offsets.func, c = cols.func;
+    m.start = [=](Expr row) { return cast<int>(o(clamp(row, 0, N))); };
+    m.column = [=](Expr entry) {
+      return clamp(cast<int>(c(clamp(entry, 0, E - 1))), 0, columns - 1);
+    };
+    return m;
+  }
+
+  void lowerSparseLinear(const kg::Node &node) {
+    const HValue &offsets = operand(node, 0), &cols = operand(node, 1),
+                 &vals = operand(node, 2), &w = operand(node, 3);
+    SparseLinearStages s;
+    s.outFeatures = fn.values[node.result].shape[1];
+    Type t = vals.type;
+    Expr In = w.extents[0], Out = w.extents[1];
+    SparseRows m = sparseRows(offsets, cols, In);
+    Var c("c");
+    Func weight = w.func;
+    s.weightT = Func(unique("sparse_weight_t"));
+    s.weightT(s.o, c) = weight(c, clamp(s.o, 0, Out - 1));
+    RDom r(0, m.stored, unique("entries"));
+    r.where(r.x < m.start(s.n + 1) - m.start(s.n));
+    s.entries = r.x;
+    Expr entry = clamp(m.start(s.n) + r.x, 0, m.stored - 1);
+    Expr col = m.column(entry);
+    // The counter of the dense [N, In] tensor's element: the same masks as
+    // attn.dropout on the dense features.
+    auto keep = dropoutFactor(node, 5, t);
+    s.acc = Func(unique("sparse_linear_acc"));
+    s.acc(s.o, s.n) = cast(t, 0);
+    s.acc(s.o, s.n) += vals.func(entry) * keep(s.n * In + col) *
+                       s.weightT(s.o, col);
+    Expr bias = has(node, 4) ? operand(node, 4).func(clamp(s.o, 0, Out - 1))
+                             : cast(t, 0);
+    s.out = Func(unique("sparse_linear"));
+    s.out(s.o, s.n) = s.acc(s.o, s.n) + bias;
+    HValue &res = values[node.result];
+    res.func = s.out;
+    res.type = t;
+    res.extents = {Out, m.rows};
+    stages.sparseLinear.push_back(s);
+  }
+
+  void lowerSparseLinearGradWeight(const kg::Node &node) {
+    const HValue &dy = operand(node, 0), &offsets = operand(node, 1),
+                 &cols = operand(node, 2), &vals = operand(node, 3);
+    SparseLinearGradWeightStages s;
+    s.outFeatures = fn.values[node.result].shape[0];
+    Type t = dy.type;
+    const kg::Value &result = fn.values[node.result];
+    Expr Out = dy.extents[0];
+    // Static by the op's verifier: no input carries the column count.
+    Expr In = static_cast<int>(result.shape[1]);
+    SparseRows m = sparseRows(offsets, cols, In);
+    RDom r(0, m.stored, 0, m.rows, unique("entries"));
+    r.where(r.x < m.start(r.y + 1) - m.start(r.y));
+    s.entries = r.x;
+    s.rows = r.y;
+    Expr entry = clamp(m.start(r.y) + r.x, 0, m.stored - 1);
+    Expr col = m.column(entry);
+    auto keep = dropoutFactor(node, 4, t);
+    s.dwT = Func(unique("sparse_linear_grad_weight_t"));
+    s.dwT(s.o, s.c) = cast(t, 0);
+    s.dwT(s.o, col) += dy.func(clamp(s.o, 0, Out - 1), r.y) *
+                       vals.func(entry) * keep(r.y * In + col);
+    s.out = Func(unique("sparse_linear_grad_weight"));
+    s.out(s.c, s.o) = s.dwT(s.o, s.c);
+    HValue &res = values[node.result];
+    res.func = s.out;
+    res.type = t;
+    res.extents = {In, Out};
+    stages.sparseLinearGradWeight.push_back(s);
   }
 
   void lowerSplitHeads(const kg::Node &node) {

@@ -99,6 +99,27 @@ struct LinearStages {
   Halide::Func out;            // dot + bias
 };
 
+/// attn.sparse_linear: per row, the stored entries' weight columns summed.
+struct SparseLinearStages {
+  Halide::Var o, n;            // acc (o, n)
+  Halide::RVar entries;        // the row's stored entries
+  Halide::Func weightT;        // (o, c): W^T, rows of Out contiguous
+  Halide::Func acc;            // (o, n)
+  Halide::Func out;            // acc + bias
+  int64_t outFeatures = -1;    // static Out, -1 when dynamic
+};
+
+/// attn.sparse_linear_grad_weight: dW^T scattered row by row into the
+/// columns of the stored entries; output features are the pure dim, so
+/// tasks owning disjoint output features never race.
+struct SparseLinearGradWeightStages {
+  Halide::Var o, c;            // dwT (o, c)
+  Halide::RVar entries, rows;
+  Halide::Func dwT;            // (o, c)
+  Halide::Func out;            // (c, o)
+  int64_t outFeatures = -1;
+};
+
 /// Every stage the schedule of a whole function needs.
 struct PipelineStages {
   std::vector<DenseAttentionStages> dense;
@@ -106,6 +127,8 @@ struct PipelineStages {
   std::vector<LinearStages> linear; // also linear_grad_input (dy W)
   std::vector<GraphAttentionGradStages> graphGrad;
   std::vector<LinearGradWeightStages> linearGradWeight;
+  std::vector<SparseLinearStages> sparseLinear;
+  std::vector<SparseLinearGradWeightStages> sparseLinearGradWeight;
   /// Other op results (head split/merge, decomposed attention): computed
   /// root when consumed by several stages, inlined otherwise.
   std::vector<Halide::Func> generic;

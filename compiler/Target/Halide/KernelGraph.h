@@ -27,6 +27,8 @@ enum class OpKind {
   Softmax,        // operands: logits, mask?, bias?, key_lengths?
   WeightedSum,    // operands: probs, v
   Linear,         // operands: x, weight, bias?
+  SparseLinear,   // operands: row_offsets, col_indices, values, weight,
+                  //           bias?, seed? (input dropout when present)
   SplitHeads,     // operands: x
   MergeHeads,     // operands: x
   Embedding,      // operands: table, ids
@@ -43,6 +45,8 @@ enum class OpKind {
   ActivationGrad, // operands: x, dy
   LinearGradInput,  // operands: dy, weight
   LinearGradWeight, // operands: dy, x
+  SparseLinearGradWeight, // operands: dy, row_offsets, col_indices, values,
+                          //           seed?
   ReduceTo,       // operands: x
   MeanHeadsGrad,  // operands: dy
   GraphAttentionGrad, // operands: q, k, v, row_offsets, col_indices,
@@ -56,7 +60,7 @@ enum class ActivationKind { Relu, Gelu, Elu };
 enum class ScoreKind { Dot, ScaledDot, Additive };
 
 /// The role an input plays, for the runtime's content checks.
-enum class Role { Data, RowOffsets, ColIndices, KeyLengths };
+enum class Role { Data, RowOffsets, ColIndices, KeyLengths, SparseColIndices };
 
 struct Value {
   DType dtype = DType::F32;
@@ -94,7 +98,8 @@ struct Argument {
   int value = -1;
   Role role = Role::Data;
   int relatedArg = -1; // index into Function::inputs (CSR partner, key seq)
-  int relatedDim = -1; // for KeyLengths: the logical dim of relatedArg
+  int relatedDim = -1; // for KeyLengths and SparseColIndices: the logical
+                       // dim of relatedArg (key length, column count)
 };
 
 struct Function {

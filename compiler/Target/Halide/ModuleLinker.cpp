@@ -32,6 +32,7 @@ int roleCode(kg::Role r) {
   case kg::Role::RowOffsets: return 1;
   case kg::Role::ColIndices: return 2;
   case kg::Role::KeyLengths: return 3;
+  case kg::Role::SparseColIndices: return 4;
   }
   return 0;
 }

@@ -312,6 +312,42 @@ private:
               same(dy, rank - 1, w, 0), same(w, 1, r, rank - 1);
               return success();
             })
+            .Case([&](attn::SparseLinearOp a) {
+              node.kind = kg::OpKind::SparseLinear;
+              if (auto rate = a.getInputDropout())
+                node.rate = rate->convertToDouble();
+              node.salt = a.getSalt();
+              node.operands = {idOf(a.getRowOffsets()), idOf(a.getColIndices()),
+                               idOf(a.getValues()),     idOf(a.getWeight()),
+                               idOf(a.getBias()),       idOf(a.getSeed())};
+              Value w = a.getWeight(), r = a.getResult();
+              same(a.getColIndices(), 0, a.getValues(), 0);
+              same(w, 0, r, 1);
+              if (a.getBias())
+                same(a.getBias(), 0, w, 0);
+              hint(a.getColIndices(), 0, "nnz"), hint(r, 0, "N");
+              sparseUses.push_back({a.getRowOffsets(), a.getColIndices(),
+                                    dimKey(w, 1)});
+              rowOffsetNodes.push_back({a.getRowOffsets(), r});
+              return success();
+            })
+            .Case([&](attn::SparseLinearGradWeightOp a) {
+              node.kind = kg::OpKind::SparseLinearGradWeight;
+              if (auto rate = a.getInputDropout())
+                node.rate = rate->convertToDouble();
+              node.salt = a.getSalt();
+              node.operands = {idOf(a.getGrad()), idOf(a.getRowOffsets()),
+                               idOf(a.getColIndices()), idOf(a.getValues()),
+                               idOf(a.getSeed())};
+              Value dy = a.getGrad(), r = a.getResult();
+              same(a.getColIndices(), 0, a.getValues(), 0);
+              same(dy, 1, r, 0);
+              hint(a.getColIndices(), 0, "nnz"), hint(dy, 0, "N");
+              sparseUses.push_back({a.getRowOffsets(), a.getColIndices(),
+                                    dimKey(r, 1)});
+              rowOffsetNodes.push_back({a.getRowOffsets(), dy});
+              return success();
+            })
             .Case([&](attn::LinearGradWeightOp a) {
               node.kind = kg::OpKind::LinearGradWeight;
               node.operands = {idOf(a.getGrad()), idOf(a.getInput())};
@@ -493,24 +529,59 @@ private:
       inputs[c].role = kg::Role::ColIndices;
       inputs[c].relatedArg = r;
     }
+    // Sparse matrices: the offsets pair with the column indices like a
+    // graph's; the columns are bounded by an input carrying the column
+    // count (the weight), or left to the kernels' clamps when none does.
+    for (const SparseUse &use : sparseUses) {
+      int r = inputIndex(use.rows), c = inputIndex(use.cols);
+      if (r < 0 || c < 0)
+        return func.emitError()
+               << "the row offsets and column indices of a sparse matrix "
+                  "must be arguments of '"
+               << func.getSymName() << "', so that the runtime can check them";
+      inputs[r].role = kg::Role::RowOffsets;
+      inputs[r].relatedArg = c;
+      auto [arg, dim] = argumentCarrying(use.columnsKey);
+      if (arg < 0 || inputs[c].role == kg::Role::SparseColIndices)
+        continue;
+      inputs[c].role = kg::Role::SparseColIndices;
+      inputs[c].relatedArg = arg;
+      inputs[c].relatedDim = dim;
+    }
     for (auto [lengths, key] : keyLengthUses) {
       int l = inputIndex(lengths);
       if (l < 0)
         continue; // computed in the kernel: nothing to check at the boundary
       inputs[l].role = kg::Role::KeyLengths;
-      // Find an input that carries the key length Sk.
-      int64_t keyClass = dims.getLeaderValue(dimKey(key, 2));
-      for (size_t a = 0; a < inputs.size(); ++a) {
-        const kg::Value &v = values[inputs[a].value];
-        for (size_t d = 0; d < v.shape.size(); ++d)
-          if (dims.findValue(inputs[a].value * 16 + d) != dims.end() &&
-              dims.getLeaderValue(inputs[a].value * 16 + d) == keyClass) {
-            inputs[l].relatedArg = static_cast<int>(a);
-            inputs[l].relatedDim = static_cast<int>(d);
-          }
-      }
+      auto [arg, dim] = argumentCarrying(dimKey(key, 2), /*inputsOnly=*/true);
+      inputs[l].relatedArg = arg;
+      inputs[l].relatedDim = dim;
     }
     return success();
+  }
+
+  /// An argument (inputs first, then outputs, numbered as in the module
+  /// descriptor) and its dim whose extent is the dim `key` of some value;
+  /// {-1, -1} when none carries it.
+  std::pair<int, int> argumentCarrying(int64_t key, bool inputsOnly = false) {
+    if (dims.findValue(key) == dims.end())
+      dims.insert(key);
+    int64_t cls = dims.getLeaderValue(key);
+    std::vector<const kg::Argument *> args;
+    for (const kg::Argument &a : inputs)
+      args.push_back(&a);
+    if (!inputsOnly)
+      for (const kg::Argument &a : outputs)
+        args.push_back(&a);
+    for (size_t a = 0; a < args.size(); ++a) {
+      int value = args[a]->value;
+      for (size_t d = 0; d < values[value].shape.size(); ++d) {
+        int64_t k = value * 16 + static_cast<int64_t>(d);
+        if (dims.findValue(k) != dims.end() && dims.getLeaderValue(k) == cls)
+          return {static_cast<int>(a), static_cast<int>(d)};
+      }
+    }
+    return {-1, -1};
   }
 
   /// Names every dynamic dim of the boundary values after its equivalence
@@ -568,6 +639,11 @@ private:
   std::multimap<int64_t, const char *> hints;
   std::vector<std::pair<Value, Value>> csrUses, keyLengthUses,
       rowOffsetNodes;
+  struct SparseUse {
+    Value rows, cols;
+    int64_t columnsKey; // dimKey of a value whose extent is the column count
+  };
+  std::vector<SparseUse> sparseUses;
 };
 
 } // namespace

@@ -17,6 +17,8 @@ public:
   /// edge_ids) values of the training step, created on first request.
   virtual std::array<Value, 3> transposedGraph(Value rowOffsets,
                                                Value colIndices) = 0;
+  /// Whether `v` depends on a parameter (so its gradient is needed).
+  virtual bool needsGradient(Value v) const = 0;
 };
 
 } // namespace mlir::attn

@@ -26,6 +26,25 @@ LogicalResult LinearOp::buildGradient(OpBuilder &b, Value dy,
   return success();
 }
 
+LogicalResult SparseLinearOp::buildGradient(OpBuilder &b, Value dy,
+                                            GradientContext &context,
+                                            SmallVectorImpl<Value> &grads) {
+  // The stored values are data (input features); a gradient for them would
+  // need a gather of dy W per stored entry, which no model asks for yet.
+  if (context.needsGradient(getValues()))
+    return emitOpError() << "cannot differentiate with respect to the sparse "
+                            "values; they must not depend on a parameter";
+  Location loc = getLoc();
+  grads.append({Value(), Value(), Value()});
+  grads.push_back(b.create<SparseLinearGradWeightOp>(
+      loc, getWeight().getType(), dy, getRowOffsets(), getColIndices(),
+      getValues(), getSeed(), getInputDropoutAttr(), getSaltAttr()));
+  if (getBias())
+    grads.push_back(b.create<ReduceToOp>(loc, getBias().getType(), dy));
+  grads.push_back(Value()); // seed
+  return success();
+}
+
 LogicalResult SplitHeadsOp::buildGradient(OpBuilder &b, Value dy,
                                           GradientContext &,
                                           SmallVectorImpl<Value> &grads) {

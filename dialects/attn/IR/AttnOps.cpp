@@ -433,6 +433,102 @@ LogicalResult LinearOp::verify() {
   return expectSameElementType(getOperation());
 }
 
+namespace {
+/// The CSR operands and stored values of a sparse matrix with `rows` rows.
+LogicalResult verifySparseMatrix(Operation *op, Value rowOffsets,
+                                 Value colIndices, Value values,
+                                 int64_t rows) {
+  if (failed(verifyIndexVector(op, rowOffsets, "row_offsets")) ||
+      failed(verifyIndexVector(op, colIndices, "col_indices")))
+    return failure();
+  auto offsets = tensorTy(rowOffsets), cols = tensorTy(colIndices);
+  if (offsets.getElementType() != cols.getElementType())
+    return op->emitOpError() << "'row_offsets' and 'col_indices' must share "
+                                "an index type, got "
+                             << offsets.getElementType() << " and "
+                             << cols.getElementType();
+  auto vals = tensorTy(values).getShape();
+  if (vals.size() != 1 || !compatible(vals[0], cols.getDimSize(0)))
+    return op->emitOpError() << "'values' must be rank 1 with one entry per "
+                                "column index ("
+                             << dimStr(cols.getDimSize(0)) << "), got "
+                             << shapeStr(vals);
+  int64_t n = offsets.getDimSize(0);
+  if (!ShapedType::isDynamic(n) && !ShapedType::isDynamic(rows) &&
+      n != rows + 1)
+    return op->emitOpError() << "'row_offsets' has " << n
+                             << " entries; expected rows + 1 = " << rows + 1;
+  return success();
+}
+
+LogicalResult verifyInputDropout(Operation *op, std::optional<APFloat> rate,
+                                 Value seed) {
+  if (rate && failed(verifyRate(op, rate->convertToDouble())))
+    return failure();
+  if (seed && !rate)
+    return op->emitOpError() << "a seed needs input_dropout(rate)";
+  return verifySeed(op, seed);
+}
+
+/// Rows of the sparse input: from the result, else from the offsets.
+int64_t sparseRows(Value rowOffsets, int64_t resultRows) {
+  if (!ShapedType::isDynamic(resultRows))
+    return resultRows;
+  int64_t n = tensorTy(rowOffsets).getDimSize(0);
+  return ShapedType::isDynamic(n) ? ShapedType::kDynamic : n - 1;
+}
+} // namespace
+
+LogicalResult SparseLinearOp::verify() {
+  Operation *op = getOperation();
+  auto w = getWeight().getType().getShape();
+  if (w.size() != 2)
+    return emitOpError() << "weight must be rank 2 [out_features, "
+                            "in_features], got rank "
+                         << w.size();
+  auto r = getResult().getType().getShape();
+  if (r.size() != 2)
+    return emitOpError() << "result must be rank 2 [rows, out_features], got "
+                            "rank "
+                         << r.size();
+  int64_t rows = sparseRows(getRowOffsets(), r[0]);
+  if (failed(verifySparseMatrix(op, getRowOffsets(), getColIndices(),
+                                getValues(), r[0])))
+    return failure();
+  if (getBias()) {
+    auto b = getBias().getType().getShape();
+    if (b.size() != 1 || !compatible(b[0], w[0]))
+      return emitOpError() << "bias must be [out_features] = [" << dimStr(w[0])
+                           << "], got " << shapeStr(b);
+  }
+  if (failed(verifyInputDropout(op, getInputDropout(), getSeed())) ||
+      failed(expectResultShape(op, {rows, w[0]})))
+    return failure();
+  return expectSameElementType(op);
+}
+
+LogicalResult SparseLinearGradWeightOp::verify() {
+  Operation *op = getOperation();
+  auto dy = getGrad().getType().getShape();
+  if (dy.size() != 2)
+    return emitOpError() << "dy must be [rows, out_features], got rank "
+                         << dy.size();
+  auto r = getResult().getType().getShape();
+  if (r.size() != 2)
+    return emitOpError() << "result must be rank 2 [out_features, "
+                            "in_features], got rank "
+                         << r.size();
+  if (ShapedType::isDynamic(r[1]))
+    return emitOpError() << "the result's in_features must be static (no "
+                            "operand carries the column count)";
+  if (failed(verifySparseMatrix(op, getRowOffsets(), getColIndices(),
+                                getValues(), dy[0])) ||
+      failed(verifyInputDropout(op, getInputDropout(), getSeed())) ||
+      failed(expectResultShape(op, {dy[1], r[1]})))
+    return failure();
+  return expectSameElementType(op);
+}
+
 LogicalResult SplitHeadsOp::verify() {
   auto x = getInput().getType().getShape();
   if (x.size() != 2 && x.size() != 3)
@@ -609,7 +705,7 @@ LogicalResult MeanHeadsGradOp::verify() {
   if (dy.size() != 2)
     return emitOpError() << "dy must be [nodes, head_dim], got rank "
                          << dy.size();
-  if (failed(expectResultShape(getOperation(), {dy[0], getHeads(), dy[1]})))
+  if (failed(expectResultShape(getOperation(), {dy[0], static_cast<int64_t>(getHeads()), dy[1]})))
     return failure();
   return expectSameElementType(getOperation());
 }

@@ -26,10 +26,14 @@ StringRef argName(func::FuncOp fn, unsigned i) {
   return "";
 }
 
+/// Parameters are the floating-point inputs named `<layer>.<param>`, less
+/// the stored values of sparse inputs (`features.values`), which are data:
+/// the runtime's rule (attnc_arg_is_parameter).
 bool isParameter(func::FuncOp fn, unsigned i) {
   auto t = dyn_cast<RankedTensorType>(fn.getArgument(i).getType());
-  return t && isa<FloatType>(t.getElementType()) &&
-         argName(fn, i).contains('.');
+  StringRef name = argName(fn, i);
+  return t && isa<FloatType>(t.getElementType()) && name.contains('.') &&
+         !name.ends_with(".values");
 }
 
 /// "graph.row_offsets" -> "graph"; an unnamed graph gets "graph<k>".
@@ -65,6 +69,8 @@ public:
     assert(it != csc.end() && "graph collected before the sweep");
     return it->second;
   }
+
+  bool needsGradient(Value v) const override { return active.contains(v); }
 
 private:
   /// The CSR operands of graph attentions, which must be function inputs.
@@ -155,6 +161,11 @@ private:
         if (g.getAttentionDropout()) {
           g.getSeedMutable().assign(seed);
           g.setSaltAttr(b.getI64IntegerAttr(salt++));
+        }
+      } else if (auto l = dyn_cast<SparseLinearOp>(op)) {
+        if (l.getInputDropout()) {
+          l.getSeedMutable().assign(seed);
+          l.setSaltAttr(b.getI64IntegerAttr(salt++));
         }
       }
     }

@@ -76,6 +76,8 @@ std::string signature(const attnc_arg_desc &arg) {
     return text + " (csr col indices)";
   case ATTNC_ROLE_KEY_LENGTHS:
     return text + " (key lengths)";
+  case ATTNC_ROLE_SPARSE_COL_INDICES:
+    return text + " (sparse col indices)";
   }
   return text;
 }

@@ -57,6 +57,22 @@ bool extentOf(const attnc_entry_desc &entry, const attnc_arg_desc &arg, int d,
   return true;
 }
 
+/// Uniform column indices of a sparse matrix (its row offsets only count
+/// them): bounded by the column count its descriptor names.
+bool fillColumns(const attnc_entry_desc &entry, const attnc_arg_desc &arg,
+                 const std::map<std::string, int64_t> &dims,
+                 std::mt19937_64 &gen, npy::Array &out, std::string &error) {
+  int64_t columns = 1;
+  if (!extentOf(entry, entry.args[arg.related_arg], arg.related_dim, dims,
+                columns, error))
+    return false;
+  std::uniform_int_distribution<int64_t> column(
+      0, std::max<int64_t>(columns - 1, 0));
+  for (int64_t i = 0; i < out.elementCount(); ++i)
+    putInt(out, arg.dtype, i, column(gen));
+  return true;
+}
+
 } // namespace
 
 bool fillRandomInputs(const attnc_entry_desc &entry, uint64_t seed,
@@ -88,6 +104,10 @@ bool fillRandomInputs(const attnc_entry_desc &entry, uint64_t seed,
     switch (arg.role) {
     case ATTNC_ROLE_CSR_COL_INDICES:
       break; // filled with its row offsets below
+    case ATTNC_ROLE_SPARSE_COL_INDICES:
+      if (!fillColumns(entry, arg, dims, gen, out, error))
+        return false;
+      break;
     case ATTNC_ROLE_CSR_ROW_OFFSETS: {
       // Random destinations for E edges, counted into offsets; the paired
       // column indices get uniform random sources.
@@ -115,8 +135,13 @@ bool fillRandomInputs(const attnc_entry_desc &entry, uint64_t seed,
         degree[i + 1] += degree[i];
       for (int64_t i = 0; i <= nodes; ++i)
         putInt(out, arg.dtype, i, degree[i]);
-      for (int64_t e = 0; e < edges; ++e)
-        putInt(cols, colArg.dtype, e, node(gen));
+      if (colArg.role == ATTNC_ROLE_SPARSE_COL_INDICES) {
+        if (!fillColumns(entry, colArg, dims, gen, cols, error))
+          return false;
+      } else {
+        for (int64_t e = 0; e < edges; ++e)
+          putInt(cols, colArg.dtype, e, node(gen));
+      }
       break;
     }
     case ATTNC_ROLE_KEY_LENGTHS: {

@@ -14,7 +14,9 @@
 //
 // Training: linear_grad_input is the forward GEMM; linear_grad_weight a
 // register-blocked reduction over rows; elementwise ops vectorised and
-// parallel like the other generic stages.
+// parallel like the other generic stages. Sparse first layers walk the
+// stored entries only, forward row by row and backward feature-block by
+// feature-block.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Target/Halide/Schedules/CPU.h"
@@ -333,6 +335,56 @@ void scheduleLinear(LinearStages &s, const Target &target) {
       .unroll(n);
 }
 
+/// Output features in vector lanes: whole vectors unrolled into registers
+/// when Out is static and a multiple of the vector width, else guarded.
+void vectorizeFeatures(Stage stage, Var o, int64_t outFeatures, int vw) {
+  if (outFeatures > 0 && outFeatures % vw == 0 && outFeatures / vw <= 8) {
+    Var oo("oo"), oi("oi");
+    stage.split(o, oo, oi, vw).vectorize(oi).unroll(oo);
+  } else {
+    stage.vectorize(o, vw, TailStrategy::GuardWithIf);
+  }
+}
+
+/// Sparse x W^T: node-parallel chunks (degrees of sparse rows vary like a
+/// graph's); per row, the output features live in registers while the
+/// row's stored entries add their weight columns (W^T rows, contiguous).
+void scheduleSparseLinear(SparseLinearStages &s, const Target &target) {
+  const int vw = vectorWidth(target);
+  Var no("no"), ni("ni");
+  s.weightT.compute_root()
+      .vectorize(s.o, vw, TailStrategy::RoundUp)
+      .parallel(s.weightT.args()[1], 64);
+  s.out.compute_root()
+      .split(s.n, no, ni, 64, TailStrategy::GuardWithIf)
+      .parallel(no);
+  vectorizeFeatures(s.out, s.o, s.outFeatures, vw);
+  s.acc.compute_at(s.out, ni);
+  vectorizeFeatures(s.acc, s.o, s.outFeatures, vw);
+  s.acc.update().reorder(s.o, s.entries);
+  vectorizeFeatures(s.acc.update(), s.o, s.outFeatures, vw);
+}
+
+/// dW^T scattered into the stored entries' columns: a task per vector of
+/// output features walks every row, so no two tasks write the same element
+/// and the result does not depend on the thread count.
+void scheduleSparseLinearGradWeight(SparseLinearGradWeightStages &s,
+                                    const Target &target) {
+  const int vw = vectorWidth(target);
+  Var oo("oo"), oi("oi");
+  s.dwT.compute_root()
+      .vectorize(s.o, vw, TailStrategy::GuardWithIf)
+      .parallel(s.c, 64);
+  s.dwT.update()
+      .split(s.o, oo, oi, vw, TailStrategy::GuardWithIf)
+      .reorder(oi, s.entries, s.rows, oo)
+      .parallel(oo)
+      .vectorize(oi);
+  s.out.compute_root()
+      .parallel(s.o)
+      .vectorize(s.out.args()[0], vw, TailStrategy::GuardWithIf);
+}
+
 } // namespace
 
 int cpuQueryTile(const Target &target) { return 2 * vectorWidth(target); }
@@ -348,6 +400,10 @@ void scheduleCpu(PipelineStages &stages, const Target &target) {
     scheduleGraphGrad(s, target);
   for (LinearGradWeightStages &s : stages.linearGradWeight)
     scheduleLinearGradWeight(s, target);
+  for (SparseLinearStages &s : stages.sparseLinear)
+    scheduleSparseLinear(s, target);
+  for (SparseLinearGradWeightStages &s : stages.sparseLinearGradWeight)
+    scheduleSparseLinearGradWeight(s, target);
   for (Func &f : stages.scalars)
     f.compute_root();
   // Head split/merge are index remappings: inlined into their consumers.
