@@ -42,11 +42,15 @@ struct Dim {
 };
 
 /// A declared input: a tensor, or a graph in CSR form (two entry arguments,
-/// `<name>.row_offsets` and `<name>.col_indices`).
+/// `<name>.row_offsets` and `<name>.col_indices`). A `[rows, cols]` tensor
+/// with `layout: csr` is passed sparse, as three entry arguments
+/// (`<name>.row_offsets`, `<name>.col_indices`, `<name>.values`).
 struct Input {
   std::string name;
   Loc loc;      // the input's mapping
   bool graph = false;
+  bool sparse = false; // layout: csr
+  Loc layoutLoc;
   std::string dtype; // f32, f64, i32, i64, bool
   Loc dtypeLoc;
   std::vector<Dim> shape; // tensors

@@ -58,11 +58,27 @@ std::string str(const Shape &shape) {
   return out + "]";
 }
 
-/// A value flowing between layers, with its symbolic shape.
+/// A sparse `[rows, cols]` input (layout: csr), possibly behind a dropout
+/// that the projection reading it fuses.
+struct SparseMatrix {
+  Value rowOffsets, colIndices, values;
+  std::string input; // the input's name, for messages
+  double dropout = 0.0;
+};
+
+/// A value flowing between layers, with its symbolic shape. Sparse inputs
+/// have no dense value: only a projection (linear, gat), optionally after
+/// one dropout, may read them.
 struct Tensor {
+  Tensor() = default;
+  Tensor(Value value, Shape shape, std::string dtype,
+         std::optional<SparseMatrix> sparse = std::nullopt)
+      : value(value), shape(std::move(shape)), dtype(std::move(dtype)),
+        sparse(std::move(sparse)) {}
   Value value;
   Shape shape;
   std::string dtype; // f32, f64, i32, i64, bool
+  std::optional<SparseMatrix> sparse;
   bool isFloat() const { return dtype == "f32" || dtype == "f64"; }
   bool isInt() const { return dtype == "i32" || dtype == "i64"; }
   std::string describe() const { return dtype + " " + str(shape); }
@@ -145,9 +161,10 @@ private:
   //===--------------------------------------------------------------------===//
 
   /// The input or earlier layer called `name`, referenced at `where`.
-  Tensor lookup(const std::string &name, Loc where, const Layer &user) {
+  Tensor lookup(const std::string &name, Loc where, const Layer &user,
+                bool allowSparse = false) {
     if (auto it = values.find(name); it != values.end())
-      return it->second;
+      return allowSparse ? it->second : dense(it->second, where, user);
     if (graphs.count(name))
       fail(where, "'" + name + "' is a graph input; only gat and graph "
                                "attention use graphs (field 'graph')");
@@ -164,7 +181,7 @@ private:
     const FieldValue *f = layer.get(field);
     for (const Input &in : model.inputs)
       if (in.name == f->s && !in.graph)
-        return values.at(in.name);
+        return dense(values.at(in.name), f->loc, layer);
     if (values.count(f->s))
       fail(f->loc, "'" + field + "' must name an input, and '" + f->s +
                        "' is a layer");
@@ -190,16 +207,29 @@ private:
 
   /// What `layer` consumes: its `input`, or the previous layer's output, or
   /// (for the first layer) the first tensor input.
-  Tensor layerInput(const Layer &layer) {
+  Tensor layerInput(const Layer &layer, bool allowSparse = false) {
     if (const FieldValue *f = layer.get("input"))
-      return lookup(f->s, f->loc, layer);
+      return lookup(f->s, f->loc, layer, allowSparse);
+    auto checked = [&](const Tensor &t) {
+      return allowSparse ? t : dense(t, layer.loc, layer);
+    };
     if (previous)
-      return *previous;
+      return checked(*previous);
     for (const Input &in : model.inputs)
       if (!in.graph)
-        return values.at(in.name);
+        return checked(values.at(in.name));
     fail(layer.loc, "layer '" + layer.name +
                         "' has no input: declare a tensor input or give 'input'");
+  }
+
+  /// `t`, which `user` reads as a dense tensor.
+  Tensor dense(const Tensor &t, Loc where, const Layer &user) {
+    if (t.sparse)
+      fail(where, "layer '" + user.name + "' (" + user.kind +
+                      ") cannot read the sparse input '" + t.sparse->input +
+                      "' (layout csr); only linear and gat layers can, "
+                      "directly or after one dropout");
+    return t;
   }
 
   Loc inputLoc(const Layer &layer) { return layer.locOf("input"); }
@@ -260,6 +290,15 @@ private:
                 std::optional<Tensor> b) {
     Shape shape = x.shape;
     shape.back() = w.shape[0];
+    if (x.sparse) {
+      const SparseMatrix &m = *x.sparse;
+      Value v = builder.create<attn::SparseLinearOp>(
+          loc(where), tensorType(shape, x.dtype), m.rowOffsets, m.colIndices,
+          m.values, w.value, b ? b->value : Value(), /*seed=*/Value(),
+          m.dropout > 0 ? builder.getF64FloatAttr(m.dropout) : FloatAttr(),
+          builder.getI64IntegerAttr(0));
+      return Tensor{v, shape, x.dtype};
+    }
     Value v = builder.create<attn::LinearOp>(
         loc(where), tensorType(shape, x.dtype), x.value, w.value,
         b ? b->value : Value());
@@ -353,7 +392,7 @@ private:
   }
 
   Tensor linearLayer(const Layer &l) {
-    Tensor x = layerInput(l);
+    Tensor x = layerInput(l, /*allowSparse=*/true);
     requireFloat(l, x);
     int64_t in = width(l, x), out = l.getInt("out", 0);
     Tensor w = param(l, "weight", {out, in}, x.dtype);
@@ -398,9 +437,18 @@ private:
   }
 
   Tensor dropout(const Layer &l) {
-    Tensor x = layerInput(l);
+    Tensor x = layerInput(l, /*allowSparse=*/true);
     requireFloat(l, x);
     double r = rate(l, "rate");
+    if (x.sparse) {
+      // Fused into the projection that reads it (same masks as dense).
+      if (x.sparse->dropout > 0)
+        fail(l.loc, "layer '" + l.name + "': the sparse input '" +
+                        x.sparse->input + "' already has a dropout; one is "
+                        "fused into the projection that reads it");
+      x.sparse->dropout = r;
+      return x;
+    }
     Value v = builder.create<attn::DropoutOp>(
         loc(l.loc), x.value.getType(), x.value, builder.getF64FloatAttr(r),
         /*seed=*/Value(), builder.getI64IntegerAttr(0));
@@ -589,7 +637,7 @@ private:
   }
 
   Tensor gat(const Layer &l) {
-    Tensor x = layerInput(l);
+    Tensor x = layerInput(l, /*allowSparse=*/true);
     requireFloat(l, x);
     if (x.shape.size() != 2)
       fail(inputLoc(l), "layer '" + l.name +
@@ -686,6 +734,22 @@ private:
         graphs[in.name] = g;
         continue;
       }
+      if (in.sparse) {
+        const Dim &rows = in.shape[0];
+        Shape offsets = {rows.isSymbolic() ? rows : fixed(rows.size + 1)};
+        Shape stored = {Dim{}};
+        stored[0].symbol = in.name + ".nnz";
+        SparseMatrix m;
+        m.input = in.name;
+        m.rowOffsets = addArgument(in.name + ".row_offsets",
+                                   tensorType(offsets, "i64"), in.loc);
+        m.colIndices = addArgument(in.name + ".col_indices",
+                                   tensorType(stored, "i64"), in.loc);
+        m.values = addArgument(in.name + ".values",
+                               tensorType(stored, in.dtype), in.loc);
+        values[in.name] = Tensor{Value(), in.shape, in.dtype, m};
+        continue;
+      }
       Value v = addArgument(in.name, tensorType(in.shape, in.dtype), in.loc);
       values[in.name] = Tensor{v, in.shape, in.dtype};
     }
@@ -729,7 +793,12 @@ private:
       if (argNames.count(outputs[i]))
         fail(outputLocs[i], "output '" + outputs[i] +
                                 "' has the name of an entry argument");
-      results.push_back(values.at(outputs[i]).value);
+      const Tensor &result = values.at(outputs[i]);
+      if (result.sparse)
+        fail(outputLocs[i], "output '" + outputs[i] + "' is the sparse input '" +
+                                result.sparse->input + "' after a dropout; "
+                                "outputs must be dense");
+      results.push_back(result.value);
       resultTypes.push_back(results.back().getType());
     }
     builder.create<func::ReturnOp>(loc(model.nameLoc), results);

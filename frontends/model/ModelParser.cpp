@@ -259,7 +259,8 @@ Input parseInput(const YAML::Node &n) {
   in.graph = kind && enumValue(kind, "input kind", {"tensor", "graph"}) == "graph";
   const std::vector<std::string> accepted =
       in.graph ? std::vector<std::string>{"name", "kind", "dtype", "nodes", "edges"}
-               : std::vector<std::string>{"name", "kind", "dtype", "shape"};
+               : std::vector<std::string>{"name", "kind", "dtype", "shape",
+                                          "layout"};
   bool hasShape = false, hasNodes = false, hasEdges = false, hasName = false;
   forEachEntry(n, "an input", [&](const std::string &key, Loc keyLoc,
                                   const YAML::Node &value) {
@@ -278,6 +279,9 @@ Input parseInput(const YAML::Node &n) {
       expectList(value, "'shape'");
       for (const YAML::Node &d : value)
         in.shape.push_back(parseDim(d, "a dim of 'shape'"));
+    } else if (key == "layout" && !in.graph) {
+      in.layoutLoc = locOf(value);
+      in.sparse = enumValue(value, "layout", {"dense", "csr"}) == "csr";
     } else if (key == "nodes" && in.graph) {
       hasNodes = true;
       in.nodes = parseDim(value, "'nodes'");
@@ -304,6 +308,10 @@ Input parseInput(const YAML::Node &n) {
       in.dtype = "f32";
     if (!hasShape)
       fail(in.loc, "input '" + in.name + "' needs a 'shape', e.g. [batch, seq]");
+    if (in.sparse && (in.shape.size() != 2 ||
+                      (in.dtype != "f32" && in.dtype != "f64")))
+      fail(in.layoutLoc, "input '" + in.name + "': layout csr needs a "
+                         "floating-point [rows, columns] tensor");
   }
   return in;
 }

@@ -76,6 +76,17 @@ Trainer::Trainer(const Module &module, const std::string &entry,
   trainMask_ = task_.train;
   logProbs_.assign(static_cast<size_t>(task_.num_nodes * task_.num_classes),
                    0.0f);
+  featureOffsets_.assign(1, 0);
+  for (int64_t n = 0; n < task_.num_nodes; ++n) {
+    for (int64_t c = 0; c < task_.num_features; ++c) {
+      float v = task_.features[static_cast<size_t>(n * task_.num_features + c)];
+      if (v != 0.0f) {
+        featureColumns_.push_back(c);
+        featureValues_.push_back(v);
+      }
+    }
+    featureOffsets_.push_back(static_cast<int64_t>(featureColumns_.size()));
+  }
   bindData(infer_, false);
   bindData(train_, true);
 }
@@ -86,8 +97,22 @@ void Trainer::bindData(Call &call, bool training) {
   const std::vector<int64_t> nodes{task_.num_nodes};
   const std::vector<int64_t> nodes1{task_.num_nodes + 1};
   const std::vector<int64_t> edges{task_.graph.numEdges()};
+  const std::vector<int64_t> stored{
+      static_cast<int64_t>(featureColumns_.size())};
   bool haveFeatures = false, haveOutput = false;
   auto *g = const_cast<graph::Graph *>(&task_.graph);
+  // A sparse matrix's row offsets pair with column indices that are not a
+  // graph's (sparse column indices, or plain data when unbounded).
+  auto sparseOffsets = [&](const attnc_arg_desc &arg) {
+    return arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS &&
+           e.args[arg.related_arg].role != ATTNC_ROLE_CSR_COL_INDICES;
+  };
+  auto sparseColumns = [&](int32_t a) {
+    for (int32_t o = 0; o < e.num_args; ++o)
+      if (sparseOffsets(e.args[o]) && e.args[o].related_arg == a)
+        return true;
+    return false;
+  };
   for (int32_t a = 0; a < e.num_args; ++a) {
     const attnc_arg_desc &arg = e.args[a];
     const std::string name = arg.name;
@@ -110,6 +135,14 @@ void Trainer::bindData(Call &call, bool training) {
       } else {
         fail(where + ": unexpected output '" + name + "'");
       }
+    } else if (sparseOffsets(arg)) {
+      s = call.setArg(name, nodes1, featureOffsets_.data());
+    } else if (sparseColumns(a)) {
+      s = call.setArg(name, stored, featureColumns_.data());
+    } else if (endsWith(name, ".values") && arg.dtype == ATTNC_DTYPE_F32 &&
+               arg.rank == 1 && !haveFeatures) {
+      haveFeatures = true;
+      s = call.setArg(name, stored, featureValues_.data());
     } else if (arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS) {
       s = call.setArg(name, nodes1, g->row_offsets.data());
     } else if (arg.role == ATTNC_ROLE_CSR_COL_INDICES) {
@@ -145,7 +178,7 @@ void Trainer::bindData(Call &call, bool training) {
     check(s, "binding '" + name + "'");
   }
   if (!haveFeatures)
-    fail(where + " takes no [nodes, features] f32 input");
+    fail(where + " takes no [nodes, features] f32 input, dense or sparse");
   // Check everything once; executes then only re-check cheap things.
   if (training)
     seed_[0] = 1;

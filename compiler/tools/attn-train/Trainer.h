@@ -101,6 +101,9 @@ private:
   Call infer_, train_;
   std::vector<Parameter> params_;
   TransposedGraph transposed_;
+  /// The features in CSR form, for models that take them sparse.
+  std::vector<int64_t> featureOffsets_, featureColumns_;
+  std::vector<float> featureValues_;
   std::vector<uint8_t> trainMask_;
   std::vector<int64_t> seed_{0};
   std::vector<float> loss_{0.0f};

@@ -41,6 +41,7 @@ struct Options {
   std::string saveWeights, predictions, exportDir, module, cacheDir, attnc;
   std::string target = "host";
   bool quiet = false, json = false;
+  bool denseFeatures = false;
 };
 
 std::string readFile(const std::string &path) {
@@ -187,7 +188,8 @@ int run(const Options &o) {
                                      : "model",
                                  task.name)},
              {"FEATURES", std::to_string(task.num_features)},
-             {"CLASSES", std::to_string(task.num_classes)}});
+             {"CLASSES", std::to_string(task.num_classes)},
+             {"LAYOUT", o.denseFeatures ? "dense" : "csr"}});
   const std::string entry = nameOfDescription(yaml);
   std::string modulePath = o.module;
   if (modulePath.empty())
@@ -326,9 +328,13 @@ int main(int argc, char **argv) {
                  "means generated data, announced")
       ->capture_default_str();
   app.add_option("--model", o.model, "gat, mlp or a model description .yaml "
-                                     "(${NAME}, ${FEATURES}, ${CLASSES} are "
-                                     "filled in)")
+                                     "(${NAME}, ${FEATURES}, ${CLASSES}, "
+                                     "${LAYOUT} are filled in)")
       ->capture_default_str();
+  app.add_flag("--dense-features", o.denseFeatures,
+               "pass the features as a dense [nodes, features] tensor "
+               "(${LAYOUT} = dense) instead of sparse CSR (csr, the default; "
+               "the same masks and results, less work on sparse features)");
   app.add_option("--target", o.target,
                  "attnc --target for the training module (default: host, "
                  "this machine's CPU)");

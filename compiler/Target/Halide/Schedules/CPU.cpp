@@ -354,7 +354,7 @@ void scheduleSparseLinear(SparseLinearStages &s, const Target &target) {
   Var no("no"), ni("ni");
   s.weightT.compute_root()
       .vectorize(s.o, vw, TailStrategy::RoundUp)
-      .parallel(s.weightT.args()[1], 64);
+      .parallel(s.weightT.args()[1], 64, TailStrategy::GuardWithIf);
   s.out.compute_root()
       .split(s.n, no, ni, 64, TailStrategy::GuardWithIf)
       .parallel(no);
@@ -374,7 +374,7 @@ void scheduleSparseLinearGradWeight(SparseLinearGradWeightStages &s,
   Var oo("oo"), oi("oi");
   s.dwT.compute_root()
       .vectorize(s.o, vw, TailStrategy::GuardWithIf)
-      .parallel(s.c, 64);
+      .parallel(s.c, 64, TailStrategy::GuardWithIf);
   s.dwT.update()
       .split(s.o, oo, oi, vw, TailStrategy::GuardWithIf)
       .reorder(oi, s.entries, s.rows, oo)
