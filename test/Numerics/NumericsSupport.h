@@ -29,6 +29,7 @@ inline const char *kProjectionsModule = ATTNC_NUMERICS_PROJECTIONS;
 inline const char *kDecomposedModule = ATTNC_NUMERICS_DECOMPOSED;
 inline const char *kLayersModule = ATTNC_NUMERICS_LAYERS;
 inline const char *kGradsModule = ATTNC_NUMERICS_GRADS;
+inline const char *kSparseModule = ATTNC_NUMERICS_SPARSE;
 
 // fp32 kernels against the float64 reference. The error is normwise:
 // max |out - ref| / max |ref|. Elementwise relative error is meaningless

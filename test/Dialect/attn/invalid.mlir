@@ -554,6 +554,158 @@ func.func @linear_result(%x: tensor<2x5x16xf32>, %w: tensor<32x16xf32>) {
 
 // -----
 
+func.func @sparse_weight_rank(%r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>, %w: tensor<1x24x37xf32>) {
+  // expected-error @+1 {{weight must be rank 2 [out_features, in_features], got rank 3}}
+  %y = attn.sparse_linear %r, %c, %v, %w : tensor<5xi64>, tensor<9xi64>, tensor<9xf32>, tensor<1x24x37xf32> -> tensor<4x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_result_rank(%r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>, %w: tensor<24x37xf32>) {
+  // expected-error @+1 {{result must be rank 2 [rows, out_features], got rank 3}}
+  %y = attn.sparse_linear %r, %c, %v, %w : tensor<5xi64>, tensor<9xi64>, tensor<9xf32>, tensor<24x37xf32> -> tensor<1x4x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_rows_float(%r: tensor<5xf32>, %c: tensor<9xi64>, %v: tensor<9xf32>, %w: tensor<24x37xf32>) {
+  // expected-error @+1 {{'row_offsets' must be a rank-1 tensor of i32 or i64, got 'tensor<5xf32>'}}
+  %y = attn.sparse_linear %r, %c, %v, %w : tensor<5xf32>, tensor<9xi64>, tensor<9xf32>, tensor<24x37xf32> -> tensor<4x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_cols_rank(%r: tensor<5xi64>, %c: tensor<9x1xi64>, %v: tensor<9xf32>, %w: tensor<24x37xf32>) {
+  // expected-error @+1 {{'col_indices' must be a rank-1 tensor of i32 or i64, got 'tensor<9x1xi64>'}}
+  %y = attn.sparse_linear %r, %c, %v, %w : tensor<5xi64>, tensor<9x1xi64>, tensor<9xf32>, tensor<24x37xf32> -> tensor<4x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_index_types(%r: tensor<5xi64>, %c: tensor<9xi32>, %v: tensor<9xf32>, %w: tensor<24x37xf32>) {
+  // expected-error @+1 {{'row_offsets' and 'col_indices' must share an index type, got 'i64' and 'i32'}}
+  %y = attn.sparse_linear %r, %c, %v, %w : tensor<5xi64>, tensor<9xi32>, tensor<9xf32>, tensor<24x37xf32> -> tensor<4x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_values(%r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<8xf32>, %w: tensor<24x37xf32>) {
+  // expected-error @+1 {{'values' must be rank 1 with one entry per column index (9), got [8]}}
+  %y = attn.sparse_linear %r, %c, %v, %w : tensor<5xi64>, tensor<9xi64>, tensor<8xf32>, tensor<24x37xf32> -> tensor<4x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_row_count(%r: tensor<5xi64>, %c: tensor<?xi64>, %v: tensor<?xf32>, %w: tensor<24x37xf32>) {
+  // expected-error @+1 {{'row_offsets' has 5 entries; expected rows + 1 = 8}}
+  %y = attn.sparse_linear %r, %c, %v, %w : tensor<5xi64>, tensor<?xi64>, tensor<?xf32>, tensor<24x37xf32> -> tensor<7x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_bias(%r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>, %w: tensor<24x37xf32>, %b: tensor<37xf32>) {
+  // expected-error @+1 {{bias must be [out_features] = [24], got [37]}}
+  %y = attn.sparse_linear %r, %c, %v, %w bias(%b : tensor<37xf32>) : tensor<5xi64>, tensor<9xi64>, tensor<9xf32>, tensor<24x37xf32> -> tensor<4x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_dropout_rate(%r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>, %w: tensor<24x37xf32>) {
+  // expected-error @+1 {{rate must be in [0, 1), got 1}}
+  %y = attn.sparse_linear %r, %c, %v, %w input_dropout(1.0) : tensor<5xi64>, tensor<9xi64>, tensor<9xf32>, tensor<24x37xf32> -> tensor<4x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_seed_without_rate(%r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>, %w: tensor<24x37xf32>, %s: tensor<1xi64>) {
+  // expected-error @+1 {{a seed needs input_dropout(rate)}}
+  %y = attn.sparse_linear %r, %c, %v, %w seed(%s : tensor<1xi64>) salt(1) : tensor<5xi64>, tensor<9xi64>, tensor<9xf32>, tensor<24x37xf32> -> tensor<4x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_seed_type(%r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>, %w: tensor<24x37xf32>, %s: tensor<2xi64>) {
+  // expected-error @+1 {{'seed' must be tensor<1xi64>, got 'tensor<2xi64>'}}
+  %y = attn.sparse_linear %r, %c, %v, %w input_dropout(0.5) seed(%s : tensor<2xi64>) salt(1) : tensor<5xi64>, tensor<9xi64>, tensor<9xf32>, tensor<24x37xf32> -> tensor<4x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_result(%r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>, %w: tensor<24x37xf32>) {
+  // expected-error @+1 {{result shape [4, 37] does not match the expected [4, 24]}}
+  %y = attn.sparse_linear %r, %c, %v, %w : tensor<5xi64>, tensor<9xi64>, tensor<9xf32>, tensor<24x37xf32> -> tensor<4x37xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_element_type(%r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf64>, %w: tensor<24x37xf32>) {
+  // expected-error @+1 {{all floating-point operands and the result must share one element type, got 'f64' and 'f32'}}
+  %y = attn.sparse_linear %r, %c, %v, %w : tensor<5xi64>, tensor<9xi64>, tensor<9xf64>, tensor<24x37xf32> -> tensor<4x24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_grad_dy_rank(%dy: tensor<4x24x1xf32>, %r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>) {
+  // expected-error @+1 {{dy must be [rows, out_features], got rank 3}}
+  %dw = attn.sparse_linear_grad_weight %dy, %r, %c, %v : tensor<4x24x1xf32>, tensor<5xi64>, tensor<9xi64>, tensor<9xf32> -> tensor<24x37xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_grad_result_rank(%dy: tensor<4x24xf32>, %r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>) {
+  // expected-error @+1 {{result must be rank 2 [out_features, in_features], got rank 1}}
+  %dw = attn.sparse_linear_grad_weight %dy, %r, %c, %v : tensor<4x24xf32>, tensor<5xi64>, tensor<9xi64>, tensor<9xf32> -> tensor<24xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_grad_dynamic_in(%dy: tensor<4x24xf32>, %r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>) {
+  // expected-error @+1 {{the result's in_features must be static (no operand carries the column count)}}
+  %dw = attn.sparse_linear_grad_weight %dy, %r, %c, %v : tensor<4x24xf32>, tensor<5xi64>, tensor<9xi64>, tensor<9xf32> -> tensor<24x?xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_grad_row_count(%dy: tensor<7x24xf32>, %r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>) {
+  // expected-error @+1 {{'row_offsets' has 5 entries; expected rows + 1 = 8}}
+  %dw = attn.sparse_linear_grad_weight %dy, %r, %c, %v : tensor<7x24xf32>, tensor<5xi64>, tensor<9xi64>, tensor<9xf32> -> tensor<24x37xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_grad_seed_without_rate(%dy: tensor<4x24xf32>, %r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>, %s: tensor<1xi64>) {
+  // expected-error @+1 {{a seed needs input_dropout(rate)}}
+  %dw = attn.sparse_linear_grad_weight %dy, %r, %c, %v seed(%s : tensor<1xi64>) salt(1) : tensor<4x24xf32>, tensor<5xi64>, tensor<9xi64>, tensor<9xf32> -> tensor<24x37xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_grad_result(%dy: tensor<4x24xf32>, %r: tensor<5xi64>, %c: tensor<9xi64>, %v: tensor<9xf32>) {
+  // expected-error @+1 {{result shape [13, 37] does not match the expected [24, 37]}}
+  %dw = attn.sparse_linear_grad_weight %dy, %r, %c, %v : tensor<4x24xf32>, tensor<5xi64>, tensor<9xi64>, tensor<9xf32> -> tensor<13x37xf32>
+  return
+}
+
+// -----
+
 func.func @split_rank(%x: tensor<2x3x4x64xf32>) {
   // expected-error @+1 {{input must be [batch, seq, model_dim] or [nodes, model_dim], got rank 4}}
   %h = attn.split_heads %x heads(8) : tensor<2x3x4x64xf32> -> tensor<2x8x3x4x8xf32>

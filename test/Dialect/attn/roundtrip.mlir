@@ -321,3 +321,40 @@ func.func @layers_dynamic(%t: tensor<?x?xf32>, %ids: tensor<?x?xi32>, %pt: tenso
   %l = attn.log_softmax %n : tensor<?x?x?xf32>
   return %l : tensor<?x?x?xf32>
 }
+
+// Sparse first layers: CSR features times a dense weight, and its weight
+// gradient; input dropout seeded (training) or not (inference).
+// CHECK-LABEL: func.func @sparse_linear_static
+// CHECK: attn.sparse_linear %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<64xf32>) : tensor<6xi32>, tensor<9xi32>, tensor<9xf32>, tensor<64x1433xf32> -> tensor<5x64xf32>
+func.func @sparse_linear_static(%rows: tensor<6xi32>, %cols: tensor<9xi32>, %vals: tensor<9xf32>,
+                                %w: tensor<64x1433xf32>, %b: tensor<64xf32>) -> tensor<5x64xf32> {
+  %y = attn.sparse_linear %rows, %cols, %vals, %w bias(%b : tensor<64xf32>)
+    : tensor<6xi32>, tensor<9xi32>, tensor<9xf32>, tensor<64x1433xf32> -> tensor<5x64xf32>
+  return %y : tensor<5x64xf32>
+}
+
+// CHECK-LABEL: func.func @sparse_linear_dynamic
+// CHECK: attn.sparse_linear %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} input_dropout(6.000000e-01) seed(%{{.*}} : tensor<1xi64>) salt(1) : tensor<?xi64>, tensor<?xi64>, tensor<?xf32>, tensor<64x1433xf32> -> tensor<?x64xf32>
+// CHECK: attn.sparse_linear %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} input_dropout(5.000000e-01) : tensor<?xi64>, tensor<?xi64>, tensor<?xf32>, tensor<64x1433xf32> -> tensor<?x64xf32>
+func.func @sparse_linear_dynamic(%rows: tensor<?xi64>, %cols: tensor<?xi64>, %vals: tensor<?xf32>,
+                                 %w: tensor<64x1433xf32>, %seed: tensor<1xi64>)
+    -> (tensor<?x64xf32>, tensor<?x64xf32>) {
+  %t = attn.sparse_linear %rows, %cols, %vals, %w input_dropout(0.6) seed(%seed : tensor<1xi64>) salt(1)
+    : tensor<?xi64>, tensor<?xi64>, tensor<?xf32>, tensor<64x1433xf32> -> tensor<?x64xf32>
+  %i = attn.sparse_linear %rows, %cols, %vals, %w input_dropout(0.5)
+    : tensor<?xi64>, tensor<?xi64>, tensor<?xf32>, tensor<64x1433xf32> -> tensor<?x64xf32>
+  return %t, %i : tensor<?x64xf32>, tensor<?x64xf32>
+}
+
+// CHECK-LABEL: func.func @sparse_linear_grad_weight
+// CHECK: attn.sparse_linear_grad_weight %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<?x64xf32>, tensor<?xi64>, tensor<?xi64>, tensor<?xf32> -> tensor<64x1433xf32>
+// CHECK: attn.sparse_linear_grad_weight %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} input_dropout(6.000000e-01) seed(%{{.*}} : tensor<1xi64>) salt(1) : tensor<?x64xf32>, tensor<?xi64>, tensor<?xi64>, tensor<?xf32> -> tensor<64x1433xf32>
+func.func @sparse_linear_grad_weight(%dy: tensor<?x64xf32>, %rows: tensor<?xi64>, %cols: tensor<?xi64>,
+                                     %vals: tensor<?xf32>, %seed: tensor<1xi64>)
+    -> (tensor<64x1433xf32>, tensor<64x1433xf32>) {
+  %a = attn.sparse_linear_grad_weight %dy, %rows, %cols, %vals
+    : tensor<?x64xf32>, tensor<?xi64>, tensor<?xi64>, tensor<?xf32> -> tensor<64x1433xf32>
+  %b = attn.sparse_linear_grad_weight %dy, %rows, %cols, %vals input_dropout(0.6) seed(%seed : tensor<1xi64>) salt(1)
+    : tensor<?x64xf32>, tensor<?xi64>, tensor<?xi64>, tensor<?xf32> -> tensor<64x1433xf32>
+  return %a, %b : tensor<64x1433xf32>, tensor<64x1433xf32>
+}
