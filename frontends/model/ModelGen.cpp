@@ -660,9 +660,21 @@ private:
     Tensor attDst = param(l, "att_dst", {heads, hidden}, x.dtype);
     Tensor b = param(l, "bias", {concat ? heads * hidden : hidden}, x.dtype);
 
-    Tensor wh = splitHeads(l.loc, linear(l.loc, x, w, std::nullopt), heads);
+    Tensor projected = linear(l.loc, x, w, std::nullopt);
+    Tensor wh = splitHeads(l.loc, projected, heads);
+    // The GAT reference code also drops the projected features where they
+    // are aggregated; the scores see them undropped.
+    Tensor values = wh;
+    if (double fd = rate(l, "feature_dropout"); fd > 0) {
+      Value dropped = builder.create<attn::DropoutOp>(
+          loc(l.locOf("feature_dropout")), projected.value.getType(),
+          projected.value, builder.getF64FloatAttr(fd), /*seed=*/Value(),
+          builder.getI64IntegerAttr(0));
+      values = splitHeads(l.loc, Tensor{dropped, projected.shape, x.dtype},
+                          heads);
+    }
     auto op = builder.create<attn::GraphAttentionOp>(
-        loc(l.loc), wh.value.getType(), wh.value, wh.value, wh.value,
+        loc(l.loc), wh.value.getType(), wh.value, wh.value, values.value,
         g.rowOffsets, g.colIndices, attSrc.value, attDst.value,
         /*seed=*/Value(), attn::ScoreKind::additive, FloatAttr(),
         builder.getF64FloatAttr(slope),

@@ -123,6 +123,7 @@ const std::vector<KindSpec> &kindSpecs() {
         {"activation", FieldType::Enum, kActivations},
         {"negative_slope", FieldType::Float},
         {"dropout", FieldType::Float},
+        {"feature_dropout", FieldType::Float},
         {"graph", FieldType::Name}}},
       {"log_softmax", {}},
   };

@@ -101,6 +101,21 @@ TEST(Adam, ZeroGradientWithoutDecayLeavesWeights) {
   EXPECT_EQ(w, (std::vector<float>{1.0f, -2.0f, 3.0f}));
 }
 
+// The GAT reference code's L2 exempts biases: a parameter without decay
+// and a zero gradient stays put while its neighbour decays.
+TEST(Adam, DecayExemptParametersOnlyFollowTheirGradient) {
+  AdamOptions o;
+  o.weight_decay = 0.5;
+  Adam adam(o, {1, 1});
+  adam.setDecays({true, false});
+  float decayed = 1.0f, exempt = 1.0f;
+  const float zero = 0.0f;
+  adam.step({&decayed, &exempt}, {&zero, &zero});
+  EXPECT_EQ(exempt, 1.0f);
+  // g' = 0.5 * 1: the first step moves by lr * g'/|g'| = lr.
+  EXPECT_NEAR(decayed, 1.0 - o.lr, 1e-6);
+}
+
 TEST(Split, StratifiedIsAPartitionWithTheStatedSizes) {
   std::vector<int32_t> labels;
   for (int c = 0; c < 4; ++c)

@@ -29,8 +29,9 @@ void Adam::step(const std::vector<float *> &params,
     const float *g = grads[k];
     float *m = m_[k].data(), *v = v_[k].data();
     const size_t n = m_[k].size();
+    const float decay = k < decays_.size() && !decays_[k] ? 0.0f : wd;
     for (size_t i = 0; i < n; ++i) {
-      float gi = g[i] + wd * w[i];
+      float gi = g[i] + decay * w[i];
       m[i] = b1 * m[i] + (1.0f - b1) * gi;
       v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;
       w[i] -= stepSize * m[i] / (std::sqrt(v[i]) / sqrtBc2 + eps);

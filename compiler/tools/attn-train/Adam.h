@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace attnc::train {
@@ -25,6 +26,10 @@ class Adam {
 public:
   Adam(const AdamOptions &options, const std::vector<size_t> &sizes);
 
+  /// Parameters `k` with decays[k] false get no weight decay (biases, in
+  /// the GAT reference code's L2); by default all decay.
+  void setDecays(std::vector<bool> decays) { decays_ = std::move(decays); }
+
   /// Applies one step to every parameter: `params[k]` (size sizes[k]) with
   /// gradient `grads[k]`. Increments the step count once.
   void step(const std::vector<float *> &params,
@@ -35,6 +40,7 @@ public:
 private:
   AdamOptions o_;
   std::vector<std::vector<float>> m_, v_;
+  std::vector<bool> decays_;
   int64_t t_ = 0;
 };
 

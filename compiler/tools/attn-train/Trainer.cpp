@@ -240,6 +240,10 @@ TrainResult Trainer::train(const TrainOptions &o) {
   for (const Parameter &p : params_)
     sizes.push_back(p.value.size());
   Adam adam(o.adam, sizes);
+  std::vector<bool> decays;
+  for (const Parameter &p : params_)
+    decays.push_back(o.decay_biases || !endsWith(p.name, ".bias"));
+  adam.setDecays(decays);
   TrainResult r;
   std::vector<std::vector<float>> best;
   double bestAcc = -1.0, bestLoss = INFINITY;

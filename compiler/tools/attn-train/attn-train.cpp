@@ -42,6 +42,7 @@ struct Options {
   std::string target = "host";
   bool quiet = false, json = false;
   bool denseFeatures = false;
+  bool noBiasDecay = false;
 };
 
 std::string readFile(const std::string &path) {
@@ -210,6 +211,7 @@ int run(const Options &o) {
   t.patience = o.patience;
   t.adam.lr = o.lr;
   t.adam.weight_decay = o.weightDecay;
+  t.decay_biases = !o.noBiasDecay;
   t.seed = o.seed;
   const bool tty = isatty(2);
   if (human)
@@ -355,6 +357,9 @@ int main(int argc, char **argv) {
                  "L2 penalty added to the gradient (PyTorch Adam)")
       ->check(bounded(true))
       ->capture_default_str();
+  app.add_flag("--no-bias-decay", o.noBiasDecay,
+               "no weight decay on biases (*.bias), as in the GAT reference "
+               "code's L2 loss");
   app.add_option("--save-weights", o.saveWeights,
                  "write the trained parameters (.safetensors)");
   app.add_option("--predictions", o.predictions,
