@@ -1,7 +1,8 @@
 // The training entry (`attnc --train`, attn-build-training-step) of whole
 // models, checked against finite differences of a float64 loss: for
-// examples/gat-cora.yaml and two small descriptions in Inputs/ (an MLP and
-// a GAT with F = 16), each compiled by attnc at build time
+// examples/gat-cora.yaml and small descriptions in Inputs/ (an MLP, a GAT
+// with F = 16, and that GAT with feature_dropout or with its features
+// passed sparse, `layout: csr`), each compiled by attnc at build time
 // (test/Integration/CMakeLists.txt), `<f>_train` is run at a fixed dropout
 // seed on small random graphs, and
 //
@@ -17,7 +18,8 @@
 // so the loss at a fixed seed is a deterministic, piecewise smooth function
 // of the parameters and its finite differences are the gradient the
 // training step must compute. Dropout rate 0.6 everywhere (features, hidden
-// layer, attention coefficients), so the masks are part of what is checked.
+// layer, attention coefficients, projected values), so the masks are part
+// of what is checked.
 //
 // The reference never sees the IR: it is written from the model
 // descriptions and docs/model-format.md / docs/training.md alone.
@@ -79,20 +81,26 @@ ref::Tensor reshape(ref::Tensor t, Shape shape) {
 // ---- The models ------------------------------------------------------------
 
 enum class Kind { Mlp, Gat };
+// The random features: dense U(-1, 1); Cora-like bag of words (dense, 98%
+// zeros); or a few U(-1, 1) entries per row passed as a `layout: csr` input
+// (features.row_offsets, .col_indices, .values).
+enum class Features { Uniform, BagOfWords, Csr };
 
-// What the reference needs of a description. GAT: gat1 (heads1 x hidden1,
-// concat, ELU), gat2 (heads2 x classes, mean); the dropout salts are
-// drop_in 1, gat1's attention 2, drop_hidden 3, gat2's attention 4. MLP:
-// fc1 (hidden1, bias), ELU, fc2 (classes, bias); salts drop_in 1,
-// drop_hidden 2.
+// What the reference needs of a description. GAT: drop_in, gat1 (heads1 x
+// hidden1, concat, ELU), drop_hidden, gat2 (heads2 x classes, mean). MLP:
+// drop_in, fc1 (hidden1, bias), ELU, drop_hidden, fc2 (classes, bias). The
+// dropout salts count the dropout sites in forward order from 1; a GAT
+// layer's are its value dropout (if featureDropout), then its attention
+// dropout.
 struct Model {
   const char *entry; // the `_train` entry
   const char *module;
   Kind kind;
   int64_t features, classes;
   int64_t heads1, hidden1, heads2;
-  bool sparseFeatures; // Cora-like bag of words, else dense U(-1, 1)
+  Features input;
   std::map<std::string, float> gain;
+  bool featureDropout = false; // `feature_dropout` in both GAT layers
 
   std::string first() const { return kind == Kind::Gat ? "gat1" : "fc1"; }
 };
@@ -108,7 +116,7 @@ const Model kGatCora{"gat_cora_train",
                      8,
                      8,
                      1,
-                     true,
+                     Features::BagOfWords,
                      {{"gat1.weight", 256.0f},
                       {"gat2.weight", 4.0f},
                       {"gat1.att_src", 2.0f},
@@ -123,7 +131,7 @@ const Model kGatSmall{"gat_small_train",
                       2,
                       4,
                       3,
-                      false,
+                      Features::Uniform,
                       {{"gat1.weight", 2.0f},
                        {"gat2.weight", 2.0f},
                        {"gat1.att_src", 2.0f},
@@ -138,16 +146,34 @@ const Model kMlp{"mlp_small_train",
                  1,
                  12,
                  1,
-                 false,
+                 Features::Uniform,
                  {{"fc1.weight", 2.0f}, {"fc2.weight", 2.0f}}};
+// gat-small's variants: feature_dropout 0.6 in both layers; the features
+// passed sparse.
+const Model kGatSmallFd = [] {
+  Model m = kGatSmall;
+  m.entry = "gat_small_fd_train";
+  m.module = ATTNC_TRAIN_GAT_SMALL_FD;
+  m.featureDropout = true;
+  return m;
+}();
+const Model kGatSmallCsr = [] {
+  Model m = kGatSmall;
+  m.entry = "gat_small_csr_train";
+  m.module = ATTNC_TRAIN_GAT_SMALL_CSR;
+  m.input = Features::Csr;
+  return m;
+}();
 
 // ---- Inputs ----------------------------------------------------------------
 
 struct Case {
   std::string what;
   int64_t N = 0;
-  std::vector<float> x; // [N, F]
-  ref::Csr csr;         // GAT only
+  std::vector<float> x;       // [N, F], unless Features::Csr
+  ref::Csr xCsr;              // Features::Csr: [N, F], with
+  std::vector<float> xValues; // its stored values
+  ref::Csr csr;               // GAT only
   std::vector<int32_t> labels;
   std::vector<uint8_t> mask; // bool
   int64_t seed = 0;
@@ -206,8 +232,30 @@ Case randomCase(const Model &m, int64_t N) {
            std::to_string(s);
   Rng rng(s);
   c.N = N;
-  c.x.assign(static_cast<size_t>(N * m.features), 0.0f);
-  if (m.sparseFeatures) {
+  if (m.input == Features::Csr) {
+    // Rows of 1 to 5 entries in random column order, some empty (row 1
+    // always); row 0 stores a column twice, which must add up. Nothing
+    // says a row's columns are sorted or distinct.
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    c.xCsr.rows.push_back(0);
+    for (int64_t n = 0; n < N; ++n) {
+      int64_t count = n == 1 || (n != 0 && uniformInt(rng, 0, 3) == 0)
+                          ? 0
+                          : uniformInt(rng, 1, 5);
+      for (int64_t k = 0; k < count; ++k) {
+        c.xCsr.cols.push_back(uniformInt(rng, 0, m.features - 1));
+        c.xValues.push_back(u(rng));
+      }
+      if (n == 0) {
+        c.xCsr.cols.push_back(c.xCsr.cols.front());
+        c.xValues.push_back(u(rng));
+      }
+      c.xCsr.rows.push_back(static_cast<int64_t>(c.xCsr.cols.size()));
+    }
+  } else {
+    c.x.assign(static_cast<size_t>(N * m.features), 0.0f);
+  }
+  if (m.input == Features::BagOfWords) {
     // Each entry 1 with probability 18/1433, rows scaled to sum 1.
     std::bernoulli_distribution word(18.0 / 1433.0);
     for (int64_t n = 0; n < N; ++n) {
@@ -218,7 +266,7 @@ Case randomCase(const Model &m, int64_t N) {
       for (int64_t f = 0; f < m.features && count; ++f)
         row[f] /= static_cast<float>(count);
     }
-  } else {
+  } else if (m.input == Features::Uniform) {
     std::uniform_real_distribution<float> u(-1.0f, 1.0f);
     for (float &v : c.x)
       v = u(rng);
@@ -297,16 +345,29 @@ RefParams toRef(const Params &p) {
 
 // ---- The float64 reference -------------------------------------------------
 
+// The features as the dense [N, F] tensor they stand for; stored entries of
+// a CSR row that share a column add up.
+ref::Tensor denseFeatures(const Model &m, const Case &c) {
+  ref::Tensor x({c.N, m.features});
+  if (m.input != Features::Csr) {
+    std::copy(c.x.begin(), c.x.end(), x.data.begin());
+    return x;
+  }
+  for (int64_t n = 0; n < c.N; ++n)
+    for (int64_t e = c.xCsr.rows[n]; e < c.xCsr.rows[n + 1]; ++e)
+      x.data[n * m.features + c.xCsr.cols[e]] += c.xValues[e];
+  return x;
+}
+
 // The loss in two stages, so that the finite differences need not redo the
 // widest product for every entry: s1 = dropout(x) W1ᵀ (no bias), then the
 // rest. A perturbation of W1[o, f] by d changes s1[:, o] by d * xd[:, f]
-// (linearity of the product) and nothing else.
+// (linearity of the product) and nothing else. A CSR input's fused dropout
+// draws the dense tensor's masks (counter n * F + c), so it is this one.
 class Reference {
 public:
   Reference(const Model &m, const Case &c) : m_(m), c_(c) {
-    ref::Tensor x({c.N, m.features});
-    std::copy(c.x.begin(), c.x.end(), x.data.begin());
-    xd_ = ref::dropout(x, kRate, c.seed, 1);
+    xd_ = ref::dropout(denseFeatures(m, c), kRate, c.seed, 1);
     labels_ = c.labels64();
     mask_ = c.maskBits();
   }
@@ -318,30 +379,23 @@ public:
 
   double rest(const RefParams &p, const ref::Tensor &s1) const {
     int64_t N = c_.N;
+    int64_t salt = 2; // drop_in's is 1
     if (m_.kind == Kind::Mlp) {
       ref::Tensor h = ref::activation(ref::add(s1, p.at("fc1.bias")),
                                       ref::Activation::Elu);
-      ref::Tensor hd = ref::dropout(h, kRate, c_.seed, 2);
+      ref::Tensor hd = ref::dropout(h, kRate, c_.seed, salt);
       ref::Tensor z = ref::linear(hd, p.at("fc2.weight"), &p.at("fc2.bias"));
       return ref::nllLoss(ref::logSoftmax(z), labels_, mask_);
     }
     int64_t H1 = m_.heads1, D1 = m_.hidden1, H2 = m_.heads2, C = m_.classes;
-    ref::Tensor q1 = reshape(s1, {N, H1, D1});
-    ref::Tensor o1 = ref::graphAttentionAdditiveTrain(
-                         q1, q1, q1, c_.csr, p.at("gat1.att_src"),
-                         p.at("gat1.att_dst"), 0.2, kRate, c_.seed, 2)
-                         .value;
+    ref::Tensor o1 = aggregate(p, "gat1", s1, H1, D1, salt);
     ref::Tensor h =
         ref::activation(ref::add(reshape(std::move(o1), {N, H1 * D1}),
                                  p.at("gat1.bias")),
                         ref::Activation::Elu);
-    ref::Tensor hd = ref::dropout(h, kRate, c_.seed, 3);
-    ref::Tensor q2 =
-        reshape(ref::linear(hd, p.at("gat2.weight"), nullptr), {N, H2, C});
-    ref::Tensor o2 = ref::graphAttentionAdditiveTrain(
-                         q2, q2, q2, c_.csr, p.at("gat2.att_src"),
-                         p.at("gat2.att_dst"), 0.2, kRate, c_.seed, 4)
-                         .value;
+    ref::Tensor hd = ref::dropout(h, kRate, c_.seed, salt++);
+    ref::Tensor o2 = aggregate(
+        p, "gat2", ref::linear(hd, p.at("gat2.weight"), nullptr), H2, C, salt);
     ref::Tensor z = ref::add(ref::meanHeads(o2), p.at("gat2.bias"));
     return ref::nllLoss(ref::logSoftmax(z), labels_, mask_);
   }
@@ -349,6 +403,24 @@ public:
   double loss(const RefParams &p) const { return rest(p, firstProduct(p)); }
 
 private:
+  // A GAT layer's attention over its projection x' [N, H*D] -> [N, H, D]:
+  // the scores read x' itself, the values x' or, with feature_dropout, its
+  // dropout (the layer's first salt, the attention dropout's the next).
+  ref::Tensor aggregate(const RefParams &p, const std::string &layer,
+                        const ref::Tensor &projected, int64_t H, int64_t D,
+                        int64_t &salt) const {
+    ref::Tensor q = reshape(projected, {c_.N, H, D});
+    ref::Tensor v =
+        m_.featureDropout
+            ? reshape(ref::dropout(projected, kRate, c_.seed, salt++),
+                      {c_.N, H, D})
+            : q;
+    return ref::graphAttentionAdditiveTrain(
+               q, q, v, c_.csr, p.at(layer + ".att_src"),
+               p.at(layer + ".att_dst"), 0.2, kRate, c_.seed, salt++)
+        .value;
+  }
+
   const Model &m_;
   const Case &c_;
   ref::Tensor xd_;
@@ -417,7 +489,17 @@ Step runStep(const Model &m, Params &params, Case c) {
     EXPECT_TRUE(s.ok()) << name << ": " << s.message();
   };
   int64_t N = c.N, E = static_cast<int64_t>(c.csr.cols.size());
-  check("features", call->setArg("features", {N, m.features}, c.x.data()));
+  if (m.input == Features::Csr) {
+    int64_t nnz = static_cast<int64_t>(c.xCsr.cols.size());
+    check("features.row_offsets",
+          call->setArg("features.row_offsets", {N + 1}, c.xCsr.rows.data()));
+    check("features.col_indices",
+          call->setArg("features.col_indices", {nnz}, c.xCsr.cols.data()));
+    check("features.values",
+          call->setArg("features.values", {nnz}, c.xValues.data()));
+  } else {
+    check("features", call->setArg("features", {N, m.features}, c.x.data()));
+  }
   for (auto &[name, p] : params)
     check(name, call->setArg(name, p.shape, p.values.data()));
   check("labels", call->setArg("labels", {N}, c.labels.data()));
@@ -669,6 +751,22 @@ TEST(TrainStepMlp, EmptyTrainMask) { checkEmptyMask(kMlp, 129); }
 TEST(TrainStepGatSmall, GradientsN7) { checkModel(kGatSmall, 7); }
 TEST(TrainStepGatSmall, GradientsN129) { checkModel(kGatSmall, 129); }
 TEST(TrainStepGatSmall, EmptyTrainMask) { checkEmptyMask(kGatSmall, 129); }
+
+TEST(TrainStepGatSmallFeatureDropout, GradientsN7) {
+  checkModel(kGatSmallFd, 7);
+}
+TEST(TrainStepGatSmallFeatureDropout, GradientsN129) {
+  checkModel(kGatSmallFd, 129);
+}
+TEST(TrainStepGatSmallFeatureDropout, EmptyTrainMask) {
+  checkEmptyMask(kGatSmallFd, 129);
+}
+
+TEST(TrainStepGatSmallCsr, GradientsN7) { checkModel(kGatSmallCsr, 7); }
+TEST(TrainStepGatSmallCsr, GradientsN129) { checkModel(kGatSmallCsr, 129); }
+TEST(TrainStepGatSmallCsr, EmptyTrainMask) {
+  checkEmptyMask(kGatSmallCsr, 129);
+}
 
 TEST(TrainStepGatCora, GradientsN7) { checkModel(kGatCora, 7); }
 TEST(TrainStepGatCora, GradientsN129) { checkModel(kGatCora, 129); }
