@@ -41,9 +41,9 @@ struct TrainOptions {
   int64_t patience = 100;
   AdamOptions adam;
   uint64_t seed = 1; ///< initialisation and dropout
-  /// Weight decay on biases (`*.bias`) too, as PyTorch's Adam does over
-  /// all parameters; the GAT reference code exempts them.
-  bool decay_biases = true;
+  /// Weight decay on biases (`*.bias`) too, as PyTorch's Adam over all
+  /// parameters does; the GAT reference code exempts them (the default).
+  bool decay_biases = false;
   std::function<void(const EpochStats &)> on_epoch;
 };
 

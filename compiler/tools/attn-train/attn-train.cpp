@@ -42,7 +42,7 @@ struct Options {
   std::string target = "host";
   bool quiet = false, json = false;
   bool denseFeatures = false;
-  bool noBiasDecay = false;
+  bool decayBiases = false;
 };
 
 std::string readFile(const std::string &path) {
@@ -211,7 +211,7 @@ int run(const Options &o) {
   t.patience = o.patience;
   t.adam.lr = o.lr;
   t.adam.weight_decay = o.weightDecay;
-  t.decay_biases = !o.noBiasDecay;
+  t.decay_biases = o.decayBiases;
   t.seed = o.seed;
   const bool tty = isatty(2);
   if (human)
@@ -357,9 +357,10 @@ int main(int argc, char **argv) {
                  "L2 penalty added to the gradient (PyTorch Adam)")
       ->check(bounded(true))
       ->capture_default_str();
-  app.add_flag("--no-bias-decay", o.noBiasDecay,
-               "no weight decay on biases (*.bias), as in the GAT reference "
-               "code's L2 loss");
+  app.add_flag("--decay-biases", o.decayBiases,
+               "weight decay on biases (*.bias) too, as PyTorch's Adam over "
+               "all parameters; by default they are exempt, as in the GAT "
+               "reference code's L2 loss");
   app.add_option("--save-weights", o.saveWeights,
                  "write the trained parameters (.safetensors)");
   app.add_option("--predictions", o.predictions,
