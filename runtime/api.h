@@ -10,6 +10,7 @@
 #define ATTNC_RUNTIME_API_H
 
 #include "runtime/call.h"
+#include "runtime/memory_pool.h"
 #include "runtime/module.h"
 #include "runtime/module_abi.h"
 #include "runtime/status.h"

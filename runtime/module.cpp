@@ -13,6 +13,7 @@
 #include "runtime/detail/cpu_features.h"
 #include "runtime/detail/error.h"
 #include "runtime/detail/module_impl.h"
+#include "runtime/memory_pool.h"
 
 using attnc::detail::fail;
 using attnc::detail::guarded;
@@ -243,6 +244,17 @@ attnc_status load(const char *path, const attnc_module_options &options,
                     kSetErrorHandlerSymbol +
                     ", so a kernel error would abort the process");
   setHandler(&attnc::detail::captureKernelError);
+  // Scratch memory from the runtime's cache (memory_pool.h). Modules built
+  // before the hooks were exported keep Halide's malloc.
+  using SetMallocFn = halide_malloc_t (*)(halide_malloc_t);
+  using SetFreeFn = halide_free_t (*)(halide_free_t);
+  SetMallocFn setMalloc = nullptr;
+  SetFreeFn setFree = nullptr;
+  if (lookUp(handle, "halide_set_custom_malloc", setMalloc) &&
+      lookUp(handle, "halide_set_custom_free", setFree)) {
+    setMalloc(&attnc::detail::poolMalloc);
+    setFree(&attnc::detail::poolFree);
+  }
 
   if (module->cuda) {
     if (attnc_status s = prepareCuda(*module, options))

@@ -127,7 +127,8 @@ std::string linkModule(const std::vector<kg::Function> &fns,
     // modules also the device hooks it calls around a kernel (copy outputs
     // back, sync, free, pick the GPU, release the context).
     map << "{\n  global:\n    attnc_module_descriptor;\n"
-           "    halide_set_error_handler;\n    halide_set_num_threads;\n";
+           "    halide_set_error_handler;\n    halide_set_num_threads;\n"
+           "    halide_set_custom_malloc;\n    halide_set_custom_free;\n";
     if (target.device == "cuda")
       map << "    halide_copy_to_host;\n    halide_device_sync;\n"
              "    halide_device_free;\n    halide_set_gpu_device;\n"
