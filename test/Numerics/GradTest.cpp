@@ -4,10 +4,7 @@
 // float64 reference forward: for a random dy, the gradient of
 // x -> <f(x), dy>. The dropout masks do not depend on x, so differences
 // taken with the same seed and salt are valid at any rate.
-//
-// Finite differences use eps = 1e-6 in double: truncation error ~eps^2 and
-// rounding error ~1e-16 |f| / eps, both far below the fp32 kernel's own
-// error, so the normwise tolerance is that of fp32 sums (1e-4).
+// Tolerances and the finite differences: NumericsSupport.h.
 #include "test/Numerics/NumericsSupport.h"
 
 #include <algorithm>
@@ -16,62 +13,8 @@
 namespace attnc::numerics {
 namespace {
 
-constexpr double kGradTolerance = 1e-4;
-constexpr double kEps = 1e-6;
 constexpr int64_t kSeed = 0x0123456789abcdefLL; // both halves nonzero
 const std::vector<int64_t> kRows = {1, 7, 129};
-
-using ScalarFn = std::function<double(const ref::Tensor &)>;
-
-double inner(const ref::Tensor &a, const ref::Tensor &b) {
-  EXPECT_EQ(a.shape, b.shape);
-  double s = 0;
-  for (size_t k = 0; k < a.data.size(); ++k)
-    s += a.data[k] * b.data[k];
-  return s;
-}
-
-// The gradient of `f` at `x` by central differences.
-ref::Tensor finiteDiff(const ref::Tensor &x, const ScalarFn &f) {
-  ref::Tensor g(x.shape), xp = x;
-  for (size_t k = 0; k < x.data.size(); ++k) {
-    double v = xp.data[k];
-    xp.data[k] = v + kEps;
-    double up = f(xp);
-    xp.data[k] = v - kEps;
-    double down = f(xp);
-    xp.data[k] = v;
-    g.data[k] = (up - down) / (2 * kEps);
-  }
-  return g;
-}
-
-// Normwise: max |out - fd| / max |fd|; an exactly-zero gradient must come
-// out (almost) zero.
-::testing::AssertionResult gradMatches(const F32 &out, const ref::Tensor &fd) {
-  if (out.shape != fd.shape)
-    return ::testing::AssertionFailure()
-           << "shape " << str(out.shape) << " != " << str(fd.shape);
-  double maxRef = 0, maxErr = 0;
-  size_t worst = 0;
-  for (size_t k = 0; k < out.data.size(); ++k) {
-    if (!std::isfinite(out.data[k]))
-      return ::testing::AssertionFailure()
-             << "element " << k << " is " << out.data[k];
-    maxRef = std::max(maxRef, std::abs(fd.data[k]));
-    double err = std::abs(out.data[k] - fd.data[k]);
-    if (err > maxErr)
-      maxErr = err, worst = k;
-  }
-  bool ok = maxRef < 1e-12 ? maxErr < 1e-6 : maxErr / maxRef <= kGradTolerance;
-  if (ok)
-    return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << "normwise error " << maxErr / std::max(maxRef, 1e-30) << " > "
-         << kGradTolerance << " (worst element " << worst << ": "
-         << out.data[worst] << " vs finite difference " << fd.data[worst]
-         << ", max |fd| " << maxRef << ")";
-}
 
 F32 fromRef(const ref::Tensor &t) {
   F32 out(t.shape);

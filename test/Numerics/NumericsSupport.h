@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -224,6 +225,67 @@ inline int64_t countTrue(const std::vector<bool> &v) {
   for (bool b : v)
     n += b;
   return n;
+}
+
+//===--- Gradients ------------------------------------------------------===//
+
+// Finite differences use eps = 1e-6 in double: truncation error ~eps^2 and
+// rounding error ~1e-16 |f| / eps, both far below an fp32 kernel's own
+// error, so gradients are compared normwise at the tolerance of fp32 sums.
+constexpr double kGradTolerance = 1e-4;
+constexpr double kEps = 1e-6;
+
+using ScalarFn = std::function<double(const ref::Tensor &)>;
+
+inline double inner(const ref::Tensor &a, const ref::Tensor &b) {
+  EXPECT_EQ(a.shape, b.shape);
+  double s = 0;
+  for (size_t k = 0; k < a.data.size(); ++k)
+    s += a.data[k] * b.data[k];
+  return s;
+}
+
+// The gradient of `f` at `x` by central differences.
+inline ref::Tensor finiteDiff(const ref::Tensor &x, const ScalarFn &f) {
+  ref::Tensor g(x.shape), xp = x;
+  for (size_t k = 0; k < x.data.size(); ++k) {
+    double v = xp.data[k];
+    xp.data[k] = v + kEps;
+    double up = f(xp);
+    xp.data[k] = v - kEps;
+    double down = f(xp);
+    xp.data[k] = v;
+    g.data[k] = (up - down) / (2 * kEps);
+  }
+  return g;
+}
+
+// Normwise: max |out - fd| / max |fd|; an exactly-zero gradient must come
+// out (almost) zero.
+inline ::testing::AssertionResult gradMatches(const F32 &out,
+                                              const ref::Tensor &fd) {
+  if (out.shape != fd.shape)
+    return ::testing::AssertionFailure()
+           << "shape " << str(out.shape) << " != " << str(fd.shape);
+  double maxRef = 0, maxErr = 0;
+  size_t worst = 0;
+  for (size_t k = 0; k < out.data.size(); ++k) {
+    if (!std::isfinite(out.data[k]))
+      return ::testing::AssertionFailure()
+             << "element " << k << " is " << out.data[k];
+    maxRef = std::max(maxRef, std::abs(fd.data[k]));
+    double err = std::abs(out.data[k] - fd.data[k]);
+    if (err > maxErr)
+      maxErr = err, worst = k;
+  }
+  bool ok = maxRef < 1e-12 ? maxErr < 1e-6 : maxErr / maxRef <= kGradTolerance;
+  if (ok)
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "normwise error " << maxErr / std::max(maxRef, 1e-30) << " > "
+         << kGradTolerance << " (worst element " << worst << ": "
+         << out.data[worst] << " vs finite difference " << fd.data[worst]
+         << ", max |fd| " << maxRef << ")";
 }
 
 // A deterministic seed per (test, size) so failures replay.
