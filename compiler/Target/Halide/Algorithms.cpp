@@ -1013,6 +1013,12 @@ private:
       }
       out(asExprs(vars)) = cast(x.type, 0);
       out(asExprs(vars)) += x.func(at);
+      HValue &res = values[node.result];
+      res.func = out;
+      res.type = x.type;
+      res.extents = std::move(outExtents);
+      stages.reductions.push_back({out, vars, r});
+      return;
     }
     setGeneric(node, out, x.type, outExtents);
   }
@@ -1041,6 +1047,7 @@ private:
     Expr D = q.extents[0], H = q.extents[1], N = q.extents[2];
     Expr Dv = v.extents[0], E = cols.extents[0];
     s.heads = shapeOf(node, 0)[1];
+    s.headDim = shapeOf(node, 0)[2];
     s.valueDim = shapeOf(node, 2)[2];
 
     // Indices are clamped as in the forward: node-chunked loops evaluate

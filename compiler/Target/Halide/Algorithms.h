@@ -78,7 +78,7 @@ struct GraphAttentionGradStages {
   Halide::Func dq, dk;         // (d, h, n)
   Halide::Func dDst, dSrc;     // (d, h): reductions over all nodes
   Halide::RVar dDstNodes, dSrcNodes; // their node loops
-  int64_t heads = -1, valueDim = -1;
+  int64_t heads = -1, headDim = -1, valueDim = -1;
 };
 
 /// [Out, In] = sum over rows of dy[row, o] x[row, c].
@@ -120,6 +120,14 @@ struct SparseLinearGradWeightStages {
   int64_t outFeatures = -1;
 };
 
+/// attn.reduce_to with summed dims: `out(vars) += x(...)` over `r`, whose
+/// last dimension is the outermost summed dim (rows, for a bias gradient).
+struct ReductionStages {
+  Halide::Func out;
+  std::vector<Halide::Var> vars; // innermost first
+  Halide::RDom r;
+};
+
 /// Every stage the schedule of a whole function needs.
 struct PipelineStages {
   std::vector<DenseAttentionStages> dense;
@@ -129,6 +137,7 @@ struct PipelineStages {
   std::vector<LinearGradWeightStages> linearGradWeight;
   std::vector<SparseLinearStages> sparseLinear;
   std::vector<SparseLinearGradWeightStages> sparseLinearGradWeight;
+  std::vector<ReductionStages> reductions;
   /// Other op results (head split/merge, decomposed attention): computed
   /// root when consumed by several stages, inlined otherwise.
   std::vector<Halide::Func> generic;

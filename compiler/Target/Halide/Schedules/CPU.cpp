@@ -224,14 +224,23 @@ void scheduleGraphGrad(GraphAttentionGradStages &s, const Target &target) {
                         s.valueDim, vw);
 
   // d a_dst, d a_src: sums over every node, split into node chunks summed
-  // in parallel (rfactor), then the chunks' partial sums added.
+  // in parallel (rfactor), then the chunks' partial sums added. Per node,
+  // its heads x dims are contiguous: one vector sweep.
   for (auto [f, nodes] : {std::pair{&s.dDst, s.dDstNodes},
                           std::pair{&s.dSrc, s.dSrcNodes}}) {
     RVar ro("ro"), ri("ri");
     f->compute_root();
     Func partial = f->update().split(nodes, ro, ri, 1024).rfactor(ro, u);
     partial.compute_root().parallel(u);
-    partial.update().parallel(u);
+    Stage update = partial.update();
+    update.reorder(s.d, s.h, ri, u).parallel(u);
+    if (s.heads > 0 && s.headDim > 0 && (s.heads * s.headDim) % vw == 0) {
+      Var dh("dh");
+      partial.fuse(s.d, s.h, dh).vectorize(dh, vw);
+      update.fuse(s.d, s.h, dh).vectorize(dh, vw).unroll(dh);
+    } else {
+      update.vectorize(s.d, vw, TailStrategy::GuardWithIf);
+    }
   }
   // dq and dk are products of per-node sums and the attention vectors:
   // inlined into the outputs.
@@ -385,6 +394,28 @@ void scheduleSparseLinearGradWeight(SparseLinearGradWeightStages &s,
       .vectorize(s.out.args()[0], vw, TailStrategy::GuardWithIf);
 }
 
+/// Sums over rows (a bias gradient): the outermost summed dim is split
+/// into chunks summed in parallel (rfactor), the kept dims in vector lanes,
+/// so each task streams whole rows instead of one strided column.
+void scheduleReduction(ReductionStages &s, const Target &target) {
+  const int vw = vectorWidth(target);
+  RVar ro("ro"), ri("ri");
+  Var u("u");
+  s.out.compute_root();
+  if (s.vars.empty())
+    return;
+  RVar outer = s.r[s.r.dimensions() - 1];
+  Func partial = s.out.update().split(outer, ro, ri, 1024,
+                                      TailStrategy::GuardWithIf)
+                     .rfactor(ro, u);
+  partial.compute_root().parallel(u).vectorize(s.vars[0], vw,
+                                               TailStrategy::GuardWithIf);
+  partial.update().parallel(u).vectorize(s.vars[0], vw,
+                                         TailStrategy::GuardWithIf);
+  s.out.vectorize(s.vars[0], vw, TailStrategy::GuardWithIf);
+  s.out.update().vectorize(s.vars[0], vw, TailStrategy::GuardWithIf);
+}
+
 } // namespace
 
 int cpuQueryTile(const Target &target) { return 2 * vectorWidth(target); }
@@ -400,6 +431,8 @@ void scheduleCpu(PipelineStages &stages, const Target &target) {
     scheduleGraphGrad(s, target);
   for (LinearGradWeightStages &s : stages.linearGradWeight)
     scheduleLinearGradWeight(s, target);
+  for (ReductionStages &s : stages.reductions)
+    scheduleReduction(s, target);
   for (SparseLinearStages &s : stages.sparseLinear)
     scheduleSparseLinear(s, target);
   for (SparseLinearGradWeightStages &s : stages.sparseLinearGradWeight)
