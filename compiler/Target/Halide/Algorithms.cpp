@@ -5,6 +5,7 @@
 #include <cfloat>
 #include <cmath>
 #include <functional>
+#include <set>
 #include <stdexcept>
 
 using namespace Halide;
@@ -125,6 +126,7 @@ public:
   PipelineStages build() {
     for (size_t i = 0; i < fn.inputs.size(); ++i)
       bindInput(fn.inputs[i], halideName(fn.inputs[i].name, "in", i));
+    findFusedValues();
     for (const kg::Node &node : fn.nodes)
       lower(node);
     for (size_t i = 0; i < fn.outputs.size(); ++i) {
@@ -160,6 +162,36 @@ public:
   }
 
 private:
+  static bool isElementwise(kg::OpKind kind) {
+    return kind == kg::OpKind::Add || kind == kg::OpKind::Activation ||
+           kind == kg::OpKind::Dropout || kind == kg::OpKind::ActivationGrad;
+  }
+  /// Dropout at inference passes its operand through (lowerDropout): not a
+  /// stage of its own, so nothing may be fused into it.
+  bool isComputedElementwise(const kg::Node &node) const {
+    bool identity = node.kind == kg::OpKind::Dropout &&
+                    (node.operands.size() < 2 || node.operands[1] < 0 ||
+                     node.rate <= 0.0);
+    return isElementwise(node.kind) && !identity;
+  }
+
+  /// Elementwise results read once, by another elementwise op, are inlined
+  /// into it: a chain like bias add -> ELU -> dropout is then one pass over
+  /// memory instead of three, and nothing is recomputed.
+  void findFusedValues() {
+    std::vector<int> uses(fn.values.size(), 0), reader(fn.values.size(), -1);
+    for (size_t j = 0; j < fn.nodes.size(); ++j)
+      for (int v : fn.nodes[j].operands)
+        if (v >= 0)
+          ++uses[v], reader[v] = static_cast<int>(j);
+    for (const kg::Argument &out : fn.outputs)
+      uses[out.value] += 2; // computed where the caller reads it
+    for (const kg::Node &node : fn.nodes)
+      if (isElementwise(node.kind) && uses[node.result] == 1 &&
+          isComputedElementwise(fn.nodes[reader[node.result]]))
+        fused.insert(node.result);
+  }
+
   void bindInput(const kg::Argument &arg, const std::string &name) {
     const kg::Value &val = fn.values[arg.value];
     int rank = static_cast<int>(val.shape.size());
@@ -537,6 +569,7 @@ private:
                  int biasOperand, const char *weightName, const char *dotName,
                  const char *outName) {
     LinearStages s;
+    s.outFeatures = fn.values[node.result].shape.back();
     Var c("c");
     s.rest = makeVars(x.extents.size() - 1, "n");
     std::vector<Expr> restE = asExprs(s.rest);
@@ -1212,8 +1245,11 @@ private:
     r.func = f;
     r.type = t;
     r.extents = std::move(extents);
-    stages.generic.push_back(f);
+    if (!fused.count(node.result))
+      stages.generic.push_back(f);
   }
+
+  std::set<int> fused; // value ids inlined into their elementwise reader
 
   /// Halide needs distinct Func names within a pipeline.
   std::string unique(const std::string &base) {

@@ -97,6 +97,7 @@ struct LinearStages {
   Halide::Func weightT;        // (o, c)
   Halide::Func dot;            // (o, rest...): x . w^T, rows clamped
   Halide::Func out;            // dot + bias
+  int64_t outFeatures = -1;    // static Out, -1 when dynamic
 };
 
 /// attn.sparse_linear: per row, the stored entries' weight columns summed.

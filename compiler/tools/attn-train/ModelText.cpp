@@ -30,9 +30,13 @@ std::string fillTemplate(const std::string &text,
                                   text.substr(open, 16) + "'");
     std::string key = text.substr(open + 2, close - open - 2);
     auto it = values.find(key);
-    if (it == values.end())
+    if (it == values.end()) {
+      std::string known;
+      for (const auto &[name, value] : values)
+        known += (known.empty() ? "" : ", ") + name;
       throw std::invalid_argument("unknown placeholder '${" + key +
-                                  "}' (known: NAME, FEATURES, CLASSES)");
+                                  "}' (known: " + known + ")");
+    }
     out += text.substr(pos, open - pos) + it->second;
     pos = close + 1;
   }

@@ -310,7 +310,12 @@ void scheduleLinear(LinearStages &s, const Target &target) {
   // while walking the input features; 4 vectors (16 accumulators) where
   // there are 32 vector registers (AVX-512), else 2.
   const int vw = vectorWidth(target);
-  const int ob = (vw >= 16 ? 4 : 2) * vw, rb = 4;
+  int ob = (vw >= 16 ? 4 : 2) * vw;
+  const int rb = 4;
+  // Few output features (a classifier's): a block of whole vectors just
+  // covering them, not 4 vectors of mostly padding.
+  if (s.outFeatures > 0 && s.outFeatures < ob)
+    ob = static_cast<int>((s.outFeatures + vw - 1) / vw * vw);
   Var oo("oo"), oi("oi"), no("no"), ni("ni");
   s.weightT.compute_root()
       .vectorize(s.o, vw, TailStrategy::RoundUp)
