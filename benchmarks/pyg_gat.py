@@ -118,7 +118,10 @@ def main():
     rows = {"attnc": [], "pyg": []}
     with tempfile.TemporaryDirectory() as d:
         for seed in range(1, a.seeds + 1):
+            # PyG's recipe on both sides (attn-train's default on citation
+            # tasks adds the GAT reference code's value dropout).
             cmd = [a.attn_train, "--dataset", a.dataset, "--seed", str(seed),
+                   "--recipe", "pyg",
                    "--epochs", str(a.epochs), "--patience", str(a.patience),
                    "--json", "--quiet", "--export", d] + extra
             r = subprocess.run(cmd, capture_output=True, text=True)

@@ -164,7 +164,8 @@ attnc::Module compileBuiltin(const std::string &model, const Task &task,
       builtinTemplate(model), {{"NAME", name},
                                {"FEATURES", std::to_string(task.num_features)},
                                {"CLASSES", std::to_string(task.num_classes)},
-                               {"LAYOUT", layout}});
+                               {"LAYOUT", layout},
+                               {"FEATURE_DROPOUT", "0.6"}});
   std::string path =
       compileTrainingModule(yaml, name, {ATTNC_BINARY, ATTNC_TRAIN_CACHE});
   auto module = attnc::Module::load(path);
