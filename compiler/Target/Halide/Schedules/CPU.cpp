@@ -421,6 +421,17 @@ void scheduleReduction(ReductionStages &s, const Target &target) {
   s.out.update().vectorize(s.vars[0], vw, TailStrategy::GuardWithIf);
 }
 
+/// Iterations of the outermost dim per parallel task of a generic stage.
+/// A [rows, features] stage has one task per row otherwise: on a graph of
+/// 200k nodes that is 200k tasks of 64 elements each, and the thread pool's
+/// overhead serialises it. Sequence stages ([b, h, s, d]: outermost the
+/// batch) and scalars keep one task per index.
+int parallelChunk(size_t rank) {
+  if (rank == 1)
+    return 1024;
+  return rank == 2 ? 16 : 1;
+}
+
 } // namespace
 
 int cpuQueryTile(const Target &target) { return 2 * vectorWidth(target); }
@@ -453,16 +464,18 @@ void scheduleCpu(PipelineStages &stages, const Target &target) {
       continue;
     f.compute_root();
     std::vector<Var> args = f.args();
-    f.parallel(args.back());
+    int chunk = parallelChunk(args.size());
+    f.parallel(args.back(), chunk, TailStrategy::GuardWithIf);
     if (args.size() > 1)
       f.vectorize(args.front(), vectorWidth(target), TailStrategy::GuardWithIf);
     for (int u = 0; u < f.num_update_definitions(); ++u)
-      f.update(u).parallel(args.back());
+      f.update(u).parallel(args.back(), chunk, TailStrategy::GuardWithIf);
   }
   for (Func &out : stages.outputs) {
     std::vector<Var> args = out.args();
     if (!args.empty())
-      out.parallel(args.back());
+      out.parallel(args.back(), parallelChunk(args.size()),
+                   TailStrategy::GuardWithIf);
   }
 }
 
