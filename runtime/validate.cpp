@@ -63,58 +63,57 @@ attnc_status checkRowOffsets(const attnc_call &call, int32_t index) {
   return ATTNC_OK;
 }
 
-attnc_status checkColIndices(const attnc_call &call, int32_t index) {
-  const attnc_arg_desc &desc = call.entry->args[index];
-  const attnc_call::Arg &arg = call.args[index];
-  int64_t nodes = call.args[desc.related_arg].shape[0] - 1;
+/// The first entry of an index vector outside [0, maxValue], or -1.
+int64_t firstOutside(const attnc_call::Arg &arg, int32_t dtype,
+                     int64_t maxValue, int64_t &value) {
   for (int64_t i = 0; i < arg.shape[0]; ++i) {
-    int64_t v = element(arg, desc.dtype, i);
-    if (v < 0 || v >= nodes)
-      return invalid(call, index,
-                     "CSR column index at position " + std::to_string(i) +
-                         " is " + std::to_string(v) + ", outside [0, " +
-                         std::to_string(nodes) + ")");
+    value = element(arg, dtype, i);
+    if (value < 0 || value > maxValue)
+      return i;
   }
-  return ATTNC_OK;
+  return -1;
 }
 
+attnc_status checkColIndices(const attnc_call &call, int32_t index) {
+  const attnc_arg_desc &desc = call.entry->args[index];
+  int64_t nodes = call.args[desc.related_arg].shape[0] - 1, v = 0;
+  int64_t i = firstOutside(call.args[index], desc.dtype, nodes - 1, v);
+  if (i < 0)
+    return ATTNC_OK;
+  return invalid(call, index,
+                 "CSR column index at position " + std::to_string(i) +
+                     " is " + std::to_string(v) + ", outside [0, " +
+                     std::to_string(nodes) + ")");
+}
+
+// Validation runs after every argument is bound (validateShapes), so the
+// argument carrying the column count has its shape.
 attnc_status checkSparseColIndices(const attnc_call &call, int32_t index) {
   const attnc_arg_desc &desc = call.entry->args[index];
-  const attnc_call::Arg &arg = call.args[index];
-  const attnc_arg_desc &other = call.entry->args[desc.related_arg];
-  int64_t columns = call.args[desc.related_arg].set
-                        ? call.args[desc.related_arg].shape[desc.related_dim]
-                        : other.dims[desc.related_dim];
-  if (columns < 0)
-    return ATTNC_OK; // unknown until bound; the kernels clamp meanwhile
-  for (int64_t i = 0; i < arg.shape[0]; ++i) {
-    int64_t v = element(arg, desc.dtype, i);
-    if (v < 0 || v >= columns)
-      return invalid(call, index,
-                     "sparse column index at position " + std::to_string(i) +
-                         " is " + std::to_string(v) + ", outside [0, " +
-                         std::to_string(columns) + ") (dim " +
-                         std::to_string(desc.related_dim) + " of argument '" +
-                         call.entry->args[desc.related_arg].name + "')");
-  }
-  return ATTNC_OK;
+  int64_t columns = call.args[desc.related_arg].shape[desc.related_dim], v = 0;
+  int64_t i = firstOutside(call.args[index], desc.dtype, columns - 1, v);
+  if (i < 0)
+    return ATTNC_OK;
+  return invalid(call, index,
+                 "sparse column index at position " + std::to_string(i) +
+                     " is " + std::to_string(v) + ", outside [0, " +
+                     std::to_string(columns) + ") (dim " +
+                     std::to_string(desc.related_dim) + " of argument '" +
+                     call.entry->args[desc.related_arg].name + "')");
 }
 
 attnc_status checkKeyLengths(const attnc_call &call, int32_t index) {
   const attnc_arg_desc &desc = call.entry->args[index];
-  const attnc_call::Arg &arg = call.args[index];
-  int64_t keys = call.args[desc.related_arg].shape[desc.related_dim];
-  for (int64_t i = 0; i < arg.shape[0]; ++i) {
-    int64_t v = element(arg, desc.dtype, i);
-    if (v < 0 || v > keys)
-      return invalid(call, index,
-                     "key length at position " + std::to_string(i) + " is " +
-                         std::to_string(v) + ", outside [0, " +
-                         std::to_string(keys) + "] (dim " +
-                         std::to_string(desc.related_dim) + " of argument '" +
-                         call.entry->args[desc.related_arg].name + "')");
-  }
-  return ATTNC_OK;
+  int64_t keys = call.args[desc.related_arg].shape[desc.related_dim], v = 0;
+  int64_t i = firstOutside(call.args[index], desc.dtype, keys, v);
+  if (i < 0)
+    return ATTNC_OK;
+  return invalid(call, index,
+                 "key length at position " + std::to_string(i) + " is " +
+                     std::to_string(v) + ", outside [0, " +
+                     std::to_string(keys) + "] (dim " +
+                     std::to_string(desc.related_dim) + " of argument '" +
+                     call.entry->args[desc.related_arg].name + "')");
 }
 
 } // namespace

@@ -128,6 +128,28 @@ TEST(NumericsGraph, NoEdges) {
   checkDot<int64_t>("graph_dot_i64", 3, 5, 7, kEdgeless);
 }
 
+// The inputs of the gat_i32 entry: random features and attention vectors
+// over graph `g`, with i32 CSR.
+struct GatInputs {
+  ref::Csr g;
+  F32 q, k, v, aSrc, aDst;
+  Host<int32_t> rows, cols;
+  GatInputs(Rng &rng, ref::Csr graph, int64_t N, int64_t H, int64_t D)
+      : g(std::move(graph)), q(rng.uniform({N, H, D})),
+        k(rng.uniform({N, H, D})), v(rng.uniform({N, H, D})),
+        aSrc(rng.uniform({H, D})), aDst(rng.uniform({H, D})),
+        rows(indexTensor<int32_t>(g.rows)), cols(indexTensor<int32_t>(g.cols)) {}
+  void bind(Runner &run) const {
+    run.in("q", q);
+    run.in("k", k);
+    run.in("v", v);
+    run.in("rows", rows);
+    run.in("cols", cols);
+    run.in("a_src", aSrc);
+    run.in("a_dst", aDst);
+  }
+};
+
 TEST(NumericsGraph, GatI32) {
   const int64_t H = 4, D = 16;
   Runner run(kGraphModule, "gat_i32");
@@ -137,23 +159,12 @@ TEST(NumericsGraph, GatI32) {
     uint64_t seed = seedFor(what);
     SCOPED_TRACE(what + " seed " + std::to_string(seed));
     Rng rng(seed);
-    ref::Csr g = randomGraph(rng, z.N, z.empty);
-    F32 q = rng.uniform({z.N, H, D}), k = rng.uniform({z.N, H, D}),
-        v = rng.uniform({z.N, H, D});
-    F32 aSrc = rng.uniform({H, D}), aDst = rng.uniform({H, D});
-    Host<int32_t> rows = indexTensor<int32_t>(g.rows),
-                  cols = indexTensor<int32_t>(g.cols);
-    run.in("q", q);
-    run.in("k", k);
-    run.in("v", v);
-    run.in("rows", rows);
-    run.in("cols", cols);
-    run.in("a_src", aSrc);
-    run.in("a_dst", aDst);
+    GatInputs in(rng, randomGraph(rng, z.N, z.empty), z.N, H, D);
+    in.bind(run);
     F32 out = run.run("out", {z.N, H, D});
-    ref::Output expected =
-        ref::graphAttentionAdditive(q.toRef(), k.toRef(), v.toRef(), g,
-                                    aSrc.toRef(), aDst.toRef(), 0.2);
+    ref::Output expected = ref::graphAttentionAdditive(
+        in.q.toRef(), in.k.toRef(), in.v.toRef(), in.g, in.aSrc.toRef(),
+        in.aDst.toRef(), 0.2);
     EXPECT_TRUE(matches(out, expected));
   }
 }
@@ -201,24 +212,13 @@ TEST(NumericsGraph, ScratchMemoryIsCachedAndReused) {
   Runner run(kGraphModule, "gat_i32");
   ASSERT_TRUE(run.ok());
   Rng rng(seedFor("scratch"));
-  ref::Csr g = randomGraph(rng, N, false);
-  F32 q = rng.uniform({N, H, D}), k = rng.uniform({N, H, D}),
-      v = rng.uniform({N, H, D});
-  F32 aSrc = rng.uniform({H, D}), aDst = rng.uniform({H, D});
-  Host<int32_t> rows = indexTensor<int32_t>(g.rows),
-                cols = indexTensor<int32_t>(g.cols);
-  run.in("q", q);
-  run.in("k", k);
-  run.in("v", v);
-  run.in("rows", rows);
-  run.in("cols", cols);
-  run.in("a_src", aSrc);
-  run.in("a_dst", aDst);
+  GatInputs in(rng, randomGraph(rng, N, false), N, H, D);
+  in.bind(run);
   attnc_memory_release_cached();
   F32 first = run.run("out", {N, H, D});
   size_t cached = attnc_memory_cached_bytes();
   // Per-edge exponentials alone are E * H floats.
-  EXPECT_GE(cached, g.cols.size() * H * sizeof(float));
+  EXPECT_GE(cached, in.g.cols.size() * H * sizeof(float));
   F32 second = run.run("out", {N, H, D});
   EXPECT_EQ(attnc_memory_cached_bytes(), cached);
   EXPECT_EQ(first.data, second.data);

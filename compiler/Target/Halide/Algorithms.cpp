@@ -393,10 +393,7 @@ private:
     s.out(e, i, h, b) =
         select(l > 0, s.acc(e, i, h, b) / select(l > 0, l, 1), cast(t, 0));
 
-    HValue &r = values[node.result];
-    r.func = s.out;
-    r.type = t;
-    r.extents = {v.extents[0], Sq, Hq, q.extents[3]};
+    setValue(node.result, s.out, t, {v.extents[0], Sq, Hq, q.extents[3]});
     stages.dense.push_back(s);
   }
 
@@ -499,10 +496,7 @@ private:
     s.out(e, h, n) =
         select(l > 0, s.acc(e, h, n) / select(l > 0, l, 1), cast(t, 0));
 
-    HValue &r = values[node.result];
-    r.func = s.out;
-    r.type = t;
-    r.extents = {v.extents[0], H, N};
+    setValue(node.result, s.out, t, {v.extents[0], H, N});
     stages.graph.push_back(s);
   }
 
@@ -591,11 +585,9 @@ private:
                             .func(clamp(s.o, 0, outFeatures - 1))
                       : cast(x.type, 0);
     s.out(outArgs) = s.dot(outArgs) + biasAt;
-    HValue &r = values[node.result];
-    r.func = s.out;
-    r.type = x.type;
-    r.extents = x.extents;
-    r.extents[0] = outFeatures;
+    std::vector<Expr> extents = x.extents;
+    extents[0] = outFeatures;
+    setValue(node.result, s.out, x.type, extents);
     stages.linear.push_back(s);
   }
 
@@ -612,6 +604,11 @@ private:
   struct SparseRows {
     std::function<Expr(Expr)> start, column;
     Expr rows, stored;
+    Expr length(Expr row) const { return start(row + 1) - start(row); }
+    /// The k-th stored entry of `row`, clamped into the stored range.
+    Expr entry(Expr row, Expr k) const {
+      return clamp(start(row) + k, 0, stored - 1);
+    }
   };
   SparseRows sparseRows(const HValue &offsets, const HValue &cols,
                         Expr columns) {
@@ -640,9 +637,9 @@ private:
     s.weightT = Func(unique("sparse_weight_t"));
     s.weightT(s.o, c) = weight(c, clamp(s.o, 0, Out - 1));
     RDom r(0, m.stored, unique("entries"));
-    r.where(r.x < m.start(s.n + 1) - m.start(s.n));
+    r.where(r.x < m.length(s.n));
     s.entries = r.x;
-    Expr entry = clamp(m.start(s.n) + r.x, 0, m.stored - 1);
+    Expr entry = m.entry(s.n, r.x);
     Expr col = m.column(entry);
     // The counter of the dense [N, In] tensor's element: the same masks as
     // attn.dropout on the dense features.
@@ -655,10 +652,7 @@ private:
                              : cast(t, 0);
     s.out = Func(unique("sparse_linear"));
     s.out(s.o, s.n) = s.acc(s.o, s.n) + bias;
-    HValue &res = values[node.result];
-    res.func = s.out;
-    res.type = t;
-    res.extents = {Out, m.rows};
+    setValue(node.result, s.out, t, {Out, m.rows});
     stages.sparseLinear.push_back(s);
   }
 
@@ -666,18 +660,18 @@ private:
     const HValue &dy = operand(node, 0), &offsets = operand(node, 1),
                  &cols = operand(node, 2), &vals = operand(node, 3);
     SparseLinearGradWeightStages s;
-    s.outFeatures = fn.values[node.result].shape[0];
-    Type t = dy.type;
     const kg::Value &result = fn.values[node.result];
+    s.outFeatures = result.shape[0];
+    Type t = dy.type;
     Expr Out = dy.extents[0];
     // Static by the op's verifier: no input carries the column count.
     Expr In = static_cast<int>(result.shape[1]);
     SparseRows m = sparseRows(offsets, cols, In);
     RDom r(0, m.stored, 0, m.rows, unique("entries"));
-    r.where(r.x < m.start(r.y + 1) - m.start(r.y));
+    r.where(r.x < m.length(r.y));
     s.entries = r.x;
     s.rows = r.y;
-    Expr entry = clamp(m.start(r.y) + r.x, 0, m.stored - 1);
+    Expr entry = m.entry(r.y, r.x);
     Expr col = m.column(entry);
     auto keep = dropoutFactor(node, 4, t);
     s.dwT = Func(unique("sparse_linear_grad_weight_t"));
@@ -686,10 +680,7 @@ private:
                        vals.func(entry) * keep(r.y * In + col);
     s.out = Func(unique("sparse_linear_grad_weight"));
     s.out(s.c, s.o) = s.dwT(s.o, s.c);
-    HValue &res = values[node.result];
-    res.func = s.out;
-    res.type = t;
-    res.extents = {In, Out};
+    setValue(node.result, s.out, t, {In, Out});
     stages.sparseLinearGradWeight.push_back(s);
   }
 
@@ -1002,10 +993,7 @@ private:
       s.dot(s.c, s.o) += dy.func(dyAt) * x.func(xAt);
     }
     s.out(s.c, s.o) = s.dot(s.c, s.o);
-    HValue &res = values[node.result];
-    res.func = s.out;
-    res.type = t;
-    res.extents = {In, Out};
+    setValue(node.result, s.out, t, {In, Out});
     stages.linearGradWeight.push_back(s);
   }
 
@@ -1046,10 +1034,7 @@ private:
       }
       out(asExprs(vars)) = cast(x.type, 0);
       out(asExprs(vars)) += x.func(at);
-      HValue &res = values[node.result];
-      res.func = out;
-      res.type = x.type;
-      res.extents = std::move(outExtents);
+      setValue(node.result, out, x.type, std::move(outExtents));
       stages.reductions.push_back({out, vars, r});
       return;
     }
@@ -1208,17 +1193,11 @@ private:
     s.dv = Func(unique("grad_v"));
     s.dv(e, h, n) = s.dvAcc(e, h, n);
 
-    auto setResult = [&](int id, Func f, std::vector<Expr> extents) {
-      HValue &r = values[id];
-      r.func = f;
-      r.type = t;
-      r.extents = std::move(extents);
-    };
-    setResult(node.result, s.dq, q.extents);
-    setResult(node.extraResults[0], s.dk, k.extents);
-    setResult(node.extraResults[1], s.dv, v.extents);
-    setResult(node.extraResults[2], s.dSrc, aSrc.extents);
-    setResult(node.extraResults[3], s.dDst, aDst.extents);
+    setValue(node.result, s.dq, t, q.extents);
+    setValue(node.extraResults[0], s.dk, t, k.extents);
+    setValue(node.extraResults[1], s.dv, t, v.extents);
+    setValue(node.extraResults[2], s.dSrc, t, aSrc.extents);
+    setValue(node.extraResults[3], s.dDst, t, aDst.extents);
     stages.graphGrad.push_back(s);
   }
 
@@ -1239,12 +1218,16 @@ private:
     setGeneric(node, out, x.type, x.extents);
   }
 
-  void setGeneric(const kg::Node &node, Func f, Type t,
-                  std::vector<Expr> extents) {
-    HValue &r = values[node.result];
+  void setValue(int id, Func f, Type t, std::vector<Expr> extents) {
+    HValue &r = values[id];
     r.func = f;
     r.type = t;
     r.extents = std::move(extents);
+  }
+
+  void setGeneric(const kg::Node &node, Func f, Type t,
+                  std::vector<Expr> extents) {
+    setValue(node.result, f, t, std::move(extents));
     if (!fused.count(node.result))
       stages.generic.push_back(f);
   }

@@ -76,6 +76,14 @@ Trainer::Trainer(const Module &module, const std::string &entry,
   trainMask_ = task_.train;
   logProbs_.assign(static_cast<size_t>(task_.num_nodes * task_.num_classes),
                    0.0f);
+  if (takesSparseFeatures(infer_.entry()))
+    buildSparseFeatures();
+  bindData(infer_, false);
+  bindData(train_, true);
+}
+
+// The features in CSR form, for models that take them sparse.
+void Trainer::buildSparseFeatures() {
   featureOffsets_.assign(1, 0);
   for (int64_t n = 0; n < task_.num_nodes; ++n) {
     for (int64_t c = 0; c < task_.num_features; ++c) {
@@ -87,8 +95,19 @@ Trainer::Trainer(const Module &module, const std::string &entry,
     }
     featureOffsets_.push_back(static_cast<int64_t>(featureColumns_.size()));
   }
-  bindData(infer_, false);
-  bindData(train_, true);
+}
+
+namespace {
+// The stored values of a sparse input (`features.values`): what bindData
+// binds the features' CSR values to.
+bool isSparseValues(const attnc_arg_desc &arg) {
+  return arg.kind == ATTNC_ARG_INPUT && endsWith(arg.name, ".values") &&
+         arg.dtype == ATTNC_DTYPE_F32 && arg.rank == 1;
+}
+} // namespace
+
+bool Trainer::takesSparseFeatures(const attnc_entry_desc &e) {
+  return std::any_of(e.args, e.args + e.num_args, isSparseValues);
 }
 
 void Trainer::bindData(Call &call, bool training) {
@@ -139,8 +158,7 @@ void Trainer::bindData(Call &call, bool training) {
       s = call.setArg(name, nodes1, featureOffsets_.data());
     } else if (sparseColumns(a)) {
       s = call.setArg(name, stored, featureColumns_.data());
-    } else if (endsWith(name, ".values") && arg.dtype == ATTNC_DTYPE_F32 &&
-               arg.rank == 1 && !haveFeatures) {
+    } else if (isSparseValues(arg) && !haveFeatures) {
       haveFeatures = true;
       s = call.setArg(name, stored, featureValues_.data());
     } else if (arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS) {

@@ -103,6 +103,9 @@ private:
   const Task &task_;
   Call infer_, train_;
   std::vector<Parameter> params_;
+  static bool takesSparseFeatures(const attnc_entry_desc &entry);
+  void buildSparseFeatures();
+
   TransposedGraph transposed_;
   /// The features in CSR form, for models that take them sparse.
   std::vector<int64_t> featureOffsets_, featureColumns_;
