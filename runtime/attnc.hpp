@@ -58,7 +58,7 @@ private:
 struct ModuleOptions {
   uint32_t flags = 0; // ATTNC_MODULE_* from module.h
   std::optional<std::string> cpuFeaturesOverride;
-  int32_t gpuDevice = -1; // CUDA modules: which GPU; -1 = Halide's default
+  int32_t gpuDevice = -1; // GPU modules: which GPU; -1 = Halide's default
 };
 
 template <typename T> constexpr attnc_dtype dtypeOf();

@@ -89,7 +89,7 @@ attnc_status findArg(const attnc_call &call, const char *name,
                   ")");
 }
 
-// CUDA modules, after a kernel: every output comes back to its host
+// GPU modules, after a kernel: every output comes back to its host
 // memory, then the device memory Halide allocated for this call (inputs it
 // copied up, outputs) is freed, so that the next execute starts from the
 // host tensors again, which the caller may have changed meanwhile.
@@ -305,20 +305,25 @@ attnc_status attnc_call_execute(attnc_call *call) {
             const_cast<int64_t *>(&zeroIndex));
       }
     }
-    for (attnc_call::Arg &arg : call->args) {
-      // Halide marks outputs host-dirty; start each run from clean state.
-      arg.buffer.flags = 0;
-      arg.buffer.device = 0;
-      arg.buffer.device_interface = nullptr;
+    for (int32_t a = 0; a < call->entry->num_args; ++a) {
+      // Every run starts from the host tensors: inputs are host-dirty, or
+      // Halide's copy to a GPU would skip them and kernels would read
+      // uninitialised device memory; outputs are clean.
+      halide_buffer_t &buffer = call->args[a].buffer;
+      buffer.flags = call->entry->args[a].kind == ATTNC_ARG_INPUT
+                         ? halide_buffer_flag_host_dirty
+                         : 0;
+      buffer.device = 0;
+      buffer.device_interface = nullptr;
     }
     attnc::detail::KernelErrorScope errors;
-    if (call->module->cuda)
+    if (call->module->gpu)
       call->module->deviceUsed = true;
     int code = call->entry->argv_fn(call->argv.data());
     std::string message = code == 0 ? std::string() : errors.take();
     // Device copies are freed before the stand-ins' host pointers go back.
     attnc_status deviceStatus =
-        call->module->cuda ? finishOnDevice(*call, code == 0) : ATTNC_OK;
+        call->module->gpu ? finishOnDevice(*call, code == 0) : ATTNC_OK;
     for (const StandIn &s : standIns) {
       call->args[s.arg].buffer.dim[0] = s.dim;
       call->args[s.arg].buffer.host = s.host;

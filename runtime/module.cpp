@@ -134,11 +134,68 @@ template <typename Fn> bool lookUp(void *handle, const char *name, Fn &fn) {
   return fn != nullptr;
 }
 
-// CUDA modules: the Halide runtime hooks the call path needs, the GPU
-// choice, and whether a driver exists. A missing driver is recorded, not
-// fatal, so the module can still be listed.
-attnc_status prepareCuda(attnc_module &module,
-                         const attnc_module_options &options) {
+// The GPU APIs a module may run on: its descriptor's device name, the
+// Halide device interface it exports, and the library Halide's runtime
+// resolves the API from (opened here by its versioned soname, which driver
+// packages install, unlike the unversioned development link Halide asks for).
+struct GpuApi {
+  const char *device;
+  const char *label;
+  const char *interfaceSymbol;
+  const char *library;
+  const char *libraryRole;
+  // "" when the library sees a device, else why not: without the probe a
+  // missing device would surface only as a kernel error at the first call.
+  std::string (*probe)(void *library);
+};
+
+std::string probeCuda(void *library) {
+  int (*init)(unsigned) = nullptr;
+  int (*count)(int *) = nullptr;
+  if (!lookUp(library, "cuInit", init) ||
+      !lookUp(library, "cuDeviceGetCount", count))
+    return "libcuda.so.1 lacks cuInit or cuDeviceGetCount";
+  int devices = 0;
+  if (int code = init(0))
+    return "cuInit failed (CUresult " + std::to_string(code) + ")";
+  if (int code = count(&devices))
+    return "cuDeviceGetCount failed (CUresult " + std::to_string(code) + ")";
+  return devices > 0 ? "" : "the CUDA driver sees no GPU";
+}
+
+std::string probeOpenCL(void *library) {
+  int32_t (*platforms)(uint32_t, void **, uint32_t *) = nullptr;
+  if (!lookUp(library, "clGetPlatformIDs", platforms))
+    return "libOpenCL.so.1 lacks clGetPlatformIDs";
+  uint32_t n = 0;
+  int32_t code = platforms(0, nullptr, &n);
+  // -1001 (CL_PLATFORM_NOT_FOUND_KHR): the ICD loader found no driver.
+  if (code != 0 && code != -1001)
+    return "clGetPlatformIDs failed (cl_int " + std::to_string(code) + ")";
+  return n > 0 ? ""
+               : "no OpenCL platform is installed (an ICD such as "
+                 "pocl-opencl-icd or a GPU vendor's)";
+}
+
+constexpr GpuApi kGpuApis[] = {
+    {"cuda", "CUDA", "halide_cuda_device_interface", "libcuda.so.1",
+     "CUDA driver", probeCuda},
+    {"opencl", "OpenCL", "halide_opencl_device_interface", "libOpenCL.so.1",
+     "OpenCL ICD loader", probeOpenCL},
+};
+
+const GpuApi *gpuApi(const char *device) {
+  for (const GpuApi &api : kGpuApis)
+    if (device && std::strcmp(device, api.device) == 0)
+      return &api;
+  return nullptr;
+}
+
+// GPU modules: the Halide runtime hooks the call path needs, the GPU
+// choice, and whether the API's library exists. A missing library is
+// recorded, not fatal, so the module can still be listed.
+attnc_status prepareGpu(attnc_module &module, const GpuApi &api,
+                        const attnc_module_options &options) {
   attnc_device_hooks &h = module.hooks;
   const std::pair<const char *, bool> found[] = {
       {"halide_copy_to_host", lookUp(module.handle, "halide_copy_to_host", h.copyToHost)},
@@ -146,27 +203,31 @@ attnc_status prepareCuda(attnc_module &module,
       {"halide_device_free", lookUp(module.handle, "halide_device_free", h.deviceFree)},
       {"halide_set_gpu_device", lookUp(module.handle, "halide_set_gpu_device", h.setGpuDevice)},
       {"halide_device_release", lookUp(module.handle, "halide_device_release", h.deviceRelease)},
-      {"halide_cuda_device_interface",
-       lookUp(module.handle, "halide_cuda_device_interface", h.cudaInterface)},
+      {api.interfaceSymbol,
+       lookUp(module.handle, api.interfaceSymbol, h.deviceInterface)},
   };
   for (const auto &[name, ok] : found)
     if (!ok)
       return fail(ATTNC_ERROR_INVALID_MODULE,
-                  "module '" + module.path +
-                      "' runs on CUDA but does not export " + name +
+                  "module '" + module.path + "' runs on " + api.label +
+                      " but does not export " + name +
                       " (rebuild it with this attnc)");
   if (options.gpu_device >= 0)
     h.setGpuDevice(options.gpu_device);
   dlerror();
-  module.cudaDriver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
-  if (!module.cudaDriver) {
+  module.driver = dlopen(api.library, RTLD_NOW | RTLD_GLOBAL);
+  if (!module.driver) {
     const char *why = dlerror();
     module.deviceStatus = ATTNC_ERROR_UNSUPPORTED;
-    module.deviceMessage =
-        "module '" + module.path +
-        "': this module runs on CUDA, but no CUDA driver (libcuda.so.1) is "
-        "available: " +
-        (why ? why : "dlopen failed");
+    module.deviceMessage = "module '" + module.path + "': this module runs on " +
+                           api.label + ", but no " + api.libraryRole + " (" +
+                           api.library + ") is available: " +
+                           (why ? why : "dlopen failed");
+  } else if (std::string why = api.probe(module.driver); !why.empty()) {
+    module.deviceStatus = ATTNC_ERROR_UNSUPPORTED;
+    module.deviceMessage = "module '" + module.path +
+                           "': this module runs on " + api.label +
+                           ", but no device is available: " + why;
   }
   return ATTNC_OK;
 }
@@ -230,11 +291,13 @@ attnc_status load(const char *path, const attnc_module_options &options,
   if (attnc_status s = checkDescriptor(name, *module->desc))
     return s;
   const char *device = module->desc->device;
-  module->cuda = device && std::strcmp(device, "cuda") == 0;
-  if (device && *device && std::strcmp(device, "cpu") != 0 && !module->cuda)
+  const GpuApi *api = gpuApi(device);
+  module->gpu = api != nullptr;
+  if (device && *device && std::strcmp(device, "cpu") != 0 && !api)
     return fail(ATTNC_ERROR_UNSUPPORTED,
                 "module '" + name + "' is for device '" + device +
-                    "'; this runtime executes CPU and CUDA modules only");
+                    "'; this runtime executes CPU, CUDA and OpenCL modules "
+                    "only");
 
   auto setHandler = reinterpret_cast<SetErrorHandlerFn>(
       dlsym(handle, kSetErrorHandlerSymbol));
@@ -256,8 +319,8 @@ attnc_status load(const char *path, const attnc_module_options &options,
     setFree(&attnc::detail::poolFree);
   }
 
-  if (module->cuda) {
-    if (attnc_status s = prepareCuda(*module, options))
+  if (api) {
+    if (attnc_status s = prepareGpu(*module, *api, options))
       return s;
     if (module->deviceStatus &&
         (options.flags & ATTNC_MODULE_CHECK_DEVICE_AT_LOAD))
@@ -305,15 +368,15 @@ attnc_status attnc_module_load(const char *path,
 void attnc_module_release(attnc_module *module) {
   if (!module)
     return;
-  // The module's Halide runtime holds a CUDA context and loaded kernels
+  // The module's Halide runtime holds a device context and loaded kernels
   // once a kernel ran; they go before the code that owns them.
   if (module->deviceUsed && module->hooks.deviceRelease &&
-      module->hooks.cudaInterface)
-    module->hooks.deviceRelease(nullptr, module->hooks.cudaInterface());
+      module->hooks.deviceInterface)
+    module->hooks.deviceRelease(nullptr, module->hooks.deviceInterface());
   if (module->handle)
     dlclose(module->handle);
-  if (module->cudaDriver)
-    dlclose(module->cudaDriver);
+  if (module->driver)
+    dlclose(module->driver);
   delete module;
 }
 

@@ -4,7 +4,8 @@
  * dlopen()s it with RTLD_LOCAL, so the Halide runtime embedded in each module
  * stays private to it, checks the descriptor, and installs an error handler
  * so that kernel errors come back as ATTNC_ERROR_KERNEL instead of aborting.
- * CUDA modules (descriptor device "cuda") take host tensors like CPU ones:
+ * GPU modules (descriptor device "cuda" or "opencl") take host tensors
+ * like CPU ones:
  * their kernels copy inputs to the GPU, and each execute copies the outputs
  * back and frees the device memory of the call (docs/runtime.md).
  *
@@ -38,7 +39,8 @@ typedef struct attnc_module attnc_module;
  * bounds checks) remain and come back as ATTNC_ERROR_KERNEL. Reading out of
  * bounds through unchecked CSR contents is then possible: tests only. */
 #define ATTNC_MODULE_SKIP_VALIDATION 0x4u
-/* Refuse to load a CUDA module when no CUDA driver can be opened. By
+/* Refuse to load a GPU module when its API's library (the CUDA driver,
+ * the OpenCL ICD loader) cannot be opened. By
  * default such a module loads (for listing) and calls refuse. */
 #define ATTNC_MODULE_CHECK_DEVICE_AT_LOAD 0x8u
 
@@ -49,7 +51,7 @@ typedef struct attnc_module_options {
   /* If not NULL: a comma-separated feature list ("sse41,avx,avx2") used in
    * place of the running CPU's, to check a module against another machine. */
   const char *cpu_features_override;
-  /* CUDA modules: the GPU to run on (halide_set_gpu_device), or -1 for
+  /* GPU modules: the GPU to run on (halide_set_gpu_device), or -1 for
    * Halide's default (device 0, or $HL_GPU_DEVICE). Ignored for CPU ones. */
   int32_t gpu_device;
 } attnc_module_options;
@@ -89,8 +91,8 @@ attnc_status attnc_module_find_entry(const attnc_module *module,
  * ones. */
 attnc_status attnc_module_check_cpu(const attnc_module *module);
 
-/* ATTNC_OK for CPU modules, and for CUDA modules when a CUDA driver
- * (libcuda.so.1) could be opened at load; else ATTNC_ERROR_UNSUPPORTED with
+/* ATTNC_OK for CPU modules, and for GPU modules when their API's library
+ * (libcuda.so.1, libOpenCL.so.1) could be opened at load; else ATTNC_ERROR_UNSUPPORTED with
  * a message naming the module. */
 attnc_status attnc_module_check_device(const attnc_module *module);
 

@@ -26,10 +26,10 @@ extern "C" {
  * and refuses to load a module that lacks it. Link modules with a version
  * script exporting just these two symbols, and with -Bsymbolic so that the
  * kernels' calls into their Halide runtime stay inside the module.
- * A module whose device is "cuda" also exports, from the same runtime,
- * halide_copy_to_host, halide_device_sync, halide_device_free,
+ * A module whose device is "cuda" or "opencl" also exports, from the same
+ * runtime, halide_copy_to_host, halide_device_sync, halide_device_free,
  * halide_set_gpu_device, halide_device_release and
- * halide_cuda_device_interface: the runtime copies outputs back to the host
+ * halide_cuda_device_interface or halide_opencl_device_interface: the runtime copies outputs back to the host
  * and frees device memory after each call through them. */
 #define ATTNC_MODULE_ERROR_HANDLER_SYMBOL "halide_set_error_handler"
 
@@ -105,8 +105,9 @@ typedef struct attnc_module_desc {
   /* Comma-separated CPU features the code needs ("sse41,avx,avx2,fma,f16c",
    * "avx512" ...), checked against the running CPU; "" for none. */
   const char *cpu_features;
-  /* "cpu" or "cuda" (kernels run on an NVIDIA GPU through Halide's CUDA
-   * runtime; arguments are host buffers all the same). */
+  /* "cpu", "cuda" (kernels run on an NVIDIA GPU through Halide's CUDA
+   * runtime) or "opencl" (on any OpenCL device, e.g. pocl on a CPU); the
+   * arguments are host buffers all the same. */
   const char *device;
   int32_t num_entries;
   const attnc_entry_desc *entries;

@@ -12,7 +12,7 @@
 struct halide_buffer_t;
 struct halide_device_interface_t;
 
-// The Halide runtime hooks a CUDA module exports (module_abi.h), looked up
+// The Halide runtime hooks a GPU module exports (module_abi.h), looked up
 // at load; all null for CPU modules.
 struct attnc_device_hooks {
   int (*copyToHost)(void *, halide_buffer_t *) = nullptr;
@@ -20,7 +20,7 @@ struct attnc_device_hooks {
   int (*deviceFree)(void *, halide_buffer_t *) = nullptr;
   void (*setGpuDevice)(int) = nullptr;
   int (*deviceRelease)(void *, const halide_device_interface_t *) = nullptr;
-  const halide_device_interface_t *(*cudaInterface)() = nullptr;
+  const halide_device_interface_t *(*deviceInterface)() = nullptr;
 };
 
 struct attnc_module {
@@ -31,13 +31,13 @@ struct attnc_module {
   // Outcome of the CPU check, made once at load.
   attnc_status cpuStatus = ATTNC_OK;
   std::string cpuMessage;
-  // CUDA modules: the hooks, the outcome of the driver check made at load
-  // (the handle of libcuda.so.1, opened RTLD_GLOBAL so the module's Halide
-  // runtime finds the driver's symbols), and whether a kernel ever ran
-  // (the device context is then released with the module).
-  bool cuda = false;
+  // GPU modules (CUDA, OpenCL): the hooks, the outcome of the driver check
+  // made at load (the handle of the API's library, opened RTLD_GLOBAL so
+  // the module's Halide runtime finds its symbols), and whether a kernel
+  // ever ran (the device context is then released with the module).
+  bool gpu = false;
   attnc_device_hooks hooks;
-  void *cudaDriver = nullptr;
+  void *driver = nullptr;
   attnc_status deviceStatus = ATTNC_OK;
   std::string deviceMessage;
   std::atomic<bool> deviceUsed{false};

@@ -1,16 +1,19 @@
-// CUDA modules through the runtime. Without a CUDA driver (this project's
-// build machines): a CUDA module loads and lists, and every call refuses
-// with one clear line naming the module; nothing aborts. With a driver and a
-// GPU: every entry of the numerics inputs, compiled with --target=cuda,
-// matches the CPU module compiled from the same file on random inputs of
-// awkward sizes (the CPU modules are checked against a float64 reference in
-// NumericsTests). Device tests skip, never fail, when no GPU is present.
+// GPU modules through the runtime: CUDA, and OpenCL, which runs the same
+// GPU schedules on any OpenCL device (pocl executes them on this project's
+// CPU-only build machines). Without a CUDA driver: a CUDA module loads and
+// lists, and every call refuses with one clear line naming the module;
+// nothing aborts. With a device: every entry of the numerics inputs,
+// compiled for the GPU, matches the CPU module compiled from the same file
+// on random inputs of awkward sizes (the CPU modules are checked against a
+// float64 reference in NumericsTests). Device tests skip, never fail, when
+// the API has no device.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "runtime/attnc.hpp"
@@ -20,12 +23,16 @@ namespace {
 
 const std::string kDir = ATTNC_CUDA_TEST_DIR;
 const char *kInputs[] = {"dense", "graph", "projections", "decomposed"};
+const char *kApis[] = {"cuda", "opencl"};
 constexpr const char *kNoDriver =
     "this module runs on CUDA, but no CUDA driver (libcuda.so.1) is "
     "available";
 
+std::string gpuModule(const std::string &api, const std::string &name) {
+  return kDir + "/" + name + "_" + api + ".so";
+}
 std::string cudaModule(const std::string &name) {
-  return kDir + "/" + name + "_cuda.so";
+  return gpuModule("cuda", name);
 }
 std::string cpuModule(const std::string &name) {
   return kDir + "/" + name + "_cpu.so";
@@ -40,6 +47,14 @@ attnc::Module load(const std::string &path, uint32_t flags = 0) {
   return std::move(module).value();
 }
 
+/// "" when `api` has a device here, else the runtime's reason.
+std::string deviceAbsence(const std::string &api) {
+  attnc::Module m = load(gpuModule(api, "dense"));
+  attnc::Status status = m.checkDevice();
+  attnc_clear_error();
+  return status ? "" : status.message();
+}
+
 bool driverPresent() {
   attnc::Module m = load(cudaModule("dense"));
   bool ok = static_cast<bool>(m.checkDevice());
@@ -47,26 +62,30 @@ bool driverPresent() {
   return ok;
 }
 
-TEST(CudaModule, DescriptorSaysCuda) {
-  for (const char *name : kInputs) {
-    attnc::Module m = load(cudaModule(name));
-    const attnc_module_desc &desc = m.descriptor();
-    EXPECT_STREQ(desc.device, "cuda") << name;
-    EXPECT_NE(std::strstr(desc.target, "cuda"), nullptr) << desc.target;
-    EXPECT_NE(std::strstr(desc.target, "cuda_capability_80"), nullptr)
-        << desc.target;
-    attnc::Module cpu = load(cpuModule(name));
-    EXPECT_STREQ(cpu.descriptor().device, "cpu");
-    // Same entries, same signatures as the CPU module.
-    ASSERT_EQ(m.entries().size(), cpu.entries().size()) << name;
-    for (size_t e = 0; e < m.entries().size(); ++e) {
-      EXPECT_STREQ(m.entries()[e]->name, cpu.entries()[e]->name);
-      EXPECT_EQ(m.entries()[e]->num_args, cpu.entries()[e]->num_args);
+TEST(GpuModule, DescriptorNamesTheDevice) {
+  for (const char *api : kApis) {
+    for (const char *name : kInputs) {
+      attnc::Module m = load(gpuModule(api, name));
+      const attnc_module_desc &desc = m.descriptor();
+      EXPECT_STREQ(desc.device, api) << name;
+      EXPECT_NE(std::strstr(desc.target, api), nullptr) << desc.target;
+      if (std::string(api) == "cuda") {
+        EXPECT_NE(std::strstr(desc.target, "cuda_capability_80"), nullptr)
+            << desc.target;
+      }
+      attnc::Module cpu = load(cpuModule(name));
+      EXPECT_STREQ(cpu.descriptor().device, "cpu");
+      // Same entries, same signatures as the CPU module.
+      ASSERT_EQ(m.entries().size(), cpu.entries().size()) << name;
+      for (size_t e = 0; e < m.entries().size(); ++e) {
+        EXPECT_STREQ(m.entries()[e]->name, cpu.entries()[e]->name);
+        EXPECT_EQ(m.entries()[e]->num_args, cpu.entries()[e]->num_args);
+      }
     }
   }
 }
 
-TEST(CudaModule, NoDriverIsAClearErrorAtCallCreation) {
+TEST(GpuModule, CudaWithoutDriverIsAClearErrorAtCallCreation) {
   if (driverPresent())
     GTEST_SKIP() << "a CUDA driver is present";
   attnc::Module m = load(cudaModule("dense"));
@@ -86,7 +105,7 @@ TEST(CudaModule, NoDriverIsAClearErrorAtCallCreation) {
   attnc_call_release(call);
 }
 
-TEST(CudaModule, NoDriverRefusesAtLoadWhenAsked) {
+TEST(GpuModule, CudaWithoutDriverRefusesAtLoadWhenAsked) {
   if (driverPresent())
     GTEST_SKIP() << "a CUDA driver is present";
   attnc_module_options options;
@@ -102,7 +121,7 @@ TEST(CudaModule, NoDriverRefusesAtLoadWhenAsked) {
   EXPECT_NE(message.find(path), std::string::npos) << message;
 }
 
-TEST(CudaModule, CpuModulesNeedNoDriver) {
+TEST(GpuModule, CpuModulesNeedNoDriver) {
   attnc::Module cpu = load(cpuModule("dense"));
   EXPECT_TRUE(static_cast<bool>(cpu.checkDevice()));
 }
@@ -171,13 +190,15 @@ attnc_status runEntry(attnc_module *module, const attnc_entry_desc &entry,
   return s;
 }
 
-class CudaNumerics : public ::testing::TestWithParam<const char *> {};
+class GpuNumerics
+    : public ::testing::TestWithParam<std::tuple<const char *, const char *>> {
+};
 
-TEST_P(CudaNumerics, EveryEntryMatchesTheCpuModule) {
-  if (!driverPresent())
-    GTEST_SKIP() << "no CUDA driver (libcuda.so.1): device numerics skipped";
-  std::string name = GetParam();
-  attnc::Module gpu = load(cudaModule(name));
+TEST_P(GpuNumerics, EveryEntryMatchesTheCpuModule) {
+  auto [api, name] = GetParam();
+  if (std::string why = deviceAbsence(api); !why.empty())
+    GTEST_SKIP() << "device numerics skipped: " << why;
+  attnc::Module gpu = load(gpuModule(api, name));
   attnc::Module cpu = load(cpuModule(name));
   for (const attnc_entry_desc *entry : gpu.entries()) {
     SCOPED_TRACE(entry->name);
@@ -193,12 +214,8 @@ TEST_P(CudaNumerics, EveryEntryMatchesTheCpuModule) {
         << error;
     std::vector<attnc::npy::Array> onGpu = inputs, onCpu = inputs;
     std::vector<std::vector<int64_t>> shapes(entry->num_args);
-    attnc_status s = runEntry(gpu.get(), *entry, onGpu, shapes);
-    if (s != ATTNC_OK &&
-        std::string(attnc_last_error()).find("CUDA_ERROR_NO_DEVICE") !=
-            std::string::npos)
-      GTEST_SKIP() << "a CUDA driver but no GPU: " << attnc_last_error();
-    ASSERT_EQ(s, ATTNC_OK) << attnc_last_error();
+    ASSERT_EQ(runEntry(gpu.get(), *entry, onGpu, shapes), ATTNC_OK)
+        << attnc_last_error();
     ASSERT_EQ(runEntry(cpu.get(), *entry, onCpu, shapes), ATTNC_OK)
         << attnc_last_error();
     for (int32_t a = 0; a < entry->num_args; ++a) {
@@ -220,7 +237,12 @@ TEST_P(CudaNumerics, EveryEntryMatchesTheCpuModule) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Inputs, CudaNumerics, ::testing::ValuesIn(kInputs),
-                         [](const auto &info) { return std::string(info.param); });
+INSTANTIATE_TEST_SUITE_P(
+    Inputs, GpuNumerics,
+    ::testing::Combine(::testing::ValuesIn(kApis), ::testing::ValuesIn(kInputs)),
+    [](const auto &info) {
+      return std::string(std::get<0>(info.param)) + "_" +
+             std::get<1>(info.param);
+    });
 
 } // namespace

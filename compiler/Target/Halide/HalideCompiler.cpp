@@ -117,9 +117,11 @@ bool resolveTarget(const std::string &target, TargetInfo &info,
     t = get_host_target();
   } else if (target == "cuda") {
     t = Target(std::string(kDefaultTarget) + "-" + kCudaFeatures);
+  } else if (target == "opencl") {
+    t = Target(std::string(kDefaultTarget) + "-" + kOpenCLFeatures);
   } else if (!Target::validate_target_string(target)) {
     error = "unknown target '" + target +
-            "' (expected 'host', 'cuda' or a Halide target such as " +
+            "' (expected 'host', 'cuda', 'opencl' or a Halide target such as " +
             kDefaultTarget + ")";
     return false;
   } else {
@@ -130,9 +132,15 @@ bool resolveTarget(const std::string &target, TargetInfo &info,
                                   "for x86-64 Linux";
     return false;
   }
-  if (t.has_gpu_feature() && !t.has_feature(Target::CUDA)) {
-    error = "target '" + target + "' is not supported: the only GPU API "
-                                  "attnc's runtime runs is CUDA";
+  if (t.has_gpu_feature() && !t.has_feature(Target::CUDA) &&
+      !t.has_feature(Target::OpenCL)) {
+    error = "target '" + target + "' is not supported: the GPU APIs "
+                                  "attnc's runtime runs are CUDA and OpenCL";
+    return false;
+  }
+  if (t.has_feature(Target::CUDA) && t.has_feature(Target::OpenCL)) {
+    error = "target '" + target + "' names two GPU APIs; a module runs on "
+                                  "one (cuda or opencl)";
     return false;
   }
   // CUDA without a capability would be Halide's sm_20 default, which
@@ -141,7 +149,9 @@ bool resolveTarget(const std::string &target, TargetInfo &info,
     t.set_feature(Target::CUDACapability80);
   info.target = t.to_string();
   info.cpuFeatures = featureList(t);
-  info.device = t.has_feature(Target::CUDA) ? "cuda" : "cpu";
+  info.device = t.has_feature(Target::CUDA)     ? "cuda"
+                : t.has_feature(Target::OpenCL) ? "opencl"
+                                                : "cpu";
   return true;
 }
 
@@ -155,28 +165,30 @@ std::string compileFunction(const kg::Function &fn,
   try {
     Target target(info.target);
     std::vector<ImageParam> params;
-    const bool cuda = target.has_feature(Target::CUDA);
-    if (cuda && (options.schedule == ScheduleKind::Adams2019 ||
+    // CUDA and OpenCL share the GPU schedules (Schedules/CUDA.cpp): Halide
+    // maps the same blocks, threads and shared memory onto either API.
+    const bool gpu = target.has_gpu_feature();
+    if (gpu && (options.schedule == ScheduleKind::Adams2019 ||
                  options.schedule == ScheduleKind::Mullapudi2016))
       return "the " +
              std::string(options.schedule == ScheduleKind::Adams2019
                              ? "adams2019"
                              : "mullapudi2016") +
              " autoscheduler emits CPU schedules only in Halide 14; use "
-             "--schedule=manual or --schedule=li2018 with a CUDA target";
-    if (!cuda && options.schedule == ScheduleKind::Li2018)
-      return "--schedule=li2018 schedules GPU pipelines; use it with a CUDA "
-             "target (--target=cuda)";
+             "--schedule=manual or --schedule=li2018 with a GPU target";
+    if (!gpu && options.schedule == ScheduleKind::Li2018)
+      return "--schedule=li2018 schedules GPU pipelines; use it with a GPU "
+             "target (--target=cuda or --target=opencl)";
     // Band predicates are stated per block of rows: a vector of queries on
     // CPUs, a block's query tile on GPUs.
     int rowBlock = options.schedule != ScheduleKind::Manual ? 1
-                   : cuda ? cudaQueryTile()
+                   : gpu ? cudaQueryTile()
                           : target.natural_vector_size(Float(32));
     PipelineStages stages = buildAlgorithm(fn, params, rowBlock);
     Pipeline pipeline(stages.outputs);
     switch (options.schedule) {
     case ScheduleKind::Manual:
-      if (cuda)
+      if (gpu)
         scheduleCuda(stages, target);
       else
         scheduleCpu(stages, target);

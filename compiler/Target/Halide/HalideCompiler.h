@@ -27,6 +27,11 @@ inline constexpr const char *kDefaultTarget =
 /// by the driver for newer GPUs).
 inline constexpr const char *kCudaFeatures = "cuda-cuda_capability_80";
 
+/// What `--target=opencl` adds to kDefaultTarget: Halide's OpenCL backend,
+/// which runs the GPU schedules on any OpenCL 1.2 device; with pocl on a
+/// CPU it is how machines without a GPU execute them (tests, CI).
+inline constexpr const char *kOpenCLFeatures = "opencl";
+
 struct CompileOptions {
   std::string target = kDefaultTarget;
   ScheduleKind schedule = ScheduleKind::Manual;
@@ -35,11 +40,12 @@ struct CompileOptions {
 struct TargetInfo {
   std::string target;      // canonical Halide target string
   std::string cpuFeatures; // comma-separated, for the module's CPU check
-  std::string device;      // "cpu" or "cuda"
+  std::string device;      // "cpu", "cuda" or "opencl"
 };
 
-/// Resolves `target` ("host", "cuda", a Halide target string) or returns
-/// false with `error` set. "cuda" is kDefaultTarget plus kCudaFeatures; a
+/// Resolves `target` ("host", "cuda", "opencl", a Halide target string) or
+/// returns false with `error` set. "cuda" is kDefaultTarget plus
+/// kCudaFeatures, "opencl" plus kOpenCLFeatures; a
 /// CUDA target without a capability feature gets cuda_capability_80.
 bool resolveTarget(const std::string &target, TargetInfo &info,
                    std::string &error);

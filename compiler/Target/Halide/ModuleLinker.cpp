@@ -123,16 +123,17 @@ std::string linkModule(const std::vector<kg::Function> &fns,
     std::ofstream c(source), map(script);
     c << descriptorSource(fns, target);
     // The Halide runtime inside the objects stays private, except the hooks
-    // the attnc runtime uses: error handler and thread count; for CUDA
+    // the attnc runtime uses: error handler and thread count; for GPU
     // modules also the device hooks it calls around a kernel (copy outputs
     // back, sync, free, pick the GPU, release the context).
     map << "{\n  global:\n    attnc_module_descriptor;\n"
            "    halide_set_error_handler;\n    halide_set_num_threads;\n"
            "    halide_set_custom_malloc;\n    halide_set_custom_free;\n";
-    if (target.device == "cuda")
+    if (target.device != "cpu")
       map << "    halide_copy_to_host;\n    halide_device_sync;\n"
              "    halide_device_free;\n    halide_set_gpu_device;\n"
-             "    halide_device_release;\n    halide_cuda_device_interface;\n";
+             "    halide_device_release;\n    halide_"
+          << target.device << "_device_interface;\n";
     map << "  local: *;\n};\n";
     if (!c || !map)
       return "cannot write to the temporary directory " + workDir;

@@ -60,8 +60,9 @@ cl::opt<Emit> emit(
 cl::opt<std::string> target(
     "target",
     cl::desc("Halide target: 'host' (this machine's CPU), 'cuda' (the "
-             "default x86-64 host plus CUDA, sm_80+) or a target string; "
-             "default x86-64 with AVX2/FMA"),
+             "default x86-64 host plus CUDA, sm_80+), 'opencl' (the same GPU "
+             "schedules on any OpenCL device) or a target string; default "
+             "x86-64 with AVX2/FMA"),
     cl::init(attnc::halide::kDefaultTarget), cl::cat(category));
 cl::opt<bool> train(
     "train",
