@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <set>
@@ -214,6 +215,12 @@ attnc_status prepareGpu(attnc_module &module, const GpuApi &api,
                       " (rebuild it with this attnc)");
   if (options.gpu_device >= 0)
     h.setGpuDevice(options.gpu_device);
+  // pocl's default work-group method (loopvec) miscompiles some of these
+  // kernels (wrong results for dense attention with a run-time head dim);
+  // its 'loops' method runs them as written. Set before the ICD loads, and
+  // never over a user's choice; other OpenCL drivers ignore it.
+  if (std::strcmp(api.device, "opencl") == 0)
+    setenv("POCL_WORK_GROUP_METHOD", "loops", /*overwrite=*/0);
   dlerror();
   module.driver = dlopen(api.library, RTLD_NOW | RTLD_GLOBAL);
   if (!module.driver) {

@@ -203,11 +203,28 @@ TEST_P(GpuNumerics, EveryEntryMatchesTheCpuModule) {
   for (const attnc_entry_desc *entry : gpu.entries()) {
     SCOPED_TRACE(entry->name);
     std::map<std::string, int64_t> dims;
+    bool fused = false; // attn.attention: logits [B, H, Sq, Sk] of q and k
     for (int32_t a = 0; a < entry->num_args; ++a)
-      for (int32_t d = 0; d < entry->args[a].rank; ++d)
-        if (entry->args[a].dim_names && entry->args[a].dim_names[d])
-          dims.emplace(entry->args[a].dim_names[d],
-                       extentFor(entry->args[a].dim_names[d]));
+      fused |= std::string(entry->args[a].name) == "q";
+    for (int32_t a = 0; a < entry->num_args; ++a) {
+      const attnc_arg_desc &arg = entry->args[a];
+      // Masks and biases of fused attention broadcast against its logits:
+      // their unnamed dims take the logit extent they align with.
+      const std::string argName = arg.name;
+      const bool logitShaped =
+          fused && (argName == "mask" || argName == "bias");
+      const char *logitDims[] = {"B", "H", "Sq", "Sk"};
+      for (int32_t d = 0; d < arg.rank; ++d) {
+        if (!arg.dim_names || !arg.dim_names[d])
+          continue;
+        std::string dimName = arg.dim_names[d];
+        int32_t aligned = 4 - arg.rank + d;
+        if (logitShaped && dimName[0] == 'd' && aligned >= 0)
+          dims.emplace(dimName, extentFor(logitDims[aligned]));
+        else
+          dims.emplace(dimName, extentFor(dimName));
+      }
+    }
     std::vector<attnc::npy::Array> inputs(entry->num_args);
     std::string error;
     ASSERT_TRUE(attnc::run::fillRandomInputs(*entry, 7, dims, inputs, error))

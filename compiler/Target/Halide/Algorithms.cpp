@@ -119,8 +119,9 @@ Expr broadcastAt(const HValue &t, const std::vector<Expr> &logitCoords,
 class Builder {
 public:
   Builder(const kg::Function &fn, std::vector<ImageParam> &inputs,
-          int rowBlock)
-      : rowBlock(rowBlock), fn(fn), inputs(inputs),
+          const AlgorithmOptions &options)
+      : rowBlock(options.rowBlock), onlineTiles(options.onlineTiles), fn(fn),
+        inputs(inputs),
         values(fn.values.size()) {}
 
   PipelineStages build() {
@@ -307,6 +308,8 @@ private:
   }
 
   void lowerAttention(const kg::Node &node) {
+    if (onlineTiles)
+      return lowerOnlineAttention(node);
     const HValue &q = operand(node, 0), &k = operand(node, 1),
                  &v = operand(node, 2);
     DenseAttentionStages s;
@@ -395,6 +398,108 @@ private:
 
     setValue(node.result, s.out, t, {v.extents[0], Sq, Hq, q.extents[3]});
     stages.dense.push_back(s);
+  }
+
+  void lowerOnlineAttention(const kg::Node &node) {
+    const HValue &q = operand(node, 0), &k = operand(node, 1),
+                 &v = operand(node, 2);
+    OnlineAttentionStages s;
+    s.headDim = shapeOf(node, 0)[3];
+    s.valueDim = shapeOf(node, 2)[3];
+    OnlineTiles tiles = onlineTiles(s.headDim, s.valueDim);
+    const int TQ = tiles.queryTile, KT = tiles.keyTile;
+    s.queryTile = TQ;
+    s.keyTile = KT;
+    s.stageValues = tiles.stageValues;
+    Type t = q.type;
+    Expr D = q.extents[0], Sq = q.extents[1], Hq = q.extents[2];
+    Expr Sk = k.extents[1], Hkv = k.extents[2];
+    Expr hk = s.h / (Hq / Hkv);
+    Var &e = s.e, &i = s.i, &h = s.h, &b = s.b, &ii = s.ii, &it = s.it,
+        &jj = s.jj, &kt = s.t;
+    Var d("d");
+
+    // The last query tile may run past Sq and the last key tile past Sk:
+    // every read is clamped, keys past Sk are masked.
+    s.qScaled = Func(unique("q_scaled"));
+    s.qScaled(i, d, h, b) =
+        q.func(d, clamp(i, 0, Sq - 1), h, b) * scaleOf(node, t, D);
+    Expr qi = it * TQ + ii, kj = kt * KT + jj;
+    Expr qc = clamp(qi, 0, Sq - 1), kc = clamp(kj, 0, Sk - 1);
+
+    RDom rd(0, D, "rd");
+    s.rd = rd.x;
+    s.dot = Func(unique("qk"));
+    s.dot(jj, ii, kt, it, h, b) = cast(t, 0);
+    s.dot(jj, ii, kt, it, h, b) +=
+        s.qScaled(qi, rd, h, b) * k.func(rd, kc, hk, b);
+
+    // Masked keys get the lowest float; so do keys whose bias is -inf.
+    // Probabilities are taken only above it, so a tile (or a row) with no
+    // allowed key contributes nothing, and a row with none at all ends with
+    // l = 0 and outputs 0.
+    Expr lowest = cast(t, -FLT_MAX);
+    Expr allowed = kj < Sk && positionalAllowed(node, qi, kj, b, 5) &&
+                   maskAt(node, 3, kc, qc, h, b);
+    s.logits = Func(unique("logits"));
+    s.logits(jj, ii, kt, it, h, b) = select(
+        allowed,
+        max(withBias(node, 4, s.dot(jj, ii, kt, it, h, b), kc, qc, h, b),
+            lowest),
+        lowest);
+
+    RDom rj(0, KT, "rj");
+    s.rj = rj.x;
+    s.tileMax = Func(unique("tile_max"));
+    s.tileMax(ii, kt, it, h, b) = lowest;
+    s.tileMax(ii, kt, it, h, b) =
+        max(s.tileMax(ii, kt, it, h, b), s.logits(rj, ii, kt, it, h, b));
+    s.probs = Func(unique("probs"));
+    Expr logit = s.logits(jj, ii, kt, it, h, b);
+    s.probs(jj, ii, kt, it, h, b) =
+        select(logit > lowest, exp(logit - s.tileMax(ii, kt, it, h, b)),
+               cast(t, 0));
+    s.tileSum = Func(unique("tile_sum"));
+    s.tileSum(ii, kt, it, h, b) = cast(t, 0);
+    s.tileSum(ii, kt, it, h, b) += s.probs(rj, ii, kt, it, h, b);
+    s.tileAcc = Func(unique("tile_pv"));
+    s.tileAcc(e, ii, kt, it, h, b) = cast(t, 0);
+    s.tileAcc(e, ii, kt, it, h, b) +=
+        s.probs(rj, ii, kt, it, h, b) *
+        v.func(e, clamp(kt * KT + rj, 0, Sk - 1), hk, b);
+
+    // The scan over key tiles, trimmed to the tiles the query tile's band
+    // and the batch's key length reach (tiles are skipped, not masked).
+    RDom rt(0, (Sk + KT - 1) / KT, "rt");
+    Expr first = it * TQ, last = first + TQ - 1;
+    if (node.causal)
+      rt.where(rt.x * KT <= last);
+    if (node.hasWindow) {
+      rt.where(rt.x * KT + KT - 1 >= first - static_cast<int>(node.windowLeft));
+      rt.where(rt.x * KT <= last + static_cast<int>(node.windowRight));
+    }
+    if (has(node, 5))
+      rt.where(rt.x * KT < cast<int>(operand(node, 5).func(b)));
+    s.rt = rt.x;
+    s.state = Func(unique("online_state"));
+    s.state(e, ii, it, h, b) = {lowest, cast(t, 0), cast(t, 0)};
+    Expr mOld = s.state(e, ii, it, h, b)[0];
+    Expr tileMax = s.tileMax(ii, rt, it, h, b);
+    Expr mNew = max(mOld, tileMax);
+    Expr keep = exp(mOld - mNew), take = exp(tileMax - mNew);
+    s.state(e, ii, it, h, b) = {
+        mNew, s.state(e, ii, it, h, b)[1] * keep + s.tileSum(ii, rt, it, h, b) * take,
+        s.state(e, ii, it, h, b)[2] * keep +
+            s.tileAcc(e, ii, rt, it, h, b) * take};
+
+    s.out = Func(unique("attention"));
+    Expr l = s.state(e, i % TQ, i / TQ, h, b)[1];
+    s.out(e, i, h, b) =
+        select(l > 0, s.state(e, i % TQ, i / TQ, h, b)[2] / select(l > 0, l, 1),
+               cast(t, 0));
+
+    setValue(node.result, s.out, t, {v.extents[0], Sq, Hq, q.extents[3]});
+    stages.denseOnline.push_back(s);
   }
 
   void lowerGraphAttention(const kg::Node &node) {
@@ -1241,6 +1346,7 @@ private:
 
   int counter = 0;
   int rowBlock;
+  std::function<OnlineTiles(int64_t, int64_t)> onlineTiles;
   const kg::Function &fn;
   std::vector<ImageParam> &inputs;
   std::vector<HValue> values;
@@ -1250,8 +1356,9 @@ private:
 } // namespace
 
 PipelineStages buildAlgorithm(const kg::Function &fn,
-                              std::vector<ImageParam> &inputs, int rowBlock) {
-  return Builder(fn, inputs, rowBlock).build();
+                              std::vector<ImageParam> &inputs,
+                              const AlgorithmOptions &options) {
+  return Builder(fn, inputs, options).build();
 }
 
 } // namespace attnc::halide

@@ -15,6 +15,7 @@
 
 #include <Halide.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,40 @@ struct DenseAttentionStages {
   Halide::Func rowMax, probs, rowSum, acc, out;
   bool hasMaskTensor = false;
   int64_t headDim = -1, valueDim = -1; // static extents, -1 when dynamic
+};
+
+/// Dense attention as an online softmax over key tiles (FlashAttention's
+/// recurrence), for GPUs: nothing is indexed by (query, key) beyond one
+/// TQ x KT tile, so no S x S buffer exists at any sequence length. Queries
+/// are addressed as (ii, it): row ii of query tile it; keys as (jj, t).
+/// Per tile t the row's local max, sum and weighted sum are formed with the
+/// tile's own max; the running state (m, l, acc) is rescaled by
+/// exp(m_old - m_new) and the tile's terms by exp(tile max - m_new), so no
+/// exp argument is ever positive.
+struct OnlineAttentionStages {
+  Halide::Var e, i, h, b;      // output (e, i, h, b), i = it * TQ + ii
+  Halide::Var ii, it, jj, t;
+  Halide::RVar rd;             // head dim of the tile's dot products
+  Halide::RVar rj;             // keys of one tile (0..KT)
+  Halide::RVar rt;             // the scan over key tiles, band-trimmed
+  Halide::Func qScaled;        // (i, d, h, b): q transposed and pre-scaled
+  Halide::Func dot;            // (jj, ii, t, it, h, b) += qScaled * k
+  Halide::Func logits;         // (jj, ii, t, it, h, b); lowest when masked
+  Halide::Func tileMax;        // (ii, t, it, h, b)
+  Halide::Func probs;          // (jj, ii, t, it, h, b): exp(l - tile max)
+  Halide::Func tileSum;        // (ii, t, it, h, b)
+  Halide::Func tileAcc;        // (e, ii, t, it, h, b)
+  Halide::Func state;          // (e, ii, it, h, b): Tuple {m, l, acc}
+  Halide::Func out;
+  int queryTile = 0, keyTile = 0;
+  bool stageValues = false; // the schedule stages V tiles in shared memory
+  int64_t headDim = -1, valueDim = -1; // static extents, -1 when dynamic
+};
+
+/// Tile sizes of the online form, which a GPU schedule picks by head dims.
+struct OnlineTiles {
+  int queryTile = 16, keyTile = 32;
+  bool stageValues = true;
 };
 
 struct GraphAttentionStages {
@@ -132,6 +167,7 @@ struct ReductionStages {
 /// Every stage the schedule of a whole function needs.
 struct PipelineStages {
   std::vector<DenseAttentionStages> dense;
+  std::vector<OnlineAttentionStages> denseOnline;
   std::vector<GraphAttentionStages> graph;
   std::vector<LinearStages> linear; // also linear_grad_input (dy W)
   std::vector<GraphAttentionGradStages> graphGrad;
@@ -147,14 +183,23 @@ struct PipelineStages {
   std::vector<Halide::Func> outputs;
 };
 
+struct AlgorithmOptions {
+  /// How many consecutive queries a schedule processes together (a vector,
+  /// a GPU block's query tile): band predicates are also stated per block
+  /// so loops over keys can be trimmed; it never changes results.
+  int rowBlock = 1;
+  /// When set, dense attention is built as an online softmax
+  /// (OnlineAttentionStages) with the tiles this returns for the op's
+  /// static head and value dims (-1 when dynamic); else as three
+  /// reductions over slabs (DenseAttentionStages).
+  std::function<OnlineTiles(int64_t headDim, int64_t valueDim)> onlineTiles;
+};
+
 /// Builds the algorithm of `fn`. `inputs` receives one ImageParam per
-/// function input, in order. `rowBlock` is how many consecutive queries a
-/// schedule processes together (a vector): band predicates are also stated
-/// per block so loops over keys can be trimmed; it never changes results.
-/// Throws Halide::CompileError on malformed IR.
+/// function input, in order. Throws Halide::CompileError on malformed IR.
 PipelineStages buildAlgorithm(const kg::Function &fn,
                               std::vector<Halide::ImageParam> &inputs,
-                              int rowBlock);
+                              const AlgorithmOptions &options);
 
 Halide::Type halideType(kg::DType t);
 

@@ -179,12 +179,17 @@ std::string compileFunction(const kg::Function &fn,
     if (!gpu && options.schedule == ScheduleKind::Li2018)
       return "--schedule=li2018 schedules GPU pipelines; use it with a GPU "
              "target (--target=cuda or --target=opencl)";
-    // Band predicates are stated per block of rows: a vector of queries on
-    // CPUs, a block's query tile on GPUs.
-    int rowBlock = options.schedule != ScheduleKind::Manual ? 1
-                   : gpu ? cudaQueryTile()
-                          : target.natural_vector_size(Float(32));
-    PipelineStages stages = buildAlgorithm(fn, params, rowBlock);
+    // Band predicates of the slab form are stated per vector of queries,
+    // which the CPU schedule processes together.
+    AlgorithmOptions algorithm;
+    algorithm.rowBlock = options.schedule == ScheduleKind::Manual && !gpu
+                             ? target.natural_vector_size(Float(32))
+                             : 1;
+    // Hand GPU schedules run dense attention as an online softmax (no
+    // S x S buffer); autoschedulers get the slab form, which they can tile.
+    if (gpu && options.schedule == ScheduleKind::Manual)
+      algorithm.onlineTiles = cudaOnlineTiles;
+    PipelineStages stages = buildAlgorithm(fn, params, algorithm);
     Pipeline pipeline(stages.outputs);
     switch (options.schedule) {
     case ScheduleKind::Manual:

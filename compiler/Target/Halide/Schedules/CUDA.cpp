@@ -1,17 +1,13 @@
-//===- CUDA.cpp - hand-written CUDA schedules -----------------------------===//
+//===- CUDA.cpp - hand-written GPU schedules ------------------------------===//
 //
-// Dense attention: one thread block per (query tile of TQ rows, head,
-// batch). Inside the block, in order: the tile's queries (scaled,
-// transposed) go to shared memory; the tile's logits against the keys it may
-// attend are computed KT keys at a time, each K tile staged in shared memory
-// and every thread owning one (query, key) dot product; row max, then
-// probabilities, then row sum; finally PV with threads over (value dim,
-// query row), each walking the keys of its row. The logits and
-// probabilities of a tile (TQ x keys of its band) live in a per-block
-// global scratch (Halide's MemoryType::Heap inside GPU blocks): that is the
-// CPU slab, with the same FLOPs and no online softmax. Bounds inference
-// shrinks the slab and every key loop to the causal triangle or the window
-// band of the tile, so blocks do no work outside the band.
+// Written for CUDA; Halide maps the same blocks, threads and shared memory
+// onto OpenCL, which is how they are executed on machines without a GPU.
+//
+// Dense attention: an online softmax (OnlineAttentionStages), one thread
+// block per (query tile, head, batch) walking the key tiles of its band;
+// the key-tile loop is trimmed to the causal triangle, the window band and
+// the batch's key length, so blocks do no work outside them, and shared
+// memory holds a few tiles whatever the sequence lengths.
 //
 // Graph attention: every stage walks CSR rows, one thread per node (all
 // heads), in blocks of NB nodes; per-edge values are scattered into each
@@ -33,6 +29,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Target/Halide/Schedules/CUDA.h"
 
+#include <iterator>
 #include <set>
 
 using namespace Halide;
@@ -41,8 +38,6 @@ namespace attnc::halide {
 
 namespace {
 
-constexpr int kQueryTile = 16; // query rows per block (TQ)
-constexpr int kKeyTile = 32;   // keys per staged K tile (KT)
 constexpr int kLanes = 32;     // threads along value / head dims
 constexpr int kNodeChunk = 64; // nodes per block in graph node loops
 
@@ -69,82 +64,93 @@ Func otherCallee(const Func &consumer, const std::vector<Func> &known) {
   return Func();
 }
 
-void scheduleDense(DenseAttentionStages &s, Claimed &claimed) {
-  const int tq = kQueryTile, kt = kKeyTile, lanes = kLanes;
-  Var io("io"), ii("ii"), eo("eo"), ei("ei"), jo("jo"), ji("ji"),
-      dO("dO"), dI("dI");
+/// The online form (OnlineAttentionStages): one block per (query tile,
+/// head, batch); the running state (m, l, acc) of the tile's rows
+/// lives in shared memory, and a serial loop over the key tiles of the band
+/// computes, per tile: the K (and V) tile staged in shared memory, the TQ x
+/// KT logits (a thread per pair, the dot in a register), the row maxima
+/// (a thread per row), the probabilities (a thread per pair), then the state
+/// update with a thread per (value dim, row) holding the tile's sum and
+/// weighted sum in registers. Shared memory per block is a few tiles, never
+/// a function of the sequence lengths.
+void scheduleOnline(OnlineAttentionStages &s, Claimed &claimed) {
+  const int tq = s.queryTile, kt = s.keyTile;
+  const int lanes = s.valueDim > 0 && s.valueDim < kLanes
+                        ? static_cast<int>(s.valueDim)
+                        : kLanes;
+  Var io("io"), ir("ir"), eo("eo"), ei("ei"), dO("dO"), dI("dI");
 
-  // One block per (query tile, head, batch); threads over (value dim, row).
-  // `out` is an intermediate (the entry's output wraps it), so the last
-  // tile may be rounded up: query, mask and bias reads are clamped.
   s.out.compute_root()
-      .split(s.i, io, ii, tq, TailStrategy::RoundUp)
+      .split(s.i, io, ir, tq, TailStrategy::RoundUp)
       .split(s.e, eo, ei, lanes, TailStrategy::GuardWithIf)
-      .reorder(eo, ei, ii, io, s.h, s.b)
+      .reorder(eo, ei, ir, io, s.h, s.b)
       .gpu_blocks(io, s.h, s.b)
-      .gpu_threads(ei, ii);
+      .gpu_threads(ei, ir);
 
-  // The tile's queries, scaled and transposed: shared memory.
+  s.state.compute_at(s.out, io)
+      .store_in(MemoryType::GPUShared)
+      .split(s.e, eo, ei, lanes, TailStrategy::GuardWithIf)
+      .reorder(eo, ei, s.ii, s.it, s.h, s.b)
+      .gpu_threads(ei, s.ii);
+  s.state.update()
+      .split(s.e, eo, ei, lanes, TailStrategy::GuardWithIf)
+      .reorder(eo, ei, s.ii, s.rt, s.it, s.h, s.b)
+      .gpu_threads(ei, s.ii);
+  LoopLevel perTile(s.state, s.rt), perThread(s.state, eo);
+
+  // The query tile is staged again for every key tile: Halide 14 packs
+  // shared allocations by their first and last use in program order, not
+  // by loop, so a tile staged once before the loop would share memory with
+  // allocations made inside it, and be overwritten by the second tile.
   Var qd = s.qScaled.args()[1];
-  s.qScaled.compute_at(s.out, io)
+  s.qScaled.compute_at(perTile)
       .store_in(MemoryType::GPUShared)
       .split(qd, dO, dI, lanes, TailStrategy::GuardWithIf)
       .reorder(dO, dI, s.i)
       .gpu_threads(dI, s.i);
-
-  // Logits of the tile against its band, KT keys at a time: each K tile is
-  // staged in shared memory, then every thread computes one dot product.
-  s.logits.compute_at(s.out, io)
-      .store_in(MemoryType::Heap)
-      .split(s.j, jo, ji, kt, TailStrategy::RoundUp)
-      .reorder(ji, s.i, jo)
-      .gpu_threads(ji, s.i);
-  s.dot.compute_at(s.logits, ji);
-  if (Func k = otherCallee(s.dot, {s.qScaled}); k.defined()) {
-    Func kTile = k.in(s.dot);
-    std::vector<Var> kv = kTile.args();
-    Var kdO("kdO"), kdI("kdI"), kjO("kjO"), kjI("kjI");
-    // 16 x 16 threads load the tile; fixed-size splits keep the thread
-    // extents constant (the tile's clamped key range is not), and the
-    // storage bound keeps the shared allocation static.
-    kTile.compute_at(s.logits, jo)
-        .store_in(MemoryType::GPUShared)
-        .bound_storage(kv[1], kt)
-        .split(kv[0], kdO, kdI, 16, TailStrategy::GuardWithIf)
-        .split(kv[1], kjO, kjI, 16, TailStrategy::GuardWithIf)
-        .reorder(kdO, kjO, kdI, kjI)
-        .gpu_threads(kdI, kjI);
-    if (s.headDim > 0)
-      kTile.bound_storage(kv[0], static_cast<int>(s.headDim));
-    claim(claimed, kTile);
-  }
-
-  // Row statistics: one thread per query row, over the keys of its band.
-  for (Func *f : {&s.rowMax, &s.rowSum}) {
-    f->compute_at(s.out, io).store_in(MemoryType::GPUShared).gpu_threads(s.i);
-    f->update().gpu_threads(s.i);
-  }
-  s.probs.compute_at(s.out, io)
-      .store_in(MemoryType::Heap)
-      .split(s.j, jo, ji, kt, TailStrategy::RoundUp)
-      .reorder(ji, s.i, jo)
-      .gpu_threads(ji, s.i);
-
-  // PV: threads over (value dim, query row), each walking its row's keys
-  // (the loop is bounded by that row's band); reads of v along the value
-  // dim are coalesced across a warp.
-  s.acc.compute_at(s.out, io)
+  s.logits.compute_at(perTile)
       .store_in(MemoryType::GPUShared)
-      .split(s.e, eo, ei, lanes, TailStrategy::GuardWithIf)
-      .reorder(eo, ei, s.i)
-      .gpu_threads(ei, s.i);
-  s.acc.update()
-      .split(s.e, eo, ei, lanes, TailStrategy::GuardWithIf)
-      .reorder(s.rjAcc, eo, ei, s.i)
-      .gpu_threads(ei, s.i);
+      .gpu_threads(s.jj, s.ii);
+  s.dot.compute_at(s.logits, s.jj);
+  // 16 x 16 threads stage a tile of keys or values; fixed-size splits keep
+  // the thread extents constant (a tile's clamped key range is not), and
+  // storage bounds keep the shared allocations static.
+  auto stage = [&](const Func &consumer, const std::vector<Func> &known,
+                   int64_t width) {
+    Func operand = otherCallee(consumer, known);
+    if (!operand.defined())
+      return;
+    Func tile = operand.in(consumer);
+    std::vector<Var> v = tile.args();
+    Var xo("xo"), xi("xi"), yo("yo"), yi("yi");
+    tile.compute_at(perTile)
+        .store_in(MemoryType::GPUShared)
+        .bound_storage(v[1], kt)
+        .split(v[0], xo, xi, 16, TailStrategy::GuardWithIf)
+        .split(v[1], yo, yi, 16, TailStrategy::GuardWithIf)
+        .reorder(xo, yo, xi, yi)
+        .gpu_threads(xi, yi);
+    if (width > 0)
+      tile.bound_storage(v[0], static_cast<int>(width));
+    claim(claimed, tile);
+  };
+  stage(s.dot, {s.qScaled}, s.headDim);
+  for (Func *f : {&s.tileMax}) {
+    f->compute_at(perTile).store_in(MemoryType::GPUShared).gpu_threads(s.ii);
+    f->update().gpu_threads(s.ii);
+  }
+  s.probs.compute_at(perTile)
+      .store_in(MemoryType::GPUShared)
+      .gpu_threads(s.jj, s.ii);
+  // The tile's sum and weighted sum: registers of the thread that updates
+  // the state element they scale into.
+  s.tileSum.compute_at(perThread);
+  s.tileAcc.compute_at(perThread);
+  if (s.stageValues)
+    stage(s.tileAcc, {s.probs}, s.valueDim);
 
-  for (Func *f : {&s.out, &s.qScaled, &s.logits, &s.dot, &s.rowMax, &s.rowSum,
-                  &s.probs, &s.acc})
+  for (Func *f : {&s.out, &s.qScaled, &s.state, &s.logits, &s.dot, &s.tileMax,
+                  &s.probs, &s.tileSum, &s.tileAcc})
     claim(claimed, *f);
 }
 
@@ -316,12 +322,31 @@ void scheduleGeneric(Func f) {
 
 } // namespace
 
-int cudaQueryTile() { return kQueryTile; }
+OnlineTiles cudaOnlineTiles(int64_t headDim, int64_t valueDim) {
+  // Shared memory per block: the scaled queries, the K (and V) tile, the
+  // logits and probabilities, row maxima and the state (m, l, acc per
+  // value dim). Dynamic dims are budgeted as 128. The first candidate under
+  // 46 KiB wins, below the 48 KiB a kernel gets without opting in.
+  const int64_t d = headDim > 0 ? headDim : 128,
+                e = valueDim > 0 ? valueDim : 128;
+  const OnlineTiles candidates[] = {
+      {16, 32, true}, {16, 32, false}, {16, 16, false},
+      {8, 16, false}, {8, 8, false},   {4, 8, false}};
+  for (const OnlineTiles &c : candidates) {
+    int64_t floats = c.queryTile * d + c.keyTile * d +
+                     (c.stageValues ? c.keyTile * e : 0) +
+                     2 * c.queryTile * c.keyTile + c.queryTile +
+                     3 * c.queryTile * e;
+    if (floats * 4 <= 46 * 1024)
+      return c;
+  }
+  return candidates[std::size(candidates) - 1];
+}
 
 void scheduleCuda(PipelineStages &stages, const Target &) {
   Claimed claimed;
-  for (DenseAttentionStages &s : stages.dense)
-    scheduleDense(s, claimed);
+  for (OnlineAttentionStages &s : stages.denseOnline)
+    scheduleOnline(s, claimed);
   for (GraphAttentionStages &s : stages.graph)
     scheduleGraph(s, claimed);
   for (LinearStages &s : stages.linear)

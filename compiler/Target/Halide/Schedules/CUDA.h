@@ -1,8 +1,9 @@
-//===- CUDA.h - hand-written CUDA schedules ----------------------*- C++ -*-===//
+//===- CUDA.h - hand-written GPU schedules -----------------------*- C++ -*-===//
 //
-// The schedule half of the Halide backend for NVIDIA GPUs (Halide's CUDA
-// backend: PTX embedded in the object, launched through a dlopen-ed
-// libcuda). Reads the target; never changes what is computed.
+// The schedule half of the Halide backend for GPUs: NVIDIA's through
+// Halide's CUDA backend (PTX embedded in the object, launched through a
+// dlopen-ed libcuda), any OpenCL device through its OpenCL backend. Reads
+// the target; never changes what is computed.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ATTNC_TARGET_HALIDE_SCHEDULES_CUDA_H
@@ -12,9 +13,9 @@
 
 namespace attnc::halide {
 
-/// Query rows per thread block of fused dense attention. Also the `rowBlock`
-/// the algorithm is built with, so band predicates are uniform per tile.
-int cudaQueryTile();
+/// Tiles of the online dense form (Algorithms.h) for these head and value
+/// dims (-1 when dynamic): the largest that fit a block's shared memory.
+OnlineTiles cudaOnlineTiles(int64_t headDim, int64_t valueDim);
 
 /// Schedules every stage of `stages` on the GPU. Every Func that is
 /// computed (compute_root or with update definitions) ends up in GPU block
