@@ -22,7 +22,8 @@
 namespace {
 
 const std::string kDir = ATTNC_CUDA_TEST_DIR;
-const char *kInputs[] = {"dense", "graph", "projections", "decomposed"};
+const char *kInputs[] = {"dense",      "graph",  "projections", "decomposed",
+                         "sparse",     "layers", "grads"};
 const char *kApis[] = {"cuda", "opencl"};
 constexpr const char *kNoDriver =
     "this module runs on CUDA, but no CUDA driver (libcuda.so.1) is "

@@ -51,10 +51,11 @@ Expr fmix(Expr h) {
 } // namespace
 
 Expr dropoutKey(Expr seed, int64_t salt) {
+  // Casts to uint32 keep the low 32 bits. (No 64-bit mask constant:
+  // Halide 14's OpenCL backend prints 0xffffffff as 0.)
   Expr s = cast(Int(64), seed);
-  Expr mask32 = Internal::make_const(Int(64), int64_t(0xffffffffLL));
-  Expr lo = cast(UInt(32), s & mask32);
-  Expr hi = cast(UInt(32), (s >> Internal::make_const(Int(64), int64_t(32))) & mask32);
+  Expr lo = cast(UInt(32), s);
+  Expr hi = cast(UInt(32), s >> Internal::make_const(Int(64), int64_t(32)));
   uint32_t saltMix = fmixHost(static_cast<uint32_t>(salt) + kGolden);
   return fmix(lo ^ fmix(hi ^ u32(saltMix)));
 }

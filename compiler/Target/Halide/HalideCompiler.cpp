@@ -7,6 +7,9 @@
 
 #include <Halide.h>
 
+#include <cstdio>
+#include <optional>
+#include <cstring>
 #include <mutex>
 
 using namespace Halide;
@@ -100,6 +103,31 @@ void markRaceFreeScatters(PipelineStages &stages) {
   }
 }
 
+// Halide's OpenCL backend warns, once per kernel, that it drops the
+// assertions storage bounds leave inside kernels (its CUDA backend drops
+// them silently). The GPU schedules bound storage only by tile sizes they
+// construct, so those warnings are noise; any other warning is printed and
+// errors throw as Halide's own reporter would.
+class QuietKernelAssertions : public CompileTimeErrorReporter {
+public:
+  void warning(const char *msg) override {
+    if (!std::strstr(msg, "Ignoring assertion inside OpenCL kernel"))
+      std::fputs(msg, stderr);
+  }
+  [[noreturn]] void error(const char *msg) override {
+    if (std::strstr(msg, "Internal Error"))
+      throw InternalError(msg);
+    throw CompileError(msg);
+  }
+};
+
+struct ScopedReporter {
+  explicit ScopedReporter(CompileTimeErrorReporter *reporter) {
+    set_custom_compile_time_error_reporter(reporter);
+  }
+  ~ScopedReporter() { set_custom_compile_time_error_reporter(nullptr); }
+};
+
 std::string firstLine(const std::string &s) {
   std::string line = getenv("ATTNC_DEBUG") ? s : s.substr(0, s.find('\n'));
   // Halide prefixes its messages with "Error: ".
@@ -162,6 +190,10 @@ std::string compileFunction(const kg::Function &fn,
   std::string error;
   if (!resolveTarget(options.target, info, error))
     return error;
+  QuietKernelAssertions quiet;
+  std::optional<ScopedReporter> reporter;
+  if (info.device == "opencl")
+    reporter.emplace(&quiet);
   try {
     Target target(info.target);
     std::vector<ImageParam> params;

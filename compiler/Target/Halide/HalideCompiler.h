@@ -28,9 +28,10 @@ inline constexpr const char *kDefaultTarget =
 inline constexpr const char *kCudaFeatures = "cuda-cuda_capability_80";
 
 /// What `--target=opencl` adds to kDefaultTarget: Halide's OpenCL backend,
-/// which runs the GPU schedules on any OpenCL 1.2 device; with pocl on a
+/// which runs the GPU schedules on any OpenCL 1.2 device with doubles
+/// (layer norm and losses accumulate in f64); with pocl on a
 /// CPU it is how machines without a GPU execute them (tests, CI).
-inline constexpr const char *kOpenCLFeatures = "opencl";
+inline constexpr const char *kOpenCLFeatures = "opencl-cl_doubles";
 
 struct CompileOptions {
   std::string target = kDefaultTarget;

@@ -87,8 +87,11 @@ void scheduleOnline(OnlineAttentionStages &s, Claimed &claimed) {
       .gpu_blocks(io, s.h, s.b)
       .gpu_threads(ei, ir);
 
+  // Storage bounds keep every shared allocation a compile-time size
+  // (Halide cannot prove the tiles' regions constant through the clamps).
   s.state.compute_at(s.out, io)
       .store_in(MemoryType::GPUShared)
+      .bound_storage(s.ii, tq)
       .split(s.e, eo, ei, lanes, TailStrategy::GuardWithIf)
       .reorder(eo, ei, s.ii, s.it, s.h, s.b)
       .gpu_threads(ei, s.ii);
@@ -105,11 +108,14 @@ void scheduleOnline(OnlineAttentionStages &s, Claimed &claimed) {
   Var qd = s.qScaled.args()[1];
   s.qScaled.compute_at(perTile)
       .store_in(MemoryType::GPUShared)
+      .bound_storage(s.i, tq)
       .split(qd, dO, dI, lanes, TailStrategy::GuardWithIf)
       .reorder(dO, dI, s.i)
       .gpu_threads(dI, s.i);
   s.logits.compute_at(perTile)
       .store_in(MemoryType::GPUShared)
+      .bound_storage(s.jj, kt)
+      .bound_storage(s.ii, tq)
       .gpu_threads(s.jj, s.ii);
   s.dot.compute_at(s.logits, s.jj);
   // 16 x 16 threads stage a tile of keys or values; fixed-size splits keep
@@ -135,12 +141,15 @@ void scheduleOnline(OnlineAttentionStages &s, Claimed &claimed) {
     claim(claimed, tile);
   };
   stage(s.dot, {s.qScaled}, s.headDim);
-  for (Func *f : {&s.tileMax}) {
-    f->compute_at(perTile).store_in(MemoryType::GPUShared).gpu_threads(s.ii);
-    f->update().gpu_threads(s.ii);
-  }
+  s.tileMax.compute_at(perTile)
+      .store_in(MemoryType::GPUShared)
+      .bound_storage(s.ii, tq)
+      .gpu_threads(s.ii);
+  s.tileMax.update().gpu_threads(s.ii);
   s.probs.compute_at(perTile)
       .store_in(MemoryType::GPUShared)
+      .bound_storage(s.jj, kt)
+      .bound_storage(s.ii, tq)
       .gpu_threads(s.jj, s.ii);
   // The tile's sum and weighted sum: registers of the thread that updates
   // the state element they scale into.
@@ -148,6 +157,11 @@ void scheduleOnline(OnlineAttentionStages &s, Claimed &claimed) {
   s.tileAcc.compute_at(perThread);
   if (s.stageValues)
     stage(s.tileAcc, {s.probs}, s.valueDim);
+
+  if (s.headDim > 0)
+    s.qScaled.bound_storage(s.qScaled.args()[1], static_cast<int>(s.headDim));
+  if (s.valueDim > 0)
+    s.state.bound_storage(s.e, static_cast<int>(s.valueDim));
 
   for (Func *f : {&s.out, &s.qScaled, &s.state, &s.logits, &s.dot, &s.tileMax,
                   &s.probs, &s.tileSum, &s.tileAcc})
