@@ -304,6 +304,12 @@ public:
     return bound;
   }
 
+  // GPU modules: keep input `index` on the device between executes until
+  // it is set again (attnc_call_keep_on_device).
+  Status keepOnDevice(int32_t index, bool keep = true) {
+    return Status::fromLast(attnc_call_keep_on_device(call_, index, keep));
+  }
+
   Status validate() { return Status::fromLast(attnc_call_validate(call_)); }
   Status execute() { return Status::fromLast(attnc_call_execute(call_)); }
 

@@ -11,6 +11,21 @@ using attnc::detail::argWhere;
 using attnc::detail::fail;
 using attnc::detail::guarded;
 
+namespace attnc::detail {
+
+int releaseDeviceCopy(attnc_call &call, int32_t index) {
+  halide_buffer_t &buffer = call.args[index].buffer;
+  int code = 0;
+  if (buffer.device && call.module->hooks.deviceFree)
+    code = call.module->hooks.deviceFree(nullptr, &buffer);
+  buffer.device = 0;
+  buffer.device_interface = nullptr;
+  buffer.flags = 0;
+  return code;
+}
+
+} // namespace attnc::detail
+
 namespace {
 
 halide_type_t halideType(int32_t dtype) {
@@ -47,6 +62,12 @@ attnc_status setArg(attnc_call &call, int32_t index,
   if (tensor.rank > 0 && !tensor.shape)
     return fail(ATTNC_ERROR_INVALID_ARGUMENT,
                 argWhere(call, index) + ": shape is NULL");
+  // A kept device copy belongs to the previous tensor.
+  if (int code = attnc::detail::releaseDeviceCopy(call, index))
+    return fail(ATTNC_ERROR_KERNEL, argWhere(call, index) +
+                                        ": freeing its GPU copy failed "
+                                        "(Halide error " +
+                                        std::to_string(code) + ")");
   arg.shape.assign(tensor.shape, tensor.shape + tensor.rank);
   arg.data = tensor.data;
   arg.set = true;
@@ -92,7 +113,9 @@ attnc_status findArg(const attnc_call &call, const char *name,
 // GPU modules, after a kernel: every output comes back to its host
 // memory, then the device memory Halide allocated for this call (inputs it
 // copied up, outputs) is freed, so that the next execute starts from the
-// host tensors again, which the caller may have changed meanwhile.
+// host tensors again, which the caller may have changed meanwhile; inputs
+// kept on the device stay (after a failed kernel too: their copies are
+// complete, Halide copies before it launches).
 // Returns the first failure, after freeing everything regardless.
 attnc_status finishOnDevice(attnc_call &call, bool kernelOk) {
   const attnc_device_hooks &hooks = call.module->hooks;
@@ -115,21 +138,19 @@ attnc_status finishOnDevice(attnc_call &call, bool kernelOk) {
                 ")" + (why.empty() ? "" : ": " + why);
     }
   }
-  for (attnc_call::Arg &arg : call.args) {
-    if (arg.buffer.device) {
-      attnc::detail::KernelErrorScope errors;
-      int code = hooks.deviceFree(nullptr, &arg.buffer);
-      if (code != 0 && status == ATTNC_OK) {
-        std::string why = errors.take();
-        status = ATTNC_ERROR_KERNEL;
-        message = "entry '" + std::string(call.entry->name) +
-                  "': freeing GPU memory failed (Halide error " +
-                  std::to_string(code) + ")" + (why.empty() ? "" : ": " + why);
-      }
+  for (int32_t a = 0; a < call.entry->num_args; ++a) {
+    attnc_call::Arg &arg = call.args[a];
+    if (arg.keepOnDevice && call.entry->args[a].kind == ATTNC_ARG_INPUT)
+      continue;
+    attnc::detail::KernelErrorScope errors;
+    int code = attnc::detail::releaseDeviceCopy(call, a);
+    if (code != 0 && status == ATTNC_OK) {
+      std::string why = errors.take();
+      status = ATTNC_ERROR_KERNEL;
+      message = "entry '" + std::string(call.entry->name) +
+                "': freeing GPU memory failed (Halide error " +
+                std::to_string(code) + ")" + (why.empty() ? "" : ": " + why);
     }
-    arg.buffer.device = 0;
-    arg.buffer.device_interface = nullptr;
-    arg.buffer.flags = 0;
   }
   return status == ATTNC_OK ? ATTNC_OK : fail(status, message);
 }
@@ -178,7 +199,39 @@ attnc_status attnc_call_create(attnc_module *module, const char *entry,
   });
 }
 
-void attnc_call_release(attnc_call *call) { delete call; }
+void attnc_call_release(attnc_call *call) {
+  if (!call)
+    return;
+  for (int32_t a = 0; a < call->entry->num_args; ++a)
+    attnc::detail::releaseDeviceCopy(*call, a);
+  delete call;
+}
+
+attnc_status attnc_call_keep_on_device(attnc_call *call, int32_t index,
+                                       int32_t keep) {
+  return guarded([&] {
+    if (!call)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_call_keep_on_device: NULL call");
+    if (index < 0 || index >= call->entry->num_args)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "entry '" + std::string(call->entry->name) +
+                      "' has no argument " + std::to_string(index));
+    if (call->entry->args[index].kind != ATTNC_ARG_INPUT)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  argWhere(*call, index) +
+                      ": only inputs can be kept on the device");
+    call->args[index].keepOnDevice = keep != 0;
+    if (!keep) {
+      if (int code = attnc::detail::releaseDeviceCopy(*call, index))
+        return fail(ATTNC_ERROR_KERNEL,
+                    argWhere(*call, index) +
+                        ": freeing its GPU copy failed (Halide error " +
+                        std::to_string(code) + ")");
+    }
+    return ATTNC_OK;
+  });
+}
 
 const attnc_entry_desc *attnc_call_entry(const attnc_call *call) {
   return call ? call->entry : nullptr;
@@ -308,11 +361,15 @@ attnc_status attnc_call_execute(attnc_call *call) {
     for (int32_t a = 0; a < call->entry->num_args; ++a) {
       // Every run starts from the host tensors: inputs are host-dirty, or
       // Halide's copy to a GPU would skip them and kernels would read
-      // uninitialised device memory; outputs are clean.
+      // uninitialised device memory; outputs are clean. An input kept on
+      // the device with a copy already there is clean too: Halide uses it.
       halide_buffer_t &buffer = call->args[a].buffer;
-      buffer.flags = call->entry->args[a].kind == ATTNC_ARG_INPUT
-                         ? halide_buffer_flag_host_dirty
-                         : 0;
+      bool input = call->entry->args[a].kind == ATTNC_ARG_INPUT;
+      if (input && buffer.device) {
+        buffer.flags = 0;
+        continue;
+      }
+      buffer.flags = input ? halide_buffer_flag_host_dirty : 0;
       buffer.device = 0;
       buffer.device_interface = nullptr;
     }

@@ -76,6 +76,17 @@ attnc_status attnc_call_validate(attnc_call *call);
 /* Validates, then runs the kernel once. */
 attnc_status attnc_call_execute(attnc_call *call);
 
+/* GPU modules: keep input `index` on the device between executes. By
+ * default every execute copies each input to the GPU and frees the copy
+ * afterwards, so callers may change host tensors in place between
+ * executes. A kept input is copied at the first execute after it is set
+ * and reused by later ones until attnc_call_set_arg binds it again (which
+ * is how a caller says its contents changed) or the call is released.
+ * `keep` = 0 returns to the default. Accepted, and without effect, for CPU
+ * modules; outputs always come back to their host tensors. */
+attnc_status attnc_call_keep_on_device(attnc_call *call, int32_t index,
+                                       int32_t keep);
+
 /* The halide_buffer_t built for argument `index`, or NULL if not set.
  * Read-only; for interoperation with code that takes Halide buffers. */
 const struct halide_buffer_t *attnc_call_buffer(const attnc_call *call,

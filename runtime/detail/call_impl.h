@@ -18,6 +18,9 @@ struct attnc_call {
     std::vector<int64_t> shape; // outermost first, as given
     std::vector<halide_dimension_t> dims; // innermost first, for Halide
     halide_buffer_t buffer{};
+    // GPU modules: the input's device copy outlives the execute that made
+    // it, until the argument is set again (attnc_call_keep_on_device).
+    bool keepOnDevice = false;
   };
 
   attnc_module *module = nullptr;
@@ -32,6 +35,9 @@ namespace attnc::detail {
 std::string argLabel(const attnc_call &call, int32_t index);
 // "entry 'E', input 'A'": how every message about an argument starts.
 std::string argWhere(const attnc_call &call, int32_t index);
+
+// Frees the device copy of argument `index`, if any. Returns Halide's code.
+int releaseDeviceCopy(attnc_call &call, int32_t index);
 
 // Named extents bound by the arguments set so far, inputs first: each name
 // maps to its value and the argument that bound it.

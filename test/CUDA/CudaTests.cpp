@@ -9,11 +9,13 @@
 // the API has no device.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "runtime/attnc.hpp"
@@ -254,6 +256,64 @@ TEST_P(GpuNumerics, EveryEntryMatchesTheCpuModule) {
     }
   }
 }
+
+// Inputs kept on the device are copied once per attnc_call_set_arg: a
+// change made to the host tensor in place is not seen until the input is
+// set again, whereas inputs not kept are copied at every execute.
+class GpuResidentInputs : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(GpuResidentInputs, KeptInputsAreCopiedOncePerSet) {
+  const std::string api = GetParam();
+  if (std::string why = deviceAbsence(api); !why.empty())
+    GTEST_SKIP() << "device numerics skipped: " << why;
+  attnc::Module gpu = load(gpuModule(api, "dense"));
+  const std::vector<int64_t> shape = {1, 2, 37, 64};
+  const size_t n = 1 * 2 * 37 * 64;
+  std::vector<float> q(n), k(n), v(n), out(n);
+  uint32_t state = 12345;
+  for (std::vector<float> *t : {&q, &k, &v})
+    for (float &x : *t) {
+      state = state * 1664525u + 1013904223u;
+      x = static_cast<float>(state >> 8) / 16777216.0f - 0.5f;
+    }
+  auto call = attnc::Call::create(gpu, "dense");
+  ASSERT_TRUE(call) << call.status().message();
+  for (auto [name, data] : {std::pair{"q", &q}, {"k", &k}, {"v", &v}})
+    ASSERT_TRUE(call->setArg(name, shape, data->data()));
+  ASSERT_TRUE(call->setArg("out", shape, out.data()));
+  for (int32_t a : {0, 1, 2})
+    ASSERT_TRUE(call->keepOnDevice(a)) << attnc_last_error();
+  attnc::Status onOutput = call->keepOnDevice(3);
+  EXPECT_EQ(onOutput.code(), ATTNC_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(onOutput.message().find("only inputs"), std::string::npos)
+      << onOutput.message();
+
+  auto run = [&] {
+    std::fill(out.begin(), out.end(), std::nanf(""));
+    EXPECT_TRUE(call->execute()) << attnc_last_error();
+    return out;
+  };
+  std::vector<float> first = run();
+  std::vector<float> v0 = v;
+  for (float &x : v)
+    x = -x; // in place: the kept device copy still holds the old values
+  EXPECT_EQ(run(), first);
+  ASSERT_TRUE(call->setArg("v", shape, v.data()));
+  std::vector<float> negated = run();
+  for (size_t i = 0; i < n; ++i)
+    ASSERT_NEAR(negated[i], -first[i], 1e-5f) << i;
+  // Back to the default: every execute copies v again.
+  ASSERT_TRUE(call->keepOnDevice(2, false));
+  v = v0;
+  std::vector<float> again = run();
+  for (size_t i = 0; i < n; ++i)
+    ASSERT_NEAR(again[i], first[i], 1e-5f) << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(Apis, GpuResidentInputs, ::testing::ValuesIn(kApis),
+                         [](const auto &info) {
+                           return std::string(info.param);
+                         });
 
 INSTANTIATE_TEST_SUITE_P(
     Inputs, GpuNumerics,

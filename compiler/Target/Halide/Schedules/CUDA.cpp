@@ -153,11 +153,24 @@ void scheduleOnline(OnlineAttentionStages &s, Claimed &claimed) {
       .gpu_threads(s.jj, s.ii);
   // The tile's sum and weighted sum: registers of the thread that updates
   // the state element they scale into.
-  s.tileSum.compute_at(perThread);
-  s.tileAcc.compute_at(perThread);
+  s.tileSum.compute_at(perThread).store_in(MemoryType::Register);
+  s.tileAcc.compute_at(perThread).store_in(MemoryType::Register);
+  for (Func *f : {&s.tileSum, &s.tileAcc})
+    for (const Var &v : f->args())
+      f->bound_extent(v, 1);
   if (s.stageValues)
     stage(s.tileAcc, {s.probs}, s.valueDim);
 
+  // One key tile, query tile, head and batch per block and iteration. Said
+  // explicitly: Halide sizes hoisted shared allocations by evaluating the
+  // regions at every (block, key tile) on the host, band predicates
+  // ignored, which outside the band gives negative extents whose products
+  // are large.
+  for (Func *f : {&s.logits, &s.probs})
+    f->bound_storage(s.t, 1).bound_storage(s.it, 1).bound_storage(s.h, 1)
+        .bound_storage(s.b, 1);
+  s.tileMax.bound_storage(s.t, 1).bound_storage(s.it, 1)
+      .bound_storage(s.h, 1).bound_storage(s.b, 1);
   if (s.headDim > 0)
     s.qScaled.bound_storage(s.qScaled.args()[1], static_cast<int>(s.headDim));
   if (s.valueDim > 0)
