@@ -310,6 +310,80 @@ TEST_P(GpuResidentInputs, KeptInputsAreCopiedOncePerSet) {
     ASSERT_NEAR(again[i], first[i], 1e-5f) << i;
 }
 
+// Skewed degrees, the case the GPU's edge-parallel stages are for: a hub
+// that every other node points to and that points to all of them, nodes
+// with one edge, and isolated nodes (whose output is 0, not NaN), for the
+// dot-score and GAT forms against the CPU module.
+class GpuSkewedGraph : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(GpuSkewedGraph, HubsAndIsolatedNodesMatchTheCpuModule) {
+  const std::string api = GetParam();
+  if (std::string why = deviceAbsence(api); !why.empty())
+    GTEST_SKIP() << "device numerics skipped: " << why;
+  const int32_t n = 1000, isolated = 7; // the last 7 nodes have no edges
+  std::vector<int32_t> rows = {0}, cols;
+  for (int32_t node = 0; node < n; ++node) {
+    if (node == 0)
+      for (int32_t j = 1; j < n - isolated; ++j)
+        cols.push_back(j);
+    else if (node < n - isolated)
+      cols.push_back(0);
+    rows.push_back(static_cast<int32_t>(cols.size()));
+  }
+  uint32_t state = 7;
+  auto random = [&](size_t count) {
+    std::vector<float> out(count);
+    for (float &x : out) {
+      state = state * 1664525u + 1013904223u;
+      x = static_cast<float>(state >> 8) / 8388608.0f - 1.0f;
+    }
+    return out;
+  };
+  const std::vector<int64_t> nodes = {n, 4, 16}, heads = {4, 16};
+  std::vector<float> q = random(n * 64), k = random(n * 64), v = random(n * 64),
+                     aSrc = random(64), aDst = random(64);
+  const std::vector<int64_t> rowShape = {n + 1},
+                             colShape = {static_cast<int64_t>(cols.size())};
+  for (const char *entry : {"graph_dot_i32", "gat_i32"}) {
+    SCOPED_TRACE(entry);
+    std::vector<std::vector<float>> outs;
+    for (const std::string &path :
+         {gpuModule(api, "graph"), cpuModule("graph")}) {
+      attnc::Module module = load(path);
+      auto call = attnc::Call::create(module, entry);
+      ASSERT_TRUE(call) << call.status().message();
+      std::vector<float> out(n * 64, std::nanf(""));
+      ASSERT_TRUE(call->setArg("q", nodes, q.data()));
+      ASSERT_TRUE(call->setArg("k", nodes, k.data()));
+      ASSERT_TRUE(call->setArg("v", nodes, v.data()));
+      ASSERT_TRUE(call->setArg("rows", rowShape, rows.data()));
+      ASSERT_TRUE(call->setArg("cols", colShape, cols.data()));
+      if (std::string(entry) == "gat_i32") {
+        ASSERT_TRUE(call->setArg("a_src", heads, aSrc.data()));
+        ASSERT_TRUE(call->setArg("a_dst", heads, aDst.data()));
+      }
+      ASSERT_TRUE(call->setArg("out", nodes, out.data()));
+      ASSERT_TRUE(call->execute()) << attnc_last_error();
+      outs.push_back(out);
+    }
+    const std::vector<float> &gpu = outs[0], &cpu = outs[1];
+    size_t bad = 0;
+    for (size_t i = 0; i < gpu.size(); ++i)
+      if (!(std::fabs(gpu[i] - cpu[i]) <= 1e-4f + 1e-4f * std::fabs(cpu[i])) &&
+          bad++ < 5)
+        ADD_FAILURE() << "out[" << i << "]: gpu " << gpu[i] << ", cpu "
+                      << cpu[i];
+    EXPECT_EQ(bad, 0u);
+    for (size_t i = (n - isolated) * 64; i < gpu.size(); ++i)
+      ASSERT_EQ(gpu[i], 0.0f) << "isolated node output " << i;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Apis, GpuSkewedGraph, ::testing::ValuesIn(kApis),
+                         [](const auto &info) {
+                           return std::string(info.param);
+                         });
+
 INSTANTIATE_TEST_SUITE_P(Apis, GpuResidentInputs, ::testing::ValuesIn(kApis),
                          [](const auto &info) {
                            return std::string(info.param);

@@ -121,8 +121,8 @@ class Builder {
 public:
   Builder(const kg::Function &fn, std::vector<ImageParam> &inputs,
           const AlgorithmOptions &options)
-      : rowBlock(options.rowBlock), onlineTiles(options.onlineTiles), fn(fn),
-        inputs(inputs),
+      : rowBlock(options.rowBlock), onlineTiles(options.onlineTiles),
+        edgeParallelGraph(options.edgeParallelGraph), fn(fn), inputs(inputs),
         values(fn.values.size()) {}
 
   PipelineStages build() {
@@ -505,34 +505,24 @@ private:
 
   void lowerGraphAttention(const kg::Node &node) {
     const HValue &q = operand(node, 0), &k = operand(node, 1),
-                 &v = operand(node, 2), &rows = operand(node, 3),
-                 &cols = operand(node, 4);
+                 &rows = operand(node, 3), &cols = operand(node, 4);
     GraphAttentionStages s;
     Type t = q.type;
-    Var &e = s.e, &h = s.h, &n = s.n, &x = s.x;
-    Expr D = q.extents[0], H = q.extents[1], N = q.extents[2];
+    Var &h = s.h, &n = s.n, &x = s.x;
+    Expr D = q.extents[0], N = q.extents[2];
     Expr E = cols.extents[0];
     s.additive = node.score == kg::ScoreKind::Additive;
     s.heads = shapeOf(node, 0)[1];
     s.valueDim = shapeOf(node, 2)[2];
 
-    // Node indices are clamped too: tail iterations of node-chunked loops
-    // evaluate their edge ranges before the guard that discards them.
-    auto row = [&](Expr node_) {
-      return cast<int>(rows.func(clamp(node_, 0, N)));
-    };
-    // Indices come from the caller; clamping keeps every access in bounds
-    // for Halide, and the runtime has already rejected out-of-range CSR.
-    auto col = [&](Expr edge) {
-      return clamp(cast<int>(cols.func(clamp(edge, 0, E - 1))), 0, N - 1);
-    };
-
-    auto edges = [&](const char *name) {
-      RDom r(0, E, name);
-      r.where(r.x < row(n + 1) - row(n));
-      return r;
-    };
-    auto edgeOf = [&](const RDom &r) { return clamp(row(n) + r.x, 0, E - 1); };
+    // Node and edge indices are clamped (SparseRows): tail iterations of
+    // node-chunked loops evaluate their edge ranges before the guard that
+    // discards them, and the runtime has already rejected out-of-range CSR.
+    SparseRows m = sparseRows(rows, cols, N);
+    auto row = m.start;
+    auto col = m.column;
+    auto edges = [&](const char *name) { return rowEntries(m, n, name); };
+    auto edgeOf = [&](const RDom &r) { return m.entry(n, r.x); };
     Expr slope = cast(t, Expr(node.negativeSlope));
     auto leaky = [&](Expr z) { return select(z > 0, z, z * slope); };
     RDom rd(0, D, "rd");
@@ -540,6 +530,45 @@ private:
     s.edgeMax = rm.x;
     s.rowMax = Func(unique("node_max"));
     s.rowMax(h, n) = cast(t, -FLT_MAX);
+    if (edgeParallelGraph) {
+      // The destination of edge x: the last node whose row starts at or
+      // before x (rows of isolated nodes start where the next one does),
+      // found bit by bit from the highest: ceil(log2(N)) + 1 steps (the one
+      // extra absorbs the rounding of the float log), at most bits 30..0,
+      // which reach every int32 node.
+      s.edgeParallel = true;
+      s.edgeDst = Func(unique("edge_dst"));
+      s.edgeDst(x) = 0;
+      Expr bits = min(
+          cast<int>(ceil(log(cast<float>(max(N, 1))) / float(M_LN2))) + 1, 31);
+      RDom step(0, bits, unique("search"));
+      s.searchStep = step.x;
+      Expr candidate = s.edgeDst(x) + (1 << (bits - 1 - step.x));
+      s.edgeDst(x) = select(candidate < N && row(candidate) <= x, candidate,
+                            s.edgeDst(x));
+      // Clamped so that Halide can bound the nodes an edge reads.
+      Expr dst = clamp(s.edgeDst(x), 0, N - 1);
+      s.edgeScore = Func(unique("edge_score"));
+      if (s.additive) {
+        const HValue &aSrc = operand(node, 5), &aDst = operand(node, 6);
+        s.left = Func(unique("score_dst"));
+        s.left(h, n) = cast(t, 0);
+        s.left(h, n) += aDst.func(rd, h) * q.func(rd, h, n);
+        s.right = Func(unique("score_src"));
+        s.right(h, n) = cast(t, 0);
+        s.right(h, n) += aSrc.func(rd, h) * k.func(rd, h, n);
+        s.edgeScore(h, x) = leaky(s.left(h, dst) + s.right(h, col(x)));
+      } else {
+        s.edgeScore(h, x) = cast(t, 0);
+        s.edgeScore(h, x) += q.func(rd, h, dst) * k.func(rd, h, col(x)) *
+                             scaleOf(node, t, D);
+      }
+      s.rowMax(h, n) = max(s.rowMax(h, n), s.edgeScore(h, edgeOf(rm)));
+      s.edgeExp = Func(unique("edge_exp"));
+      s.edgeExp(h, x) = exp(s.edgeScore(h, x) - s.rowMax(h, dst));
+      finishGraphAttention(node, s);
+      return;
+    }
     // Edges are walked node by node (the CSR rows), so each edge's
     // destination is the loop's node and only its source is gathered.
     RDom scatter(0, E, 0, N, unique("scatter"));
@@ -578,6 +607,20 @@ private:
       s.edgeExp(h, scatterEdge) =
           exp(s.edgeScore(h, scatterEdge) - s.rowMax(h, scatter.y));
     }
+    finishGraphAttention(node, s);
+  }
+
+  /// Graph attention from the per-edge exponentials on: node sums, the
+  /// weighted sum, normalisation.
+  void finishGraphAttention(const kg::Node &node, GraphAttentionStages &s) {
+    const HValue &q = operand(node, 0), &v = operand(node, 2);
+    Type t = q.type;
+    Var &e = s.e, &h = s.h, &n = s.n;
+    Expr H = q.extents[1], N = q.extents[2];
+    SparseRows m = sparseRows(operand(node, 3), operand(node, 4), N);
+    auto edges = [&](const char *name) { return rowEntries(m, n, name); };
+    auto edgeOf = [&](const RDom &r) { return m.entry(n, r.x); };
+    auto col = m.column;
 
     RDom rs = edges("edge_sum");
     s.edgeSum = rs.x;
@@ -716,6 +759,14 @@ private:
       return clamp(start(row) + k, 0, stored - 1);
     }
   };
+  /// The entries of row `row`: an RDom over the stored count, trimmed by
+  /// the row's length.
+  static RDom rowEntries(const SparseRows &m, Expr row, const char *name) {
+    RDom r(0, m.stored, name);
+    r.where(r.x < m.length(row));
+    return r;
+  }
+
   SparseRows sparseRows(const HValue &offsets, const HValue &cols,
                         Expr columns) {
     SparseRows m;
@@ -1348,6 +1399,7 @@ private:
   int counter = 0;
   int rowBlock;
   std::function<OnlineTiles(int64_t, int64_t)> onlineTiles;
+  bool edgeParallelGraph;
   const kg::Function &fn;
   std::vector<ImageParam> &inputs;
   std::vector<HValue> values;

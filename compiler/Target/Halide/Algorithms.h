@@ -84,7 +84,15 @@ struct GraphAttentionStages {
   Halide::RVar scatterNode;    // node loop of the per-edge scatters
   Halide::RVar dotNode;        // node loop of the dot-score reduction
   Halide::Func left, right;    // (h, n): a_dst . q, a_src . k (additive only)
-  Halide::Func edgeScore;      // (h, x): dot scores only (GAT's inline)
+  Halide::Func edgeScore;      // (h, x): dot scores only (GAT's inline);
+                               // edge-parallel form: GAT's leaky scores too
+  /// Edge-parallel form (GPUs): every per-edge value is a pure function of
+  /// the edge, whose destination node is found by binary search over the
+  /// row offsets, so edges spread evenly over threads whatever the degrees.
+  /// No scatters; scatterNode and dotNode are unset.
+  bool edgeParallel = false;
+  Halide::Func edgeDst;        // (x): the edge's destination node
+  Halide::RVar searchStep;
   Halide::Func rowMax, rowSum; // (h, n)
   Halide::Func edgeExp;        // (h, x): exp(score - node max)
   Halide::Func acc;            // (e, h, n): unnormalised weighted sum
@@ -193,6 +201,9 @@ struct AlgorithmOptions {
   /// static head and value dims (-1 when dynamic); else as three
   /// reductions over slabs (DenseAttentionStages).
   std::function<OnlineTiles(int64_t headDim, int64_t valueDim)> onlineTiles;
+  /// Graph attention's per-edge values as pure functions of the edge
+  /// (GraphAttentionStages::edgeParallel) rather than node-by-node scatters.
+  bool edgeParallelGraph = false;
 };
 
 /// Builds the algorithm of `fn`. `inputs` receives one ImageParam per

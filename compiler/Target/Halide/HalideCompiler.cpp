@@ -219,8 +219,10 @@ std::string compileFunction(const kg::Function &fn,
                              : 1;
     // Hand GPU schedules run dense attention as an online softmax (no
     // S x S buffer); autoschedulers get the slab form, which they can tile.
-    if (gpu && options.schedule == ScheduleKind::Manual)
+    if (gpu && options.schedule == ScheduleKind::Manual) {
       algorithm.onlineTiles = cudaOnlineTiles;
+      algorithm.edgeParallelGraph = true;
+    }
     PipelineStages stages = buildAlgorithm(fn, params, algorithm);
     Pipeline pipeline(stages.outputs);
     switch (options.schedule) {

@@ -204,10 +204,38 @@ void scheduleGraph(GraphAttentionStages &s, Claimed &claimed) {
       nodeParallel(f->update(), s.n);
     }
   }
+  if (s.edgeParallel) {
+    // A thread per edge finds its destination (binary search over the row
+    // offsets); per-edge values get a thread per (head, edge), adjacent
+    // threads writing adjacent slots. Hubs cost what any edge costs.
+    Var xo("xo"), xi("xi"), hx("hx"), o("o"), i("i");
+    s.edgeDst.compute_root()
+        .split(s.x, xo, xi, 256, TailStrategy::GuardWithIf)
+        .gpu_blocks(xo)
+        .gpu_threads(xi);
+    s.edgeDst.update()
+        .reorder(s.searchStep, s.x)
+        .split(s.x, xo, xi, 256, TailStrategy::GuardWithIf)
+        .gpu_blocks(xo)
+        .gpu_threads(xi);
+    for (Func *f : {&s.edgeScore, &s.edgeExp}) {
+      f->compute_root();
+      for (int u = -1; u < f->num_update_definitions(); ++u) {
+        Stage stage = u < 0 ? Stage(*f) : f->update(u);
+        stage.fuse(s.h, s.x, hx)
+            .split(hx, o, i, 256, TailStrategy::GuardWithIf)
+            .gpu_blocks(o)
+            .gpu_threads(i);
+      }
+    }
+    claim(claimed, s.edgeDst);
+  }
   // Per-edge scatters: race-free (each node writes its own CSR range), so
   // the node loop (an RVar) runs across threads; heads and edges serial.
-  std::vector<Func *> perEdge = {&s.edgeExp};
-  if (!s.additive)
+  std::vector<Func *> perEdge;
+  if (!s.edgeParallel)
+    perEdge.push_back(&s.edgeExp);
+  if (!s.additive && !s.edgeParallel)
     perEdge.push_back(&s.edgeScore);
   for (Func *f : perEdge) {
     f->compute_root();
