@@ -518,7 +518,7 @@ private:
     // Node and edge indices are clamped (SparseRows): tail iterations of
     // node-chunked loops evaluate their edge ranges before the guard that
     // discards them, and the runtime has already rejected out-of-range CSR.
-    SparseRows m = sparseRows(rows, cols, N);
+    SparseRows m = sparseRows(rows, cols, N, N);
     auto row = m.start;
     auto col = m.column;
     auto edges = [&](const char *name) { return rowEntries(m, n, name); };
@@ -617,7 +617,7 @@ private:
     Type t = q.type;
     Var &e = s.e, &h = s.h, &n = s.n;
     Expr H = q.extents[1], N = q.extents[2];
-    SparseRows m = sparseRows(operand(node, 3), operand(node, 4), N);
+    SparseRows m = sparseRows(operand(node, 3), operand(node, 4), N, N);
     auto edges = [&](const char *name) { return rowEntries(m, n, name); };
     auto edgeOf = [&](const RDom &r) { return m.entry(n, r.x); };
     auto col = m.column;
@@ -767,10 +767,13 @@ private:
     return r;
   }
 
+  /// `rowCount` defaults to the offsets' extent - 1; graph ops pass their
+  /// node count (equal once validated), which their loops are bounded by.
   SparseRows sparseRows(const HValue &offsets, const HValue &cols,
-                        Expr columns) {
+                        Expr columns, Expr rowCount = Expr()) {
     SparseRows m;
-    Expr N = offsets.extents[0] - 1, E = cols.extents[0];
+    Expr N = rowCount.defined() ? rowCount : offsets.extents[0] - 1,
+         E = cols.extents[0];
     m.rows = N;
     m.stored = E;
     Func o = offsets.func, c = cols.func;
