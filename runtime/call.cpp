@@ -369,7 +369,8 @@ attnc_status attnc_call_execute(attnc_call *call) {
         buffer.flags = 0;
         continue;
       }
-      buffer.flags = input ? halide_buffer_flag_host_dirty : 0;
+      buffer.flags =
+          input && call->module->gpu ? halide_buffer_flag_host_dirty : 0;
       buffer.device = 0;
       buffer.device_interface = nullptr;
     }
