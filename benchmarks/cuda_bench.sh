@@ -8,13 +8,12 @@
 # 1. builds attnc, attn-run and the tests, and runs the CUDA tests (ctest -L
 #    cuda, which no longer skips the device numerics when a GPU is present);
 # 2. compiles benchmarks/kernels.mlir with --target=cuda and times every
-#    entry with attn-run --bench (host wall time per execute, which for a
-#    CUDA module includes copying inputs to the GPU and outputs back: the
-#    runtime takes host tensors);
+#    entry with attn-run --bench (host wall time per execute; inputs stay
+#    on the GPU after the first run, outputs are copied back to the host);
 # 3. times torch SDPA fp32, FlexAttention (causal, sliding window, a block
 #    mask) fp32 and PyG GATConv on the same shapes with CUDA events
 #    (benchmarks/cuda_bench.py: warm-up, median), and torch with the same
-#    host<->device copies for a like-for-like row;
+#    output copy for a like-for-like row;
 # 4. writes benchmarks/results/<device>.json with every number and the ratios.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
