@@ -129,22 +129,34 @@ TEST(GpuModule, CpuModulesNeedNoDriver) {
   EXPECT_TRUE(static_cast<bool>(cpu.checkDevice()));
 }
 
-// Extents for the dynamic dims, by name: awkward sizes (tails of every
-// tile), the same for every argument that shares a name.
-int64_t extentFor(const std::string &name) {
+// Extents for the dynamic dims, by name, in three sets: awkward sizes
+// (tails of every tile), the smallest (one of everything), and long key
+// ranges against few queries (many key tiles, a graph of mostly isolated
+// nodes). The same for every argument that shares a name.
+struct Shapes {
+  const char *name;
+  int64_t batch, nodes, edges, queries, keys, heads, other;
+};
+const Shapes kShapes[] = {
+    {"awkward", 2, 157, 1203, 77, 93, 4, 11},
+    {"tiny", 1, 1, 1, 1, 1, 1, 1},
+    {"long", 1, 1000, 7, 129, 1000, 2, 7},
+};
+
+int64_t extentFor(const std::string &name, const Shapes &shapes = kShapes[0]) {
   if (name == "B")
-    return 2;
+    return shapes.batch;
   if (name == "N")
-    return 157;
+    return shapes.nodes;
   if (name == "E")
-    return 1203;
+    return shapes.edges;
   if (name == "Sq" || name == "S")
-    return 77;
+    return shapes.queries;
   if (name == "Sk")
-    return 93;
+    return shapes.keys;
   if (!name.empty() && name[0] == 'H')
-    return 4;
-  return 11;
+    return shapes.heads;
+  return shapes.other;
 }
 
 attnc_status runEntry(attnc_module *module, const attnc_entry_desc &entry,
@@ -194,11 +206,11 @@ attnc_status runEntry(attnc_module *module, const attnc_entry_desc &entry,
 }
 
 class GpuNumerics
-    : public ::testing::TestWithParam<std::tuple<const char *, const char *>> {
-};
+    : public ::testing::TestWithParam<
+          std::tuple<const char *, const char *, Shapes>> {};
 
 TEST_P(GpuNumerics, EveryEntryMatchesTheCpuModule) {
-  auto [api, name] = GetParam();
+  auto [api, name, shapes] = GetParam();
   if (std::string why = deviceAbsence(api); !why.empty())
     GTEST_SKIP() << "device numerics skipped: " << why;
   attnc::Module gpu = load(gpuModule(api, name));
@@ -223,9 +235,9 @@ TEST_P(GpuNumerics, EveryEntryMatchesTheCpuModule) {
         std::string dimName = arg.dim_names[d];
         int32_t aligned = 4 - arg.rank + d;
         if (logitShaped && dimName[0] == 'd' && aligned >= 0)
-          dims.emplace(dimName, extentFor(logitDims[aligned]));
+          dims.emplace(dimName, extentFor(logitDims[aligned], shapes));
         else
-          dims.emplace(dimName, extentFor(dimName));
+          dims.emplace(dimName, extentFor(dimName, shapes));
       }
     }
     std::vector<attnc::npy::Array> inputs(entry->num_args);
@@ -391,10 +403,11 @@ INSTANTIATE_TEST_SUITE_P(Apis, GpuResidentInputs, ::testing::ValuesIn(kApis),
 
 INSTANTIATE_TEST_SUITE_P(
     Inputs, GpuNumerics,
-    ::testing::Combine(::testing::ValuesIn(kApis), ::testing::ValuesIn(kInputs)),
+    ::testing::Combine(::testing::ValuesIn(kApis), ::testing::ValuesIn(kInputs),
+                       ::testing::ValuesIn(kShapes)),
     [](const auto &info) {
       return std::string(std::get<0>(info.param)) + "_" +
-             std::get<1>(info.param);
+             std::get<1>(info.param) + "_" + std::get<2>(info.param).name;
     });
 
 } // namespace
