@@ -94,6 +94,14 @@ attnc_status setArg(attnc_call &call, int32_t index,
   return ATTNC_OK;
 }
 
+attnc_status checkIndex(const attnc_call &call, int32_t index) {
+  if (index >= 0 && index < call.entry->num_args)
+    return ATTNC_OK;
+  return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+              "entry '" + std::string(call.entry->name) +
+                  "' has no argument " + std::to_string(index));
+}
+
 attnc_status findArg(const attnc_call &call, const char *name,
                      int32_t *index) {
   std::string names;
@@ -213,10 +221,8 @@ attnc_status attnc_call_keep_on_device(attnc_call *call, int32_t index,
     if (!call)
       return fail(ATTNC_ERROR_INVALID_ARGUMENT,
                   "attnc_call_keep_on_device: NULL call");
-    if (index < 0 || index >= call->entry->num_args)
-      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
-                  "entry '" + std::string(call->entry->name) +
-                      "' has no argument " + std::to_string(index));
+    if (attnc_status s = checkIndex(*call, index))
+      return s;
     if (call->entry->args[index].kind != ATTNC_ARG_INPUT)
       return fail(ATTNC_ERROR_INVALID_ARGUMENT,
                   argWhere(*call, index) +
@@ -243,10 +249,8 @@ attnc_status attnc_call_set_arg(attnc_call *call, int32_t index,
     if (!call || !tensor)
       return fail(ATTNC_ERROR_INVALID_ARGUMENT,
                   "attnc_call_set_arg: NULL argument");
-    if (index < 0 || index >= call->entry->num_args)
-      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
-                  "entry '" + std::string(call->entry->name) +
-                      "' has no argument " + std::to_string(index));
+    if (attnc_status s = checkIndex(*call, index))
+      return s;
     return setArg(*call, index, *tensor);
   });
 }
@@ -270,10 +274,8 @@ attnc_status attnc_call_infer_shape(const attnc_call *call, int32_t index,
     if (!call)
       return fail(ATTNC_ERROR_INVALID_ARGUMENT,
                   "attnc_call_infer_shape: NULL call");
-    if (index < 0 || index >= call->entry->num_args)
-      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
-                  "entry '" + std::string(call->entry->name) +
-                      "' has no argument " + std::to_string(index));
+    if (attnc_status s = checkIndex(*call, index))
+      return s;
     if (!shape && call->entry->args[index].rank > 0)
       return fail(ATTNC_ERROR_INVALID_ARGUMENT,
                   "attnc_call_infer_shape: NULL shape");

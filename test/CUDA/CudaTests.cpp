@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <ostream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -142,6 +143,9 @@ const Shapes kShapes[] = {
     {"tiny", 1, 1, 1, 1, 1, 1, 1},
     {"long", 1, 1000, 7, 129, 1000, 2, 7},
 };
+
+// gtest prints parameters it cannot print as bytes; a set is its name.
+void PrintTo(const Shapes &shapes, std::ostream *os) { *os << shapes.name; }
 
 int64_t extentFor(const std::string &name, const Shapes &shapes = kShapes[0]) {
   if (name == "B")

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cfloat>
 #include <cmath>
+#include <tuple>
+#include <utility>
 #include <functional>
 #include <set>
 #include <stdexcept>
@@ -550,13 +552,7 @@ private:
       Expr dst = clamp(s.edgeDst(x), 0, N - 1);
       s.edgeScore = Func(unique("edge_score"));
       if (s.additive) {
-        const HValue &aSrc = operand(node, 5), &aDst = operand(node, 6);
-        s.left = Func(unique("score_dst"));
-        s.left(h, n) = cast(t, 0);
-        s.left(h, n) += aDst.func(rd, h) * q.func(rd, h, n);
-        s.right = Func(unique("score_src"));
-        s.right(h, n) = cast(t, 0);
-        s.right(h, n) += aSrc.func(rd, h) * k.func(rd, h, n);
+        gatNodeTerms(node, s, rd);
         s.edgeScore(h, x) = leaky(s.left(h, dst) + s.right(h, col(x)));
       } else {
         s.edgeScore(h, x) = cast(t, 0);
@@ -578,14 +574,7 @@ private:
     s.edgeExp = Func(unique("edge_exp"));
     s.edgeExp(h, x) = undef(t);
     if (s.additive) {
-      // GAT: the score splits into a per-destination and a per-source term.
-      const HValue &aSrc = operand(node, 5), &aDst = operand(node, 6);
-      s.left = Func(unique("score_dst"));
-      s.left(h, n) = cast(t, 0);
-      s.left(h, n) += aDst.func(rd, h) * q.func(rd, h, n);
-      s.right = Func(unique("score_src"));
-      s.right(h, n) = cast(t, 0);
-      s.right(h, n) += aSrc.func(rd, h) * k.func(rd, h, n);
+      gatNodeTerms(node, s, rd);
       s.rowMax(h, n) = max(s.rowMax(h, n),
                            leaky(s.left(h, n) + s.right(h, col(edgeOf(rm)))));
       Expr z = leaky(s.left(h, scatter.y) + s.right(h, col(scatterEdge)));
@@ -608,6 +597,26 @@ private:
           exp(s.edgeScore(h, scatterEdge) - s.rowMax(h, scatter.y));
     }
     finishGraphAttention(node, s);
+  }
+
+  /// GAT: the score splits into a per-destination and a per-source term,
+  /// a_dst . q and a_src . k per (head, node): {left, right}.
+  std::pair<Func, Func> gatNodeTerms(const HValue &q, const HValue &k,
+                                     const HValue &aSrc, const HValue &aDst,
+                                     const Var &h, const Var &n,
+                                     const RDom &rd, const std::string &prefix) {
+    Func left(unique(prefix + "score_dst")), right(unique(prefix + "score_src"));
+    left(h, n) = cast(q.type, 0);
+    left(h, n) += aDst.func(rd, h) * q.func(rd, h, n);
+    right(h, n) = cast(q.type, 0);
+    right(h, n) += aSrc.func(rd, h) * k.func(rd, h, n);
+    return {left, right};
+  }
+  void gatNodeTerms(const kg::Node &node, GraphAttentionStages &s,
+                    const RDom &rd) {
+    std::tie(s.left, s.right) =
+        gatNodeTerms(operand(node, 0), operand(node, 1), operand(node, 5),
+                     operand(node, 6), s.h, s.n, rd, "");
   }
 
   /// Graph attention from the per-edge exponentials on: node sums, the
@@ -1247,12 +1256,8 @@ private:
     auto leaky = [&](Expr z) { return select(z > 0, z, z * slope); };
 
     RDom rd(0, D, "rd");
-    s.left = Func(unique("grad_score_dst"));
-    s.left(h, n) = cast(t, 0);
-    s.left(h, n) += aDst.func(rd, h) * q.func(rd, h, n);
-    s.right = Func(unique("grad_score_src"));
-    s.right(h, n) = cast(t, 0);
-    s.right(h, n) += aSrc.func(rd, h) * k.func(rd, h, n);
+    std::tie(s.left, s.right) =
+        gatNodeTerms(q, k, aSrc, aDst, h, n, rd, "grad_");
     auto zAt = [&](Expr dst, Expr edge) {
       return s.left(h, dst) + s.right(h, col(edge));
     };
