@@ -310,6 +310,40 @@ private:
                                     shapeOf(node, biasOperand)));
   }
 
+  struct SparseRows {
+    std::function<Expr(Expr)> start, column;
+    Expr rows, stored;
+    Expr length(Expr row) const { return start(row + 1) - start(row); }
+    /// The k-th stored entry of `row`, clamped into the stored range.
+    Expr entry(Expr row, Expr k) const {
+      return clamp(start(row) + k, 0, stored - 1);
+    }
+  };
+  /// The entries of row `row`: an RDom over the stored count, trimmed by
+  /// the row's length.
+  static RDom rowEntries(const SparseRows &m, Expr row, const char *name) {
+    RDom r(0, m.stored, name);
+    r.where(r.x < m.length(row));
+    return r;
+  }
+
+  /// `rowCount` defaults to the offsets' extent - 1; graph ops pass their
+  /// node count (equal once validated), which their loops are bounded by.
+  SparseRows sparseRows(const HValue &offsets, const HValue &cols,
+                        Expr columns, Expr rowCount = Expr()) {
+    SparseRows m;
+    Expr N = rowCount.defined() ? rowCount : offsets.extents[0] - 1,
+         E = cols.extents[0];
+    m.rows = N;
+    m.stored = E;
+    Func o = offsets.func, c = cols.func;
+    m.start = [=](Expr row) { return cast<int>(o(clamp(row, 0, N))); };
+    m.column = [=](Expr entry) {
+      return clamp(cast<int>(c(clamp(entry, 0, E - 1))), 0, columns - 1);
+    };
+    return m;
+  }
+
   void lowerAttention(const kg::Node &node) {
     if (onlineTiles)
       return lowerOnlineAttention(node);
@@ -533,21 +567,8 @@ private:
     s.rowMax = Func(unique("node_max"));
     s.rowMax(h, n) = cast(t, -FLT_MAX);
     if (edgeParallelGraph) {
-      // The destination of edge x: the last node whose row starts at or
-      // before x (rows of isolated nodes start where the next one does),
-      // found bit by bit from the highest: ceil(log2(N)) + 1 steps (the one
-      // extra absorbs the rounding of the float log), at most bits 30..0,
-      // which reach every int32 node.
       s.edgeParallel = true;
-      s.edgeDst = Func(unique("edge_dst"));
-      s.edgeDst(x) = 0;
-      Expr bits = min(
-          cast<int>(ceil(log(cast<float>(max(N, 1))) / float(M_LN2))) + 1, 31);
-      RDom step(0, bits, unique("search"));
-      s.searchStep = step.x;
-      Expr candidate = s.edgeDst(x) + (1 << (bits - 1 - step.x));
-      s.edgeDst(x) = select(candidate < N && row(candidate) <= x, candidate,
-                            s.edgeDst(x));
+      s.edgeDst = edgeDestinations(m, x, s.searchStep);
       // Clamped so that Halide can bound the nodes an edge reads.
       Expr dst = clamp(s.edgeDst(x), 0, N - 1);
       s.edgeScore = Func(unique("edge_score"));
@@ -597,6 +618,25 @@ private:
           exp(s.edgeScore(h, scatterEdge) - s.rowMax(h, scatter.y));
     }
     finishGraphAttention(node, s);
+  }
+
+  /// The destination of each edge x of `m`: the last row whose range
+  /// starts at or before x (ranges of empty rows start where the next one
+  /// does), found bit by bit from the highest: ceil(log2(rows)) + 1 steps
+  /// (the one extra absorbs the rounding of the float log), at most bits
+  /// 30..0, which reach every int32 row. `step` receives the search loop.
+  Func edgeDestinations(const SparseRows &m, const Var &x, RVar &step) {
+    Func dst(unique("edge_dst"));
+    dst(x) = 0;
+    Expr bits = min(
+        cast<int>(ceil(log(cast<float>(max(m.rows, 1))) / float(M_LN2))) + 1,
+        31);
+    RDom r(0, bits, unique("search"));
+    step = r.x;
+    Expr candidate = dst(x) + (1 << (bits - 1 - r.x));
+    dst(x) = select(candidate < m.rows && m.start(candidate) <= x, candidate,
+                    dst(x));
+    return dst;
   }
 
   /// GAT: the score splits into a per-destination and a per-source term,
@@ -759,40 +799,6 @@ private:
   }
 
   /// The CSR of a sparse matrix: row starts and clamped column indices.
-  struct SparseRows {
-    std::function<Expr(Expr)> start, column;
-    Expr rows, stored;
-    Expr length(Expr row) const { return start(row + 1) - start(row); }
-    /// The k-th stored entry of `row`, clamped into the stored range.
-    Expr entry(Expr row, Expr k) const {
-      return clamp(start(row) + k, 0, stored - 1);
-    }
-  };
-  /// The entries of row `row`: an RDom over the stored count, trimmed by
-  /// the row's length.
-  static RDom rowEntries(const SparseRows &m, Expr row, const char *name) {
-    RDom r(0, m.stored, name);
-    r.where(r.x < m.length(row));
-    return r;
-  }
-
-  /// `rowCount` defaults to the offsets' extent - 1; graph ops pass their
-  /// node count (equal once validated), which their loops are bounded by.
-  SparseRows sparseRows(const HValue &offsets, const HValue &cols,
-                        Expr columns, Expr rowCount = Expr()) {
-    SparseRows m;
-    Expr N = rowCount.defined() ? rowCount : offsets.extents[0] - 1,
-         E = cols.extents[0];
-    m.rows = N;
-    m.stored = E;
-    Func o = offsets.func, c = cols.func;
-    m.start = [=](Expr row) { return cast<int>(o(clamp(row, 0, N))); };
-    m.column = [=](Expr entry) {
-      return clamp(cast<int>(c(clamp(entry, 0, E - 1))), 0, columns - 1);
-    };
-    return m;
-  }
-
   void lowerSparseLinear(const kg::Node &node) {
     const HValue &offsets = operand(node, 0), &cols = operand(node, 1),
                  &vals = operand(node, 2), &w = operand(node, 3);
@@ -1286,26 +1292,41 @@ private:
     s.nodeSum(h, n) = cast(t, 0);
     s.nodeSum(h, n) += exp(leaky(zAt(n, outEdge(rs))) - s.nodeMax(h, n));
 
-    // Per-edge values, written node by node into each node's CSR range.
-    RDom scatter(0, E, 0, N, unique("scatter"));
-    scatter.where(scatter.x < row(scatter.y + 1) - row(scatter.y));
-    s.scatterNode = scatter.y;
-    Expr se = clamp(row(scatter.y) + scatter.x, 0, E - 1);
-    Expr sn = scatter.y;
+    // Per-edge values: on CPUs written node by node into each node's CSR
+    // range (`se` of node `sn`); on GPUs pure functions of the edge (`x`
+    // of its destination, as in the forward).
     s.edgeP = Func(unique("grad_edge_p"));
-    s.edgeP(h, x) = undef(t);
-    s.edgeP(h, se) =
-        exp(leaky(zAt(sn, se)) - s.nodeMax(h, sn)) / s.nodeSum(h, sn);
-
-    // dp'[x] = dy[dst] . v[src]: value dim innermost, then edges, nodes.
     s.edgeDp = Func(unique("grad_edge_dp"));
-    s.edgeDp(h, x) = undef(t);
-    s.edgeDp(h, se) = cast(t, 0);
-    RDom dot(0, Dv, 0, E, 0, N, unique("dot"));
-    dot.where(dot.y < row(dot.z + 1) - row(dot.z));
-    s.dotNode = dot.z;
-    Expr de = clamp(row(dot.z) + dot.y, 0, E - 1);
-    s.edgeDp(h, de) += dy.func(dot.x, h, dot.z) * v.func(dot.x, h, col(de));
+    Expr se = x, sn;
+    if (edgeParallelGraph) {
+      s.edgeParallel = true;
+      s.edgeDst = edgeDestinations(sparseRows(rows, cols, N, N), x,
+                                   s.searchStep);
+      sn = clamp(s.edgeDst(x), 0, N - 1);
+      s.edgeP(h, x) =
+          exp(leaky(zAt(sn, x)) - s.nodeMax(h, sn)) / s.nodeSum(h, sn);
+      RDom rv(0, Dv, "rv");
+      s.edgeDp(h, x) = cast(t, 0);
+      s.edgeDp(h, x) += dy.func(rv, h, sn) * v.func(rv, h, col(x));
+    } else {
+      RDom scatter(0, E, 0, N, unique("scatter"));
+      scatter.where(scatter.x < row(scatter.y + 1) - row(scatter.y));
+      s.scatterNode = scatter.y;
+      se = clamp(row(scatter.y) + scatter.x, 0, E - 1);
+      sn = scatter.y;
+      s.edgeP(h, x) = undef(t);
+      s.edgeP(h, se) =
+          exp(leaky(zAt(sn, se)) - s.nodeMax(h, sn)) / s.nodeSum(h, sn);
+
+      // dp'[x] = dy[dst] . v[src]: value dim innermost, then edges, nodes.
+      s.edgeDp(h, x) = undef(t);
+      s.edgeDp(h, se) = cast(t, 0);
+      RDom dot(0, Dv, 0, E, 0, N, unique("dot"));
+      dot.where(dot.y < row(dot.z + 1) - row(dot.z));
+      s.dotNode = dot.z;
+      Expr de = clamp(row(dot.z) + dot.y, 0, E - 1);
+      s.edgeDp(h, de) += dy.func(dot.x, h, dot.z) * v.func(dot.x, h, col(de));
+    }
 
     // sum_j p dp = sum_j p' dp' (dp = dp' * keep / (1 - rate)).
     RDom rp = outEdges("edge_pdp");
@@ -1316,7 +1337,8 @@ private:
 
     // dz = p (dp - sum_j' p dp) LeakyReLU'(z).
     s.edgeDz = Func(unique("grad_edge_dz"));
-    s.edgeDz(h, x) = undef(t);
+    if (!s.edgeParallel)
+      s.edgeDz(h, x) = undef(t);
     Expr z = zAt(sn, se);
     s.edgeDz(h, se) = s.edgeP(h, se) *
                       (keepAt(se) * s.edgeDp(h, se) - s.nodeDot(h, sn)) *

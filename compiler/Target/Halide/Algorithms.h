@@ -121,6 +121,12 @@ struct GraphAttentionGradStages {
   Halide::Func dq, dk;         // (d, h, n)
   Halide::Func dDst, dSrc;     // (d, h): reductions over all nodes
   Halide::RVar dDstNodes, dSrcNodes; // their node loops
+  /// Edge-parallel form (GPUs), as in GraphAttentionStages: edgeP, edgeDp
+  /// and edgeDz are pure functions of the edge; scatterNode and dotNode
+  /// are unset.
+  bool edgeParallel = false;
+  Halide::Func edgeDst;        // (x): the edge's destination node
+  Halide::RVar searchStep;
   int64_t heads = -1, headDim = -1, valueDim = -1;
 };
 

@@ -31,6 +31,7 @@
 
 #include <iterator>
 #include <set>
+#include <utility>
 
 using namespace Halide;
 
@@ -181,6 +182,75 @@ void scheduleOnline(OnlineAttentionStages &s, Claimed &claimed) {
     claim(claimed, *f);
 }
 
+/// The edge-parallel graph stages: a thread per edge finds its destination
+/// (binary search over the row offsets); per-edge values get a thread per
+/// (head, edge), adjacent threads writing adjacent slots. Hubs cost what
+/// any edge costs.
+void scheduleEdgeParallel(Func &edgeDst, const RVar &searchStep, const Var &h,
+                          const Var &x, const std::vector<Func *> &perEdge,
+                          Claimed &claimed) {
+  Var xo("xo"), xi("xi"), hx("hx"), o("o"), i("i");
+  edgeDst.compute_root()
+      .split(x, xo, xi, 256, TailStrategy::GuardWithIf)
+      .gpu_blocks(xo)
+      .gpu_threads(xi);
+  edgeDst.update()
+      .reorder(searchStep, x)
+      .split(x, xo, xi, 256, TailStrategy::GuardWithIf)
+      .gpu_blocks(xo)
+      .gpu_threads(xi);
+  claim(claimed, edgeDst);
+  for (Func *f : perEdge) {
+    f->compute_root();
+    for (int u = -1; u < f->num_update_definitions(); ++u) {
+      Stage stage = u < 0 ? Stage(*f) : f->update(u);
+      stage.fuse(h, x, hx)
+          .split(hx, o, i, 256, TailStrategy::GuardWithIf)
+          .gpu_blocks(o)
+          .gpu_threads(i);
+    }
+    claim(claimed, *f);
+  }
+}
+
+/// The backward of GAT in its edge-parallel form: per-edge values as in
+/// the forward; the attention vectors' gradients, sums over every node,
+/// split into chunks of nodes summed by a block each (rfactor), then the
+/// chunks; every other stage is left to the generic sweep.
+void scheduleGraphGrad(GraphAttentionGradStages &s, Claimed &claimed) {
+  if (!s.edgeParallel)
+    return;
+  scheduleEdgeParallel(s.edgeDst, s.searchStep, s.h, s.x,
+                       {&s.edgeP, &s.edgeDp, &s.edgeDz}, claimed);
+  for (auto [f, nodes] : {std::pair{&s.dDst, s.dDstNodes},
+                          std::pair{&s.dSrc, s.dSrcNodes}}) {
+    RVar chunk("chunk"), inChunk("in_chunk");
+    Var c("c"), co("co"), ci("ci"), dh("dh");
+    Func partial = f->update()
+                       .split(nodes, chunk, inChunk, kNodeChunk * 4,
+                              TailStrategy::GuardWithIf)
+                       .rfactor(chunk, c);
+    std::vector<Var> args = partial.args(); // (d, h, c)
+    partial.compute_root()
+        .fuse(args[0], args[1], dh)
+        .gpu_blocks(args[2])
+        .gpu_threads(dh);
+    partial.update()
+        .fuse(args[0], args[1], dh)
+        .reorder(inChunk, dh, args[2])
+        .gpu_blocks(args[2])
+        .gpu_threads(dh);
+    f->compute_root();
+    std::vector<Var> out = f->args();
+    f->fuse(out[0], out[1], dh).gpu_tile(dh, co, ci, 64,
+                                         TailStrategy::GuardWithIf);
+    f->update().fuse(out[0], out[1], dh).gpu_tile(dh, co, ci, 64,
+                                                  TailStrategy::GuardWithIf);
+    claim(claimed, partial);
+    claim(claimed, *f);
+  }
+}
+
 /// A node-indexed (h, n) stage: blocks of kNodeChunk nodes, one thread per
 /// node, heads serial inside the thread.
 void nodeParallel(Stage stage, VarOrRVar n) {
@@ -204,32 +274,9 @@ void scheduleGraph(GraphAttentionStages &s, Claimed &claimed) {
       nodeParallel(f->update(), s.n);
     }
   }
-  if (s.edgeParallel) {
-    // A thread per edge finds its destination (binary search over the row
-    // offsets); per-edge values get a thread per (head, edge), adjacent
-    // threads writing adjacent slots. Hubs cost what any edge costs.
-    Var xo("xo"), xi("xi"), hx("hx"), o("o"), i("i");
-    s.edgeDst.compute_root()
-        .split(s.x, xo, xi, 256, TailStrategy::GuardWithIf)
-        .gpu_blocks(xo)
-        .gpu_threads(xi);
-    s.edgeDst.update()
-        .reorder(s.searchStep, s.x)
-        .split(s.x, xo, xi, 256, TailStrategy::GuardWithIf)
-        .gpu_blocks(xo)
-        .gpu_threads(xi);
-    for (Func *f : {&s.edgeScore, &s.edgeExp}) {
-      f->compute_root();
-      for (int u = -1; u < f->num_update_definitions(); ++u) {
-        Stage stage = u < 0 ? Stage(*f) : f->update(u);
-        stage.fuse(s.h, s.x, hx)
-            .split(hx, o, i, 256, TailStrategy::GuardWithIf)
-            .gpu_blocks(o)
-            .gpu_threads(i);
-      }
-    }
-    claim(claimed, s.edgeDst);
-  }
+  if (s.edgeParallel)
+    scheduleEdgeParallel(s.edgeDst, s.searchStep, s.h, s.x,
+                         {&s.edgeScore, &s.edgeExp}, claimed);
   // Per-edge scatters: race-free (each node writes its own CSR range), so
   // the node loop (an RVar) runs across threads; heads and edges serial.
   std::vector<Func *> perEdge;
@@ -404,6 +451,8 @@ void scheduleCuda(PipelineStages &stages, const Target &) {
     scheduleOnline(s, claimed);
   for (GraphAttentionStages &s : stages.graph)
     scheduleGraph(s, claimed);
+  for (GraphAttentionGradStages &s : stages.graphGrad)
+    scheduleGraphGrad(s, claimed);
   for (LinearStages &s : stages.linear)
     scheduleLinear(s, claimed);
   // Head split/merge are index remappings: inlined into their consumers.
