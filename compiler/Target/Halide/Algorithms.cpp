@@ -605,14 +605,11 @@ private:
       s.edgeScore = Func(unique("edge_score"));
       s.edgeScore(h, x) = undef(t);
       s.edgeScore(h, scatterEdge) = cast(t, 0);
-      // One reduction domain per update: head dim innermost, then edges.
-      RDom dot(0, D, 0, E, 0, N, unique("dot"));
-      dot.where(dot.y < row(dot.z + 1) - row(dot.z));
-      s.dotNode = dot.z;
-      Expr dotEdge = clamp(row(dot.z) + dot.y, 0, E - 1);
-      s.edgeScore(h, dotEdge) += q.func(dot.x, h, dot.z) *
-                                 k.func(dot.x, h, col(dotEdge)) *
-                                 scaleOf(node, t, D);
+      Expr scale = scaleOf(node, t, D);
+      s.dotNode = scatterEdgeDot(
+          s.edgeScore, h, row, N, E, D, [&](Expr d, Expr dst, Expr edge) {
+            return q.func(d, h, dst) * k.func(d, h, col(edge)) * scale;
+          });
       s.rowMax(h, n) = max(s.rowMax(h, n), s.edgeScore(h, edgeOf(rm)));
       s.edgeExp(h, scatterEdge) =
           exp(s.edgeScore(h, scatterEdge) - s.rowMax(h, scatter.y));
@@ -637,6 +634,21 @@ private:
     dst(x) = select(candidate < m.rows && m.start(candidate) <= x, candidate,
                     dst(x));
     return dst;
+  }
+
+  /// CPU scatter form of a per-edge dot product: for every edge of every
+  /// node, node by node into the node's CSR range, f(h, edge) += the sum
+  /// over d < depth of term(d, node, edge). One reduction domain per
+  /// update: d innermost, then edges, nodes (returned: the node loop).
+  RVar scatterEdgeDot(Func &f, const Var &h,
+                      const std::function<Expr(Expr)> &row, Expr N, Expr E,
+                      Expr depth,
+                      const std::function<Expr(Expr, Expr, Expr)> &term) {
+    RDom dot(0, depth, 0, E, 0, N, unique("dot"));
+    dot.where(dot.y < row(dot.z + 1) - row(dot.z));
+    Expr edge = clamp(row(dot.z) + dot.y, 0, E - 1);
+    f(h, edge) += term(dot.x, dot.z, edge);
+    return dot.z;
   }
 
   /// GAT: the score splits into a per-destination and a per-source term,
@@ -1321,11 +1333,10 @@ private:
       // dp'[x] = dy[dst] . v[src]: value dim innermost, then edges, nodes.
       s.edgeDp(h, x) = undef(t);
       s.edgeDp(h, se) = cast(t, 0);
-      RDom dot(0, Dv, 0, E, 0, N, unique("dot"));
-      dot.where(dot.y < row(dot.z + 1) - row(dot.z));
-      s.dotNode = dot.z;
-      Expr de = clamp(row(dot.z) + dot.y, 0, E - 1);
-      s.edgeDp(h, de) += dy.func(dot.x, h, dot.z) * v.func(dot.x, h, col(de));
+      s.dotNode = scatterEdgeDot(
+          s.edgeDp, h, row, N, E, Dv, [&](Expr d, Expr dst, Expr edge) {
+            return dy.func(d, h, dst) * v.func(d, h, col(edge));
+          });
     }
 
     // sum_j p dp = sum_j p' dp' (dp = dp' * keep / (1 - rate)).
