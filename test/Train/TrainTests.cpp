@@ -159,7 +159,8 @@ TEST(ModelText, FillsPlaceholders) {
 // `layout` (csr or dense) as entry `name`.
 attnc::Module compileBuiltin(const std::string &model, const Task &task,
                              const std::string &name,
-                             const std::string &layout) {
+                             const std::string &layout,
+                             const std::string &target = "host") {
   std::string yaml = fillTemplate(
       builtinTemplate(model), {{"NAME", name},
                                {"FEATURES", std::to_string(task.num_features)},
@@ -167,13 +168,38 @@ attnc::Module compileBuiltin(const std::string &model, const Task &task,
                                {"LAYOUT", layout},
                                {"FEATURE_DROPOUT", "0.6"}});
   std::string path =
-      compileTrainingModule(yaml, name, {ATTNC_BINARY, ATTNC_TRAIN_CACHE});
+      compileTrainingModule(yaml, name, {ATTNC_BINARY, ATTNC_TRAIN_CACHE, target});
   auto module = attnc::Module::load(path);
   if (!module) {
     ADD_FAILURE() << module.status().message();
     std::abort();
   }
   return std::move(module).value();
+}
+
+// GAT training on the GPU schedules (OpenCL; pocl runs them on the CPU)
+// follows the CPU module epoch by epoch: forward, every gradient, dropout
+// masks. Skipped where no OpenCL platform is installed.
+TEST(Training, GpuSchedulesTrainLikeTheCpu) {
+  Task task = tinySyntheticTask(150, 33, 4, 7);
+  attnc::Module gpu = compileBuiltin("gat", task, "gat_gpu", "csr", "opencl");
+  if (attnc::Status device = gpu.checkDevice(); !device)
+    GTEST_SKIP() << device.message();
+  attnc::Module cpu = compileBuiltin("gat", task, "gat_cpu", "csr");
+  TrainOptions o;
+  o.epochs = 10;
+  o.patience = 1000;
+  Trainer a(gpu, "gat_gpu", task, 11), b(cpu, "gat_cpu", task, 11);
+  TrainResult ra = a.train(o), rb = b.train(o);
+  ASSERT_EQ(ra.history.size(), rb.history.size());
+  for (size_t k = 0; k < ra.history.size(); ++k) {
+    EXPECT_NEAR(ra.history[k].train_loss, rb.history[k].train_loss,
+                1e-4 * std::abs(rb.history[k].train_loss))
+        << "epoch " << k + 1;
+    EXPECT_NEAR(ra.history[k].val.loss, rb.history[k].val.loss,
+                1e-4 * std::abs(rb.history[k].val.loss))
+        << "epoch " << k + 1;
+  }
 }
 
 TEST(Training, LossDecreasesOnATinyGraph) {
