@@ -28,6 +28,16 @@ int releaseDeviceCopy(attnc_call &call, int32_t index) {
 
 namespace {
 
+// releaseDeviceCopy, failing with a message naming the argument.
+attnc_status dropDeviceCopy(attnc_call &call, int32_t index) {
+  if (int code = attnc::detail::releaseDeviceCopy(call, index))
+    return fail(ATTNC_ERROR_KERNEL,
+                argWhere(call, index) +
+                    ": freeing its GPU copy failed (Halide error " +
+                    std::to_string(code) + ")");
+  return ATTNC_OK;
+}
+
 halide_type_t halideType(int32_t dtype) {
   switch (dtype) {
   case ATTNC_DTYPE_F32:
@@ -63,11 +73,8 @@ attnc_status setArg(attnc_call &call, int32_t index,
     return fail(ATTNC_ERROR_INVALID_ARGUMENT,
                 argWhere(call, index) + ": shape is NULL");
   // A kept device copy belongs to the previous tensor.
-  if (int code = attnc::detail::releaseDeviceCopy(call, index))
-    return fail(ATTNC_ERROR_KERNEL, argWhere(call, index) +
-                                        ": freeing its GPU copy failed "
-                                        "(Halide error " +
-                                        std::to_string(code) + ")");
+  if (attnc_status s = dropDeviceCopy(call, index))
+    return s;
   arg.shape.assign(tensor.shape, tensor.shape + tensor.rank);
   arg.data = tensor.data;
   arg.set = true;
@@ -147,8 +154,7 @@ attnc_status finishOnDevice(attnc_call &call, bool kernelOk) {
     }
   }
   for (int32_t a = 0; a < call.entry->num_args; ++a) {
-    attnc_call::Arg &arg = call.args[a];
-    if (arg.keepOnDevice && call.entry->args[a].kind == ATTNC_ARG_INPUT)
+    if (call.args[a].keepOnDevice) // inputs only (attnc_call_keep_on_device)
       continue;
     attnc::detail::KernelErrorScope errors;
     int code = attnc::detail::releaseDeviceCopy(call, a);
@@ -228,14 +234,7 @@ attnc_status attnc_call_keep_on_device(attnc_call *call, int32_t index,
                   argWhere(*call, index) +
                       ": only inputs can be kept on the device");
     call->args[index].keepOnDevice = keep != 0;
-    if (!keep) {
-      if (int code = attnc::detail::releaseDeviceCopy(*call, index))
-        return fail(ATTNC_ERROR_KERNEL,
-                    argWhere(*call, index) +
-                        ": freeing its GPU copy failed (Halide error " +
-                        std::to_string(code) + ")");
-    }
-    return ATTNC_OK;
+    return keep ? ATTNC_OK : dropDeviceCopy(*call, index);
   });
 }
 
@@ -361,20 +360,14 @@ attnc_status attnc_call_execute(attnc_call *call) {
       }
     }
     for (int32_t a = 0; a < call->entry->num_args; ++a) {
-      // Every run starts from the host tensors: inputs are host-dirty, or
-      // Halide's copy to a GPU would skip them and kernels would read
-      // uninitialised device memory; outputs are clean. An input kept on
-      // the device with a copy already there is clean too: Halide uses it.
+      // Halide marks outputs host-dirty; every run starts clean. A GPU
+      // input is host-dirty, or Halide's copy to the device would skip it
+      // and kernels would read uninitialised memory, unless a kept copy is
+      // already there (only kept copies outlive an execute: finishOnDevice).
       halide_buffer_t &buffer = call->args[a].buffer;
-      bool input = call->entry->args[a].kind == ATTNC_ARG_INPUT;
-      if (input && buffer.device) {
-        buffer.flags = 0;
-        continue;
-      }
-      buffer.flags =
-          input && call->module->gpu ? halide_buffer_flag_host_dirty : 0;
-      buffer.device = 0;
-      buffer.device_interface = nullptr;
+      bool upload = call->module->gpu && !buffer.device &&
+                    call->entry->args[a].kind == ATTNC_ARG_INPUT;
+      buffer.flags = upload ? halide_buffer_flag_host_dirty : 0;
     }
     attnc::detail::KernelErrorScope errors;
     if (call->module->gpu)

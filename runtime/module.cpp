@@ -148,6 +148,8 @@ struct GpuApi {
   // "" when the library sees a device, else why not: without the probe a
   // missing device would surface only as a kernel error at the first call.
   std::string (*probe)(void *library);
+  // Run before the library is opened, or null.
+  void (*beforeLoad)();
 };
 
 std::string probeCuda(void *library) {
@@ -178,11 +180,19 @@ std::string probeOpenCL(void *library) {
                  "pocl-opencl-icd or a GPU vendor's)";
 }
 
+// pocl's default work-group method (loopvec) miscompiles some of these
+// kernels (wrong results for dense attention with a run-time head dim);
+// its 'loops' method runs them as written. Set before the ICD loads, and
+// never over a user's choice; other OpenCL drivers ignore it.
+void choosePoclMethod() {
+  setenv("POCL_WORK_GROUP_METHOD", "loops", /*overwrite=*/0);
+}
+
 constexpr GpuApi kGpuApis[] = {
     {"cuda", "CUDA", "halide_cuda_device_interface", "libcuda.so.1",
-     "CUDA driver", probeCuda},
+     "CUDA driver", probeCuda, nullptr},
     {"opencl", "OpenCL", "halide_opencl_device_interface", "libOpenCL.so.1",
-     "OpenCL ICD loader", probeOpenCL},
+     "OpenCL ICD loader", probeOpenCL, choosePoclMethod},
 };
 
 const GpuApi *gpuApi(const char *device) {
@@ -215,12 +225,8 @@ attnc_status prepareGpu(attnc_module &module, const GpuApi &api,
                       " (rebuild it with this attnc)");
   if (options.gpu_device >= 0)
     h.setGpuDevice(options.gpu_device);
-  // pocl's default work-group method (loopvec) miscompiles some of these
-  // kernels (wrong results for dense attention with a run-time head dim);
-  // its 'loops' method runs them as written. Set before the ICD loads, and
-  // never over a user's choice; other OpenCL drivers ignore it.
-  if (std::strcmp(api.device, "opencl") == 0)
-    setenv("POCL_WORK_GROUP_METHOD", "loops", /*overwrite=*/0);
+  if (api.beforeLoad)
+    api.beforeLoad();
   dlerror();
   module.driver = dlopen(api.library, RTLD_NOW | RTLD_GLOBAL);
   if (!module.driver) {

@@ -5,9 +5,9 @@
  * stays private to it, checks the descriptor, and installs an error handler
  * so that kernel errors come back as ATTNC_ERROR_KERNEL instead of aborting.
  * GPU modules (descriptor device "cuda" or "opencl") take host tensors
- * like CPU ones:
- * their kernels copy inputs to the GPU, and each execute copies the outputs
- * back and frees the device memory of the call (docs/runtime.md).
+ * like CPU ones: their kernels copy inputs to the GPU, and each execute
+ * copies the outputs back and frees the device memory of the call
+ * (docs/runtime.md).
  *
  * Threading: a loaded module is immutable and may be shared by any number
  * of threads. Each thread must use its own attnc_call (see call.h); two
@@ -40,8 +40,8 @@ typedef struct attnc_module attnc_module;
  * bounds through unchecked CSR contents is then possible: tests only. */
 #define ATTNC_MODULE_SKIP_VALIDATION 0x4u
 /* Refuse to load a GPU module when its API's library (the CUDA driver,
- * the OpenCL ICD loader) cannot be opened. By
- * default such a module loads (for listing) and calls refuse. */
+ * the OpenCL ICD loader) cannot be opened or sees no device. By default
+ * such a module loads (for listing) and calls refuse. */
 #define ATTNC_MODULE_CHECK_DEVICE_AT_LOAD 0x8u
 
 typedef struct attnc_module_options {
@@ -91,9 +91,9 @@ attnc_status attnc_module_find_entry(const attnc_module *module,
  * ones. */
 attnc_status attnc_module_check_cpu(const attnc_module *module);
 
-/* ATTNC_OK for CPU modules, and for GPU modules when their API's library
- * (libcuda.so.1, libOpenCL.so.1) could be opened at load; else ATTNC_ERROR_UNSUPPORTED with
- * a message naming the module. */
+/* ATTNC_OK for CPU modules, and for GPU modules when, at load, their API's
+ * library (libcuda.so.1, libOpenCL.so.1) could be opened and reported a
+ * device; else ATTNC_ERROR_UNSUPPORTED with a message naming the module. */
 attnc_status attnc_module_check_device(const attnc_module *module);
 
 /* "f32", "f64", "i32", "i64", "bool", "f16"; "?" for anything else. */

@@ -29,8 +29,9 @@ extern "C" {
  * A module whose device is "cuda" or "opencl" also exports, from the same
  * runtime, halide_copy_to_host, halide_device_sync, halide_device_free,
  * halide_set_gpu_device, halide_device_release and
- * halide_cuda_device_interface or halide_opencl_device_interface: the runtime copies outputs back to the host
- * and frees device memory after each call through them. */
+ * halide_cuda_device_interface or halide_opencl_device_interface: the
+ * runtime copies outputs back to the host and frees device memory after
+ * each call through them. */
 #define ATTNC_MODULE_ERROR_HANDLER_SYMBOL "halide_set_error_handler"
 
 /* Element types, numbered after halide_type_code_t with the width folded in. */

@@ -86,33 +86,23 @@ attnc_status checkColIndices(const attnc_call &call, int32_t index) {
                      std::to_string(nodes) + ")");
 }
 
-// Validation runs after every argument is bound (validateShapes), so the
-// argument carrying the column count has its shape.
-attnc_status checkSparseColIndices(const attnc_call &call, int32_t index) {
+// Entries of an index vector bounded by a dim of another argument: in
+// [0, bound) or, `inclusive`, [0, bound]. Validation runs after every
+// argument is bound (validateShapes), so that argument has its shape.
+attnc_status checkAgainstRelatedDim(const attnc_call &call, int32_t index,
+                                    const char *what, bool inclusive) {
   const attnc_arg_desc &desc = call.entry->args[index];
-  int64_t columns = call.args[desc.related_arg].shape[desc.related_dim], v = 0;
-  int64_t i = firstOutside(call.args[index], desc.dtype, columns - 1, v);
+  int64_t bound = call.args[desc.related_arg].shape[desc.related_dim], v = 0;
+  int64_t i = firstOutside(call.args[index], desc.dtype,
+                           inclusive ? bound : bound - 1, v);
   if (i < 0)
     return ATTNC_OK;
   return invalid(call, index,
-                 "sparse column index at position " + std::to_string(i) +
+                 std::string(what) + " at position " + std::to_string(i) +
                      " is " + std::to_string(v) + ", outside [0, " +
-                     std::to_string(columns) + ") (dim " +
-                     std::to_string(desc.related_dim) + " of argument '" +
-                     call.entry->args[desc.related_arg].name + "')");
-}
-
-attnc_status checkKeyLengths(const attnc_call &call, int32_t index) {
-  const attnc_arg_desc &desc = call.entry->args[index];
-  int64_t keys = call.args[desc.related_arg].shape[desc.related_dim], v = 0;
-  int64_t i = firstOutside(call.args[index], desc.dtype, keys, v);
-  if (i < 0)
-    return ATTNC_OK;
-  return invalid(call, index,
-                 "key length at position " + std::to_string(i) + " is " +
-                     std::to_string(v) + ", outside [0, " +
-                     std::to_string(keys) + "] (dim " +
-                     std::to_string(desc.related_dim) + " of argument '" +
+                     std::to_string(bound) + (inclusive ? "]" : ")") +
+                     " (dim " + std::to_string(desc.related_dim) +
+                     " of argument '" +
                      call.entry->args[desc.related_arg].name + "')");
 }
 
@@ -210,10 +200,12 @@ attnc_status validateContents(const attnc_call &call) {
       if (attnc_status s = checkColIndices(call, a))
         return s;
     if (role == ATTNC_ROLE_KEY_LENGTHS)
-      if (attnc_status s = checkKeyLengths(call, a))
+      if (attnc_status s =
+              checkAgainstRelatedDim(call, a, "key length", /*inclusive=*/true))
         return s;
     if (role == ATTNC_ROLE_SPARSE_COL_INDICES)
-      if (attnc_status s = checkSparseColIndices(call, a))
+      if (attnc_status s = checkAgainstRelatedDim(
+              call, a, "sparse column index", /*inclusive=*/false))
         return s;
   }
   return ATTNC_OK;

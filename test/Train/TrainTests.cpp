@@ -177,6 +177,20 @@ attnc::Module compileBuiltin(const std::string &model, const Task &task,
   return std::move(module).value();
 }
 
+// Two runs that must train alike: train and validation losses agree to
+// 1e-4 (relative) at every epoch.
+void expectSameLosses(const TrainResult &ra, const TrainResult &rb) {
+  ASSERT_EQ(ra.history.size(), rb.history.size());
+  for (size_t k = 0; k < ra.history.size(); ++k) {
+    EXPECT_NEAR(ra.history[k].train_loss, rb.history[k].train_loss,
+                1e-4 * std::abs(rb.history[k].train_loss))
+        << "epoch " << k + 1;
+    EXPECT_NEAR(ra.history[k].val.loss, rb.history[k].val.loss,
+                1e-4 * std::abs(rb.history[k].val.loss))
+        << "epoch " << k + 1;
+  }
+}
+
 // GAT training on the GPU schedules (OpenCL; pocl runs them on the CPU)
 // follows the CPU module epoch by epoch: forward, every gradient, dropout
 // masks. Skipped where no OpenCL platform is installed.
@@ -191,15 +205,7 @@ TEST(Training, GpuSchedulesTrainLikeTheCpu) {
   o.patience = 1000;
   Trainer a(gpu, "gat_gpu", task, 11), b(cpu, "gat_cpu", task, 11);
   TrainResult ra = a.train(o), rb = b.train(o);
-  ASSERT_EQ(ra.history.size(), rb.history.size());
-  for (size_t k = 0; k < ra.history.size(); ++k) {
-    EXPECT_NEAR(ra.history[k].train_loss, rb.history[k].train_loss,
-                1e-4 * std::abs(rb.history[k].train_loss))
-        << "epoch " << k + 1;
-    EXPECT_NEAR(ra.history[k].val.loss, rb.history[k].val.loss,
-                1e-4 * std::abs(rb.history[k].val.loss))
-        << "epoch " << k + 1;
-  }
+  expectSameLosses(ra, rb);
 }
 
 TEST(Training, LossDecreasesOnATinyGraph) {
@@ -238,13 +244,6 @@ TEST(Training, SparseAndDenseFeaturesTrainAlike) {
     o.patience = 1000;
     Trainer a(sparse, base + "_csr", task, 11), b(dense, base + "_dense", task, 11);
     TrainResult ra = a.train(o), rb = b.train(o);
-    ASSERT_EQ(ra.history.size(), rb.history.size());
-    for (size_t k = 0; k < ra.history.size(); ++k) {
-      double x = ra.history[k].train_loss, y = rb.history[k].train_loss;
-      EXPECT_NEAR(x, y, 1e-4 * std::abs(y)) << "epoch " << k + 1;
-      EXPECT_NEAR(ra.history[k].val.loss, rb.history[k].val.loss,
-                  1e-4 * std::abs(rb.history[k].val.loss))
-          << "epoch " << k + 1;
-    }
+    expectSameLosses(ra, rb);
   }
 }

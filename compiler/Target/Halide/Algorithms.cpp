@@ -4,11 +4,11 @@
 #include <cctype>
 #include <cfloat>
 #include <cmath>
-#include <tuple>
-#include <utility>
 #include <functional>
 #include <set>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 using namespace Halide;
 
@@ -344,6 +344,22 @@ private:
     return m;
   }
 
+  /// Trims `r`, whose iteration covers keys [keyLo, keyHi], to the keys
+  /// that queries [qFirst, qLast] of batch `b` may attend: the causal
+  /// triangle, the window band, the batch's key length. Per-query masking
+  /// stays in the body; these only bound the loops.
+  void restrictToBand(const kg::Node &node, RDom &r, Expr keyLo, Expr keyHi,
+                      Expr qFirst, Expr qLast, Expr b) {
+    if (node.causal)
+      r.where(keyLo <= qLast);
+    if (node.hasWindow) {
+      r.where(keyHi >= qFirst - static_cast<int>(node.windowLeft));
+      r.where(keyLo <= qLast + static_cast<int>(node.windowRight));
+    }
+    if (has(node, 5))
+      r.where(keyLo < cast<int>(operand(node, 5).func(b)));
+  }
+
   void lowerAttention(const kg::Node &node) {
     if (onlineTiles)
       return lowerOnlineAttention(node);
@@ -387,15 +403,8 @@ private:
     // vectorised); the exact per-query mask is a select in the body.
     auto keys = [&](const char *name) {
       RDom r(0, Sk, name);
-      Expr first = (i / rowBlock) * rowBlock, last = first + rowBlock - 1;
-      if (node.causal)
-        r.where(r.x <= last);
-      if (node.hasWindow) {
-        r.where(r.x >= first - static_cast<int>(node.windowLeft));
-        r.where(r.x <= last + static_cast<int>(node.windowRight));
-      }
-      if (has(node, 5))
-        r.where(r.x < cast<int>(operand(node, 5).func(b)));
+      Expr first = (i / rowBlock) * rowBlock;
+      restrictToBand(node, r, r.x, r.x, first, first + rowBlock - 1, b);
       return r;
     };
     auto allowedAt = [&](Expr j) {
@@ -508,15 +517,8 @@ private:
     // The scan over key tiles, trimmed to the tiles the query tile's band
     // and the batch's key length reach (tiles are skipped, not masked).
     RDom rt(0, (Sk + KT - 1) / KT, "rt");
-    Expr first = it * TQ, last = first + TQ - 1;
-    if (node.causal)
-      rt.where(rt.x * KT <= last);
-    if (node.hasWindow) {
-      rt.where(rt.x * KT + KT - 1 >= first - static_cast<int>(node.windowLeft));
-      rt.where(rt.x * KT <= last + static_cast<int>(node.windowRight));
-    }
-    if (has(node, 5))
-      rt.where(rt.x * KT < cast<int>(operand(node, 5).func(b)));
+    restrictToBand(node, rt, rt.x * KT, rt.x * KT + KT - 1, it * TQ,
+                   it * TQ + TQ - 1, b);
     s.rt = rt.x;
     s.state = Func(unique("online_state"));
     s.state(e, ii, it, h, b) = {lowest, cast(t, 0), cast(t, 0)};
@@ -583,7 +585,7 @@ private:
       s.rowMax(h, n) = max(s.rowMax(h, n), s.edgeScore(h, edgeOf(rm)));
       s.edgeExp = Func(unique("edge_exp"));
       s.edgeExp(h, x) = exp(s.edgeScore(h, x) - s.rowMax(h, dst));
-      finishGraphAttention(node, s);
+      finishGraphAttention(node, s, m);
       return;
     }
     // Edges are walked node by node (the CSR rows), so each edge's
@@ -614,7 +616,7 @@ private:
       s.edgeExp(h, scatterEdge) =
           exp(s.edgeScore(h, scatterEdge) - s.rowMax(h, scatter.y));
     }
-    finishGraphAttention(node, s);
+    finishGraphAttention(node, s, m);
   }
 
   /// The destination of each edge x of `m`: the last row whose range
@@ -673,12 +675,12 @@ private:
 
   /// Graph attention from the per-edge exponentials on: node sums, the
   /// weighted sum, normalisation.
-  void finishGraphAttention(const kg::Node &node, GraphAttentionStages &s) {
+  void finishGraphAttention(const kg::Node &node, GraphAttentionStages &s,
+                            const SparseRows &m) {
     const HValue &q = operand(node, 0), &v = operand(node, 2);
     Type t = q.type;
     Var &e = s.e, &h = s.h, &n = s.n;
     Expr H = q.extents[1], N = q.extents[2];
-    SparseRows m = sparseRows(operand(node, 3), operand(node, 4), N, N);
     auto edges = [&](const char *name) { return rowEntries(m, n, name); };
     auto edgeOf = [&](const RDom &r) { return m.entry(n, r.x); };
     auto col = m.column;

@@ -8,9 +8,9 @@
 #include <Halide.h>
 
 #include <cstdio>
-#include <optional>
 #include <cstring>
 #include <mutex>
+#include <optional>
 
 using namespace Halide;
 
@@ -211,18 +211,16 @@ std::string compileFunction(const kg::Function &fn,
     if (!gpu && options.schedule == ScheduleKind::Li2018)
       return "--schedule=li2018 schedules GPU pipelines; use it with a GPU "
              "target (--target=cuda or --target=opencl)";
-    // Band predicates of the slab form are stated per vector of queries,
-    // which the CPU schedule processes together.
+    // Hand GPU schedules need their own forms (no S x S buffer, no node
+    // scatters); autoschedulers get the CPU's, which they can tile. Band
+    // predicates of the CPU's slab form are stated per vector of queries,
+    // which its schedule processes together.
+    const bool manual = options.schedule == ScheduleKind::Manual;
     AlgorithmOptions algorithm;
-    algorithm.rowBlock = options.schedule == ScheduleKind::Manual && !gpu
-                             ? target.natural_vector_size(Float(32))
-                             : 1;
-    // Hand GPU schedules run dense attention as an online softmax (no
-    // S x S buffer); autoschedulers get the slab form, which they can tile.
-    if (gpu && options.schedule == ScheduleKind::Manual) {
-      algorithm.onlineTiles = cudaOnlineTiles;
-      algorithm.edgeParallelGraph = true;
-    }
+    if (manual && gpu)
+      algorithm = cudaAlgorithmOptions();
+    else if (manual)
+      algorithm.rowBlock = target.natural_vector_size(Float(32));
     PipelineStages stages = buildAlgorithm(fn, params, algorithm);
     Pipeline pipeline(stages.outputs);
     switch (options.schedule) {

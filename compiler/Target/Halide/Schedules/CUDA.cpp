@@ -88,8 +88,18 @@ void scheduleOnline(OnlineAttentionStages &s, Claimed &claimed) {
       .gpu_blocks(io, s.h, s.b)
       .gpu_threads(ei, ir);
 
-  // Storage bounds keep every shared allocation a compile-time size
-  // (Halide cannot prove the tiles' regions constant through the clamps).
+  // Every shared allocation has storage bounds, so its size is a
+  // compile-time constant: Halide cannot prove the tiles' regions constant
+  // through the clamps, and it sizes hoisted shared allocations on the host
+  // by evaluating their regions at every (block, key tile) with the band
+  // predicates ignored, which outside the band multiplies negative extents
+  // into large ones. Per block and key tile: KT keys, TQ queries, and one
+  // key tile, query tile, head and batch.
+  auto oneTile = [&](Func &f) -> Func & {
+    for (const Var &v : f.args())
+      f.bound_storage(v, v.same_as(s.jj) ? kt : v.same_as(s.ii) ? tq : 1);
+    return f;
+  };
   s.state.compute_at(s.out, io)
       .store_in(MemoryType::GPUShared)
       .bound_storage(s.ii, tq)
@@ -113,10 +123,9 @@ void scheduleOnline(OnlineAttentionStages &s, Claimed &claimed) {
       .split(qd, dO, dI, lanes, TailStrategy::GuardWithIf)
       .reorder(dO, dI, s.i)
       .gpu_threads(dI, s.i);
-  s.logits.compute_at(perTile)
+  oneTile(s.logits)
+      .compute_at(perTile)
       .store_in(MemoryType::GPUShared)
-      .bound_storage(s.jj, kt)
-      .bound_storage(s.ii, tq)
       .gpu_threads(s.jj, s.ii);
   s.dot.compute_at(s.logits, s.jj);
   // 16 x 16 threads stage a tile of keys or values; fixed-size splits keep
@@ -142,15 +151,14 @@ void scheduleOnline(OnlineAttentionStages &s, Claimed &claimed) {
     claim(claimed, tile);
   };
   stage(s.dot, {s.qScaled}, s.headDim);
-  s.tileMax.compute_at(perTile)
+  oneTile(s.tileMax)
+      .compute_at(perTile)
       .store_in(MemoryType::GPUShared)
-      .bound_storage(s.ii, tq)
       .gpu_threads(s.ii);
   s.tileMax.update().gpu_threads(s.ii);
-  s.probs.compute_at(perTile)
+  oneTile(s.probs)
+      .compute_at(perTile)
       .store_in(MemoryType::GPUShared)
-      .bound_storage(s.jj, kt)
-      .bound_storage(s.ii, tq)
       .gpu_threads(s.jj, s.ii);
   // The tile's sum and weighted sum: registers of the thread that updates
   // the state element they scale into.
@@ -162,16 +170,6 @@ void scheduleOnline(OnlineAttentionStages &s, Claimed &claimed) {
   if (s.stageValues)
     stage(s.tileAcc, {s.probs}, s.valueDim);
 
-  // One key tile, query tile, head and batch per block and iteration. Said
-  // explicitly: Halide sizes hoisted shared allocations by evaluating the
-  // regions at every (block, key tile) on the host, band predicates
-  // ignored, which outside the band gives negative extents whose products
-  // are large.
-  for (Func *f : {&s.logits, &s.probs})
-    f->bound_storage(s.t, 1).bound_storage(s.it, 1).bound_storage(s.h, 1)
-        .bound_storage(s.b, 1);
-  s.tileMax.bound_storage(s.t, 1).bound_storage(s.it, 1)
-      .bound_storage(s.h, 1).bound_storage(s.b, 1);
   if (s.headDim > 0)
     s.qScaled.bound_storage(s.qScaled.args()[1], static_cast<int>(s.headDim));
   if (s.valueDim > 0)
@@ -218,8 +216,6 @@ void scheduleEdgeParallel(Func &edgeDst, const RVar &searchStep, const Var &h,
 /// split into chunks of nodes summed by a block each (rfactor), then the
 /// chunks; every other stage is left to the generic sweep.
 void scheduleGraphGrad(GraphAttentionGradStages &s, Claimed &claimed) {
-  if (!s.edgeParallel)
-    return;
   scheduleEdgeParallel(s.edgeDst, s.searchStep, s.h, s.x,
                        {&s.edgeP, &s.edgeDp, &s.edgeDz}, claimed);
   for (auto [f, nodes] : {std::pair{&s.dDst, s.dDstNodes},
@@ -274,30 +270,8 @@ void scheduleGraph(GraphAttentionStages &s, Claimed &claimed) {
       nodeParallel(f->update(), s.n);
     }
   }
-  if (s.edgeParallel)
-    scheduleEdgeParallel(s.edgeDst, s.searchStep, s.h, s.x,
-                         {&s.edgeScore, &s.edgeExp}, claimed);
-  // Per-edge scatters: race-free (each node writes its own CSR range), so
-  // the node loop (an RVar) runs across threads; heads and edges serial.
-  std::vector<Func *> perEdge;
-  if (!s.edgeParallel)
-    perEdge.push_back(&s.edgeExp);
-  if (!s.additive && !s.edgeParallel)
-    perEdge.push_back(&s.edgeScore);
-  for (Func *f : perEdge) {
-    f->compute_root();
-    for (int u = 0; u < f->num_update_definitions(); ++u) {
-      RVar nodeLoop =
-          (f == &s.edgeScore && u == 1) ? s.dotNode : s.scatterNode;
-      RVar rno("rno"), rni("rni");
-      f->update(u)
-          .allow_race_conditions()
-          .split(nodeLoop, rno, rni, kNodeChunk, TailStrategy::GuardWithIf)
-          .reorder(s.h, rni, rno)
-          .gpu_blocks(rno)
-          .gpu_threads(rni);
-    }
-  }
+  scheduleEdgeParallel(s.edgeDst, s.searchStep, s.h, s.x,
+                       {&s.edgeScore, &s.edgeExp}, claimed);
   for (Func *f : {&s.rowMax, &s.rowSum}) {
     f->compute_root();
     nodeParallel(*f, s.n);
@@ -423,6 +397,13 @@ void scheduleGeneric(Func f) {
 }
 
 } // namespace
+
+AlgorithmOptions cudaAlgorithmOptions() {
+  AlgorithmOptions options;
+  options.onlineTiles = cudaOnlineTiles;
+  options.edgeParallelGraph = true;
+  return options;
+}
 
 OnlineTiles cudaOnlineTiles(int64_t headDim, int64_t valueDim) {
   // Shared memory per block: the scaled queries, the K (and V) tile, the

@@ -17,6 +17,11 @@ namespace attnc::halide {
 /// dims (-1 when dynamic): the largest that fit a block's shared memory.
 OnlineTiles cudaOnlineTiles(int64_t headDim, int64_t valueDim);
 
+/// How the algorithm is built for these schedules, which rely on it: dense
+/// attention as an online softmax (cudaOnlineTiles), graph attention and
+/// its backward edge-parallel.
+AlgorithmOptions cudaAlgorithmOptions();
+
 /// Schedules every stage of `stages` on the GPU. Every Func that is
 /// computed (compute_root or with update definitions) ends up in GPU block
 /// and thread loops, except zero-dimensional values, which are computed on
