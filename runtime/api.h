@@ -14,6 +14,7 @@
 #include "runtime/module.h"
 #include "runtime/module_abi.h"
 #include "runtime/status.h"
+#include "runtime/transpose.h"
 #include "runtime/weights.h"
 
 #endif /* ATTNC_RUNTIME_API_H */

@@ -1,11 +1,14 @@
 #include "runtime/call.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
+#include <tuple>
 
 #include "runtime/detail/call_impl.h"
 #include "runtime/detail/error.h"
 #include "runtime/detail/module_impl.h"
+#include "runtime/transpose.h"
 
 using attnc::detail::argWhere;
 using attnc::detail::fail;
@@ -78,6 +81,10 @@ attnc_status setArg(attnc_call &call, int32_t index,
   arg.shape.assign(tensor.shape, tensor.shape + tensor.rank);
   arg.data = tensor.data;
   arg.set = true;
+  // A new forward graph needs its transposed graph computed again.
+  for (attnc_call::Transposed &t : call.transposed)
+    if (t.rows == index || t.cols == index)
+      t.stale = true;
   // Dense C order: Halide's dimension 0 is the last logical one. Extents
   // beyond int32 are truncated here and refused by validation.
   arg.dims.assign(tensor.rank, halide_dimension_t{});
@@ -98,6 +105,66 @@ attnc_status setArg(attnc_call &call, int32_t index,
   buffer.type = halideType(desc.dtype);
   buffer.dimensions = tensor.rank;
   buffer.dim = arg.dims.empty() ? nullptr : arg.dims.data();
+  return ATTNC_OK;
+}
+
+// The caller's setArg: the runtime computes transposed graphs itself.
+attnc_status setCallerArg(attnc_call &call, int32_t index,
+                          const attnc_tensor &tensor) {
+  const attnc_arg_desc &desc = call.entry->args[index];
+  if (attnc::detail::isTransposedRole(desc.role))
+    return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                argWhere(call, index) +
+                    ": the runtime computes this argument (part of the "
+                    "transposed graph of input '" +
+                    call.entry->args[desc.related_arg].name +
+                    "') before each call; set the forward graph only");
+  return setArg(call, index, tensor);
+}
+
+// Computes the transposed graphs whose forward graph was set since the
+// last computation, and binds them to their arguments.
+attnc_status prepareTransposed(attnc_call &call) {
+  for (attnc_call::Transposed &t : call.transposed) {
+    if (!t.stale)
+      continue;
+    for (int32_t a : {t.rows, t.cols})
+      if (!call.args[a].set)
+        return fail(ATTNC_ERROR_VALIDATION,
+                    argWhere(call, a) + ": not set (the runtime computes "
+                                        "the transposed graph from it)");
+    const attnc_arg_desc &rows = call.entry->args[t.rows];
+    int64_t length = call.args[t.rows].shape[0];
+    int64_t edges = call.args[t.cols].shape[0];
+    if (length == 0)
+      return fail(ATTNC_ERROR_VALIDATION,
+                  argWhere(call, t.rows) +
+                      ": CSR row offsets are empty; they need nodes + 1 "
+                      "entries");
+    // int64_t words hold i32 elements too (half of them unused).
+    t.offsetsData.assign(static_cast<size_t>(length), 0);
+    t.destinationsData.assign(static_cast<size_t>(edges), 0);
+    t.edgesData.assign(static_cast<size_t>(edges), 0);
+    if (attnc_csr_transpose(rows.dtype, length - 1, edges,
+                            call.args[t.rows].data, call.args[t.cols].data,
+                            t.offsetsData.data(), t.destinationsData.data(),
+                            t.edgesData.data()) != ATTNC_OK)
+      return fail(ATTNC_ERROR_VALIDATION,
+                  "entry '" + std::string(call.entry->name) + "', input '" +
+                      rows.name + "': cannot compute its transposed graph: " +
+                      attnc_last_error());
+    for (auto [index, data, n] :
+         {std::tuple{t.offsets, &t.offsetsData, length},
+          std::tuple{t.destinations, &t.destinationsData, edges},
+          std::tuple{t.edges, &t.edgesData, edges}}) {
+      if (index < 0)
+        continue;
+      attnc_tensor view{rows.dtype, 1, &n, data->data()};
+      if (attnc_status s = setArg(call, index, view))
+        return s;
+    }
+    t.stale = false;
+  }
   return ATTNC_OK;
 }
 
@@ -170,6 +237,8 @@ attnc_status finishOnDevice(attnc_call &call, bool kernelOk) {
 }
 
 attnc_status validate(attnc_call &call) {
+  if (attnc_status s = prepareTransposed(call))
+    return s;
   if (call.module->flags & ATTNC_MODULE_SKIP_VALIDATION) {
     // Even unchecked, an unset argument would be a bounds query (see setArg).
     for (int32_t a = 0; a < call.entry->num_args; ++a)
@@ -208,6 +277,27 @@ attnc_status attnc_call_create(attnc_module *module, const char *entry,
     call->args.resize(call->entry->num_args);
     for (attnc_call::Arg &arg : call->args)
       call->argv.push_back(&arg.buffer);
+    // One transposed graph per forward graph (checkDescriptor checked the
+    // links).
+    const attnc_entry_desc &e = *call->entry;
+    for (int32_t a = 0; a < e.num_args; ++a) {
+      int32_t role = e.args[a].role;
+      if (!attnc::detail::isTransposedRole(role))
+        continue;
+      int32_t rows = e.args[a].related_arg;
+      auto it = std::find_if(
+          call->transposed.begin(), call->transposed.end(),
+          [&](const attnc_call::Transposed &t) { return t.rows == rows; });
+      if (it == call->transposed.end()) {
+        call->transposed.emplace_back();
+        it = call->transposed.end() - 1;
+        it->rows = rows;
+        it->cols = e.args[rows].related_arg;
+      }
+      (role == ATTNC_ROLE_T_OFFSETS        ? it->offsets
+       : role == ATTNC_ROLE_T_DESTINATIONS ? it->destinations
+                                           : it->edges) = a;
+    }
     *out = call.release();
     return ATTNC_OK;
   });
@@ -250,7 +340,7 @@ attnc_status attnc_call_set_arg(attnc_call *call, int32_t index,
                   "attnc_call_set_arg: NULL argument");
     if (attnc_status s = checkIndex(*call, index))
       return s;
-    return setArg(*call, index, *tensor);
+    return setCallerArg(*call, index, *tensor);
   });
 }
 
@@ -263,7 +353,7 @@ attnc_status attnc_call_set_arg_by_name(attnc_call *call, const char *name,
     int32_t index = 0;
     if (attnc_status s = findArg(*call, name, &index))
       return s;
-    return setArg(*call, index, *tensor);
+    return setCallerArg(*call, index, *tensor);
   });
 }
 
@@ -296,7 +386,7 @@ attnc_status attnc_call_infer_shape(const attnc_call *call, int32_t index,
                                     "): no argument set so far has it"
                               : ": it is dynamic and unnamed"));
       shape[d] = it->second.value +
-                 (desc.role == ATTNC_ROLE_CSR_ROW_OFFSETS ? 1 : 0);
+                 (attnc::detail::isOffsetsRole(desc.role) ? 1 : 0);
     }
     return ATTNC_OK;
   });

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -31,6 +32,128 @@ constexpr const char *kSetErrorHandlerSymbol =
 
 bool isIntegerDtype(int32_t dtype) {
   return dtype == ATTNC_DTYPE_I32 || dtype == ATTNC_DTYPE_I64;
+}
+
+bool isOutputRole(int32_t role) {
+  return role == ATTNC_ROLE_OUTPUT || role == ATTNC_ROLE_LOSS ||
+         role == ATTNC_ROLE_GRADIENT;
+}
+
+// Checks argument `a`'s role and the arguments it links to (module_abi.h).
+template <typename Bad>
+attnc_status checkRole(const attnc_entry_desc &entry, int32_t a, Bad &bad,
+                       const std::string &at) {
+  const attnc_arg_desc &arg = entry.args[a];
+  if (arg.role < 0 || arg.role >= ATTNC_ROLE_COUNT)
+    return bad(at + ": unknown role " + std::to_string(arg.role));
+  const char *role = attnc_role_name(arg.role);
+  if (isOutputRole(arg.role) != (arg.kind == ATTNC_ARG_OUTPUT))
+    return bad(at + ": role " + role + " on " +
+               (arg.kind == ATTNC_ARG_OUTPUT ? "an output" : "an input"));
+  if (arg.role == ATTNC_ROLE_PARAMETER
+          ? arg.init < ATTNC_INIT_ZEROS || arg.init > ATTNC_INIT_GLOROT
+          : arg.init != ATTNC_INIT_NONE)
+    return bad(at + ": bad init " + std::to_string(arg.init) + " for role " +
+               role);
+  auto related = [&](bool optional) -> const attnc_arg_desc * {
+    if (optional && arg.related_arg == -1)
+      return nullptr;
+    if (arg.related_arg < 0 || arg.related_arg >= entry.num_args ||
+        arg.related_arg == a)
+      return nullptr;
+    return &entry.args[arg.related_arg];
+  };
+  auto badRelated = [&]() {
+    return bad(at + ": bad related_arg " + std::to_string(arg.related_arg) +
+               " for role " + role);
+  };
+  switch (arg.role) {
+  case ATTNC_ROLE_PARAMETER:
+  case ATTNC_ROLE_GRADIENT:
+  case ATTNC_ROLE_LOSS:
+    if (arg.dtype != ATTNC_DTYPE_F32 && arg.dtype != ATTNC_DTYPE_F64)
+      return bad(at + ": role " + role + " needs a floating-point dtype");
+    break;
+  case ATTNC_ROLE_CSR_ROW_OFFSETS:
+  case ATTNC_ROLE_CSR_COL_INDICES:
+  case ATTNC_ROLE_KEY_LENGTHS:
+  case ATTNC_ROLE_SPARSE_COL_INDICES:
+  case ATTNC_ROLE_T_OFFSETS:
+  case ATTNC_ROLE_T_DESTINATIONS:
+  case ATTNC_ROLE_T_EDGES:
+    if (!isIntegerDtype(arg.dtype) || arg.rank != 1)
+      return bad(at + ": role " + role +
+                 " needs a rank-1 i32 or i64 input");
+    break;
+  default:
+    break;
+  }
+  switch (arg.role) {
+  case ATTNC_ROLE_CSR_ROW_OFFSETS: {
+    const attnc_arg_desc *other = related(false);
+    if (!other)
+      return badRelated();
+    if (other->role != ATTNC_ROLE_CSR_COL_INDICES &&
+        other->role != ATTNC_ROLE_SPARSE_COL_INDICES)
+      return bad(at + ": row offsets paired with a non-col-indices argument");
+    break;
+  }
+  case ATTNC_ROLE_CSR_COL_INDICES: {
+    const attnc_arg_desc *other = related(false);
+    if (!other)
+      return badRelated();
+    if (other->role != ATTNC_ROLE_CSR_ROW_OFFSETS)
+      return bad(at + ": col indices paired with a non-row-offsets argument");
+    break;
+  }
+  case ATTNC_ROLE_KEY_LENGTHS:
+  case ATTNC_ROLE_SPARSE_COL_INDICES: {
+    const attnc_arg_desc *other =
+        related(arg.role == ATTNC_ROLE_SPARSE_COL_INDICES);
+    if (!other &&
+        (arg.role == ATTNC_ROLE_KEY_LENGTHS || arg.related_arg != -1))
+      return badRelated();
+    if (other && (arg.related_dim < 0 || arg.related_dim >= other->rank))
+      return bad(at + ": bad related_dim " + std::to_string(arg.related_dim));
+    break;
+  }
+  case ATTNC_ROLE_T_OFFSETS:
+  case ATTNC_ROLE_T_DESTINATIONS:
+  case ATTNC_ROLE_T_EDGES: {
+    // The runtime computes these from the forward graph, so the links must
+    // hold: row offsets paired with a graph's column indices, one dtype.
+    const attnc_arg_desc *rows = related(false);
+    if (!rows || rows->role != ATTNC_ROLE_CSR_ROW_OFFSETS ||
+        rows->related_arg < 0 || rows->related_arg >= entry.num_args ||
+        entry.args[rows->related_arg].role != ATTNC_ROLE_CSR_COL_INDICES)
+      return bad(at + ": a transposed graph needs related_arg naming a "
+                      "graph's row offsets");
+    if (rows->dtype != arg.dtype ||
+        entry.args[rows->related_arg].dtype != arg.dtype)
+      return bad(at + ": a transposed graph has its forward graph's dtype");
+    for (int32_t o = 0; o < entry.num_args; ++o)
+      if (o != a && entry.args[o].role == arg.role &&
+          entry.args[o].related_arg == arg.related_arg)
+        return bad(at + ": a second " + role + " of argument '" + rows->name +
+                   "'");
+    break;
+  }
+  case ATTNC_ROLE_GRADIENT: {
+    const attnc_arg_desc *param = related(false);
+    if (!param || param->role != ATTNC_ROLE_PARAMETER)
+      return bad(at + ": a gradient needs related_arg naming a parameter");
+    if (param->dtype != arg.dtype || param->rank != arg.rank ||
+        (arg.rank > 0 && !std::equal(arg.dims, arg.dims + arg.rank,
+                                     param->dims)))
+      return bad(at + ": a gradient has the shape and dtype of its "
+                      "parameter '" + param->name + "'");
+    break;
+  }
+  default:
+    if (arg.related_arg != -1)
+      return badRelated();
+  }
+  return ATTNC_OK;
 }
 
 // Checks what the runtime relies on later, so that a bad descriptor is
@@ -74,34 +197,8 @@ attnc_status checkDescriptor(const std::string &path,
       for (int32_t d = 0; d < arg.rank; ++d)
         if (arg.dims[d] < -1 || arg.dims[d] > INT32_MAX)
           return bad(at + ": bad extent " + std::to_string(arg.dims[d]));
-      if (arg.role == ATTNC_ROLE_DATA)
-        continue;
-      if (arg.role < ATTNC_ROLE_DATA ||
-          arg.role > ATTNC_ROLE_SPARSE_COL_INDICES)
-        return bad(at + ": unknown role " + std::to_string(arg.role));
-      if (arg.kind != ATTNC_ARG_INPUT || !isIntegerDtype(arg.dtype) ||
-          arg.rank != 1)
-        return bad(at + ": a role needs a rank-1 i32 or i64 input");
-      if (arg.related_arg < 0 || arg.related_arg >= entry.num_args ||
-          arg.related_arg == a)
-        return bad(at + ": bad related_arg " +
-                   std::to_string(arg.related_arg));
-      const attnc_arg_desc &other = entry.args[arg.related_arg];
-      // A sparse matrix's column indices stay plain data when no argument
-      // carries the column count; the kernels clamp them.
-      if (arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS &&
-          other.role != ATTNC_ROLE_CSR_COL_INDICES &&
-          other.role != ATTNC_ROLE_SPARSE_COL_INDICES &&
-          other.role != ATTNC_ROLE_DATA)
-        return bad(at + ": row offsets paired with a non-col-indices argument");
-      if (arg.role == ATTNC_ROLE_CSR_COL_INDICES &&
-          other.role != ATTNC_ROLE_CSR_ROW_OFFSETS)
-        return bad(at + ": col indices paired with a non-row-offsets argument");
-      if ((arg.role == ATTNC_ROLE_KEY_LENGTHS ||
-           arg.role == ATTNC_ROLE_SPARSE_COL_INDICES) &&
-          (arg.related_dim < 0 || arg.related_dim >= other.rank))
-        return bad(at + ": bad related_dim " +
-                   std::to_string(arg.related_dim));
+      if (attnc_status s = checkRole(entry, a, bad, at))
+        return s;
     }
   }
   return ATTNC_OK;
@@ -297,10 +394,11 @@ attnc_status load(const char *path, const attnc_module_options &options,
                 "module '" + name + "' returned no descriptor");
   if (module->desc->abi_version != ATTNC_MODULE_ABI_VERSION)
     return fail(ATTNC_ERROR_ABI_MISMATCH,
-                "module '" + name + "' was built for module ABI version " +
+                name + ": module ABI version " +
                     std::to_string(module->desc->abi_version) +
-                    ", this runtime supports version " +
-                    std::to_string(ATTNC_MODULE_ABI_VERSION));
+                    ", this runtime reads version " +
+                    std::to_string(ATTNC_MODULE_ABI_VERSION) +
+                    "; recompile it with this attnc");
   if (attnc_status s = checkDescriptor(name, *module->desc))
     return s;
   const char *device = module->desc->device;
@@ -449,6 +547,29 @@ attnc_status attnc_module_check_device(const attnc_module *module) {
   if (module->deviceStatus)
     return fail(module->deviceStatus, module->deviceMessage);
   return ATTNC_OK;
+}
+
+const char *attnc_role_name(int32_t role) {
+  static const char *const names[ATTNC_ROLE_COUNT] = {
+      "data",           "csr row offsets",    "csr col indices",
+      "key lengths",    "sparse col indices", "parameter",
+      "labels",         "loss mask",          "seed",
+      "mask",           "bias",               "sparse values",
+      "t_offsets",      "t_destinations",     "t_edges",
+      "output",         "loss",               "gradient"};
+  return role >= 0 && role < ATTNC_ROLE_COUNT ? names[role] : "?";
+}
+
+const char *attnc_init_name(int32_t init) {
+  switch (init) {
+  case ATTNC_INIT_ZEROS:
+    return "zeros";
+  case ATTNC_INIT_ONES:
+    return "ones";
+  case ATTNC_INIT_GLOROT:
+    return "glorot";
+  }
+  return "none";
 }
 
 const char *attnc_dtype_name(int32_t dtype) {

@@ -98,6 +98,13 @@ attnc_status attnc_module_check_device(const attnc_module *module);
 
 /* "f32", "f64", "i32", "i64", "bool", "f16"; "?" for anything else. */
 const char *attnc_dtype_name(int32_t dtype);
+
+/* "parameter", "csr row offsets", "gradient", ... for an attnc_arg_role;
+ * "?" for an unknown one. */
+const char *attnc_role_name(int32_t role);
+
+/* "zeros", "ones", "glorot" or "none" for an attnc_init_kind. */
+const char *attnc_init_name(int32_t init);
 /* Bytes per element, 0 for an unknown dtype. */
 size_t attnc_dtype_size(int32_t dtype);
 

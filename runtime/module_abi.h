@@ -18,7 +18,11 @@
 extern "C" {
 #endif
 
-#define ATTNC_MODULE_ABI_VERSION 1u
+/* Version 2 added argument roles beyond the content checks (parameters,
+ * training inputs and outputs, transposed graphs), `init` and the related
+ * argument of gradients and transposed graphs. The runtime refuses other
+ * versions. */
+#define ATTNC_MODULE_ABI_VERSION 2u
 #define ATTNC_MODULE_DESCRIPTOR_SYMBOL "attnc_module_descriptor"
 /* A module must also export Halide's `halide_set_error_handler` from the
  * Halide runtime embedded in its objects: the runtime installs its handler
@@ -49,22 +53,78 @@ typedef enum attnc_arg_kind {
   ATTNC_ARG_OUTPUT = 1
 } attnc_arg_kind;
 
-/* What the runtime checks in an integer input's contents before a call. */
+/* What an argument means. The compiler assigns every argument a role (the
+ * model frontend and the training pass write them into the IR as
+ * `attn.role`; hand-written IR gets DATA / OUTPUT, and the content roles
+ * derived from the ops that use an argument). Callers and the runtime
+ * switch on roles, never on names.
+ *
+ * Inputs: */
 typedef enum attnc_arg_role {
+  /* Model input data without a more specific role: features, queries, token
+   * ids. A training program binds its features to the DATA input. */
   ATTNC_ROLE_DATA = 0,
   /* CSR row offsets: length nodes + 1, starts at 0, non-decreasing, last
-   * entry equals the length of the paired col_indices argument. */
+   * entry equals the length of the paired (`related_arg`) column indices,
+   * which are CSR_COL_INDICES for a graph and SPARSE_COL_INDICES for a
+   * sparse matrix (a `layout: csr` input). Dim 0's name is the node (row)
+   * count's. */
   ATTNC_ROLE_CSR_ROW_OFFSETS = 1,
-  /* CSR column indices: every entry in [0, nodes). */
+  /* CSR column indices of a graph: every entry in [0, nodes); paired with
+   * their row offsets (`related_arg`). */
   ATTNC_ROLE_CSR_COL_INDICES = 2,
-  /* Per-batch key lengths: every entry in [0, key sequence length]. */
+  /* Per-batch key lengths: every entry in [0, key sequence length], that
+   * length being dim `related_dim` of argument `related_arg`. */
   ATTNC_ROLE_KEY_LENGTHS = 3,
   /* Column indices of a sparse matrix (attn.sparse_linear): every entry in
    * [0, columns), columns being dim `related_dim` of argument `related_arg`
-   * (the weight). Its row offsets are paired with it as with
-   * CSR_COL_INDICES. */
-  ATTNC_ROLE_SPARSE_COL_INDICES = 4
+   * (the weight); `related_arg` -1 when no argument carries the column count
+   * (the kernels clamp them). Their row offsets point at them. */
+  ATTNC_ROLE_SPARSE_COL_INDICES = 4,
+  /* A trained parameter (weight, bias, attention vector): floating point,
+   * static shape; `init` says how attnc_weights_init fills it. */
+  ATTNC_ROLE_PARAMETER = 5,
+  /* Training: the class of each node (i32), or < 0 for none. */
+  ATTNC_ROLE_LABELS = 6,
+  /* Training: which nodes the loss averages over (bool). */
+  ATTNC_ROLE_LOSS_MASK = 7,
+  /* Training: the dropout seed of the step, i64[1]. */
+  ATTNC_ROLE_SEED = 8,
+  /* An attention mask (bool, true = attend). */
+  ATTNC_ROLE_MASK = 9,
+  /* An additive attention bias (floating point). */
+  ATTNC_ROLE_BIAS = 10,
+  /* The stored values of a sparse matrix (data, never a parameter). */
+  ATTNC_ROLE_SPARSE_VALUES = 11,
+  /* The transposed graph of the graph whose CSR_ROW_OFFSETS are argument
+   * `related_arg` (their column indices are that argument's `related_arg`):
+   * for source node j, t_offsets[j] .. t_offsets[j+1] index the edges
+   * j -> i, t_destinations holds each such edge's destination i and t_edges
+   * its position in the column indices, in CSR order. The runtime computes
+   * all three from the forward graph before execute; a caller never sets
+   * them (attnc_call_set_arg refuses). Same dtype as the forward graph. */
+  ATTNC_ROLE_T_OFFSETS = 12,
+  ATTNC_ROLE_T_DESTINATIONS = 13,
+  ATTNC_ROLE_T_EDGES = 14,
+  /* Outputs: */
+  /* A model output (log-probabilities, attention output, ...). */
+  ATTNC_ROLE_OUTPUT = 15,
+  /* Training: the mean loss over the loss mask, [1]. */
+  ATTNC_ROLE_LOSS = 16,
+  /* Training: the gradient of the loss with respect to the PARAMETER input
+   * `related_arg`, of that parameter's shape. */
+  ATTNC_ROLE_GRADIENT = 17
 } attnc_arg_role;
+#define ATTNC_ROLE_COUNT 18
+
+/* How attnc_weights_init fills a PARAMETER (attnc_arg_desc.init); NONE for
+ * every other role. */
+typedef enum attnc_init_kind {
+  ATTNC_INIT_NONE = 0,
+  ATTNC_INIT_ZEROS = 1,  /* biases, layer-norm shifts */
+  ATTNC_INIT_ONES = 2,   /* layer-norm scales */
+  ATTNC_INIT_GLOROT = 3  /* U(-a, a), a = sqrt(6 / (fan_in + fan_out)) */
+} attnc_init_kind;
 
 typedef struct attnc_arg_desc {
   const char *name;
@@ -79,12 +139,16 @@ typedef struct attnc_arg_desc {
    * no constraint beyond `dims`. CSR row offsets name the node count: a
    * length of N + 1 binds their name to N. */
   const char *const *dim_names;
-  /* For CSR roles: the index of the paired argument (col_indices for
-   * row_offsets and vice versa); for KEY_LENGTHS the argument whose
-   * dimension `related_dim` is the key length; for SPARSE_COL_INDICES the
-   * one whose dimension `related_dim` is the column count; else -1. */
+  /* An index into the entry's `args`: for CSR roles the paired argument
+   * (col indices for row offsets and vice versa); for KEY_LENGTHS the
+   * argument whose dimension `related_dim` is the key length; for
+   * SPARSE_COL_INDICES the one whose dimension `related_dim` is the column
+   * count (or -1); for T_OFFSETS, T_DESTINATIONS and T_EDGES the forward
+   * graph's CSR_ROW_OFFSETS; for GRADIENT the PARAMETER it is the gradient
+   * of; else -1. */
   int32_t related_arg;
-  int32_t related_dim;
+  int32_t related_dim; /* else -1 */
+  int32_t init;        /* attnc_init_kind: PARAMETER only, else NONE */
 } attnc_arg_desc;
 
 typedef struct attnc_entry_desc {

@@ -25,7 +25,7 @@ const char *dimName(const attnc_arg_desc &arg, int32_t d) {
 // Row offsets have nodes + 1 entries, so their named extent binds the name
 // to one less than their length (module_abi.h).
 int64_t boundValue(const attnc_arg_desc &arg, int64_t extent) {
-  return arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS ? extent - 1 : extent;
+  return isOffsetsRole(arg.role) ? extent - 1 : extent;
 }
 
 int64_t element(const attnc_call::Arg &arg, int32_t dtype, int64_t i) {
@@ -135,7 +135,7 @@ attnc_status bindNames(const attnc_call &call, Bindings &names, bool report) {
         if (fresh || it->second.value == value || !report)
           continue;
         std::string mine =
-            desc.role == ATTNC_ROLE_CSR_ROW_OFFSETS
+            isOffsetsRole(desc.role)
                 ? std::to_string(call.args[a].shape[d]) + " entries give " +
                       name + " = " + std::to_string(value)
                 : "dim " + std::to_string(d) + " (" + name + ") is " +
@@ -168,7 +168,7 @@ attnc_status validateShapes(const attnc_call &call) {
                                     std::to_string(extent) + ", expected " +
                                     std::to_string(desc.dims[d]) +
                                     " (shape " + shapeText(arg.shape) + ")");
-      if (desc.role == ATTNC_ROLE_CSR_ROW_OFFSETS && extent == 0)
+      if (isOffsetsRole(desc.role) && extent == 0)
         return invalid(call, a,
                        "CSR row offsets are empty; they need nodes + 1 "
                        "entries");
@@ -203,7 +203,9 @@ attnc_status validateContents(const attnc_call &call) {
       if (attnc_status s =
               checkAgainstRelatedDim(call, a, "key length", /*inclusive=*/true))
         return s;
-    if (role == ATTNC_ROLE_SPARSE_COL_INDICES)
+    // Without an argument carrying the column count the kernels clamp.
+    if (role == ATTNC_ROLE_SPARSE_COL_INDICES &&
+        call.entry->args[a].related_arg >= 0)
       if (attnc_status s = checkAgainstRelatedDim(
               call, a, "sparse column index", /*inclusive=*/false))
         return s;

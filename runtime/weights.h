@@ -2,7 +2,8 @@
  *
  * Compiled models take their parameters as ordinary entry arguments named
  * `<layer>.<param>` ("enc.q_proj.weight", "norm1.weight"): a *parameter* is
- * an input whose name contains a '.'; data inputs have plain names. A
+ * an input the compiler gave the role ATTNC_ROLE_PARAMETER (module_abi.h);
+ * names only match tensors to arguments. A
  * weights set is a named collection of dense, C-ordered host tensors that
  * can be
  *
@@ -98,14 +99,14 @@ attnc_status attnc_weights_set_metadata(attnc_weights *weights,
 attnc_status attnc_weights_save_safetensors(const attnc_weights *weights,
                                             const char *path);
 
-/* Adds to `weights` every parameter of `entry` (an input whose name
- * contains '.') the set lacks, initialised deterministically from `seed`:
+/* Adds to `weights` every parameter of `entry` (an input of role
+ * ATTNC_ROLE_PARAMETER) the set lacks, initialised deterministically from
+ * `seed` by the rule the compiler recorded in the argument's `init`:
  *
- *   last name component `bias` or `beta`           zeros
- *   rank <= 1, last component `weight`, `gamma`,
- *     or `scale` (norm scales)                      ones
- *   any other float parameter                       Glorot/Xavier uniform
- *   integer and bool parameters                     zeros
+ *   ATTNC_INIT_ZEROS   zeros (biases, layer-norm shifts)
+ *   ATTNC_INIT_ONES    ones (layer-norm scales)
+ *   ATTNC_INIT_GLOROT  Glorot/Xavier uniform (weights, attention vectors)
+ *   (integer and bool parameters get zeros)
  *
  * Glorot draws U(-a, a), a = sqrt(6 / (fan_in + fan_out)), with PyTorch's
  * fans: for shape [d0, d1, rest...] fan_in = d1 * prod(rest), fan_out =
@@ -157,8 +158,8 @@ attnc_status attnc_weights_bind(attnc_call *call,
                                 const attnc_bind_options *options,
                                 int32_t *bound);
 
-/* 1 if argument `arg` is a parameter: a floating-point input with the data
- * role whose name contains '.' (graph and key-length inputs never are). */
+/* 1 if argument `arg` is a parameter: an input of role
+ * ATTNC_ROLE_PARAMETER. */
 int attnc_arg_is_parameter(const attnc_arg_desc *arg);
 
 #ifdef __cplusplus

@@ -39,7 +39,7 @@ const char *dimName(const attnc_arg_desc &arg, int32_t d) {
 }
 
 int64_t boundValue(const attnc_arg_desc &arg, int64_t extent) {
-  return arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS ? extent - 1 : extent;
+  return attnc::detail::isOffsetsRole(arg.role) ? extent - 1 : extent;
 }
 
 struct Bound {
@@ -71,7 +71,7 @@ std::string check(const attnc_arg_desc &arg, const WeightTensor &t,
     if (name) {
       auto it = mine.find(name);
       if (it != mine.end()) {
-        int64_t extent = arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS
+        int64_t extent = attnc::detail::isOffsetsRole(arg.role)
                              ? it->second.value + 1
                              : it->second.value;
         text = std::to_string(extent);
@@ -187,17 +187,10 @@ attnc_status bind(attnc_call &call, const attnc_weights &weights,
 extern "C" {
 
 int attnc_arg_is_parameter(const attnc_arg_desc *arg) {
-  // Graph and sparse inputs of model descriptions are dotted too
-  // ("graph.row_offsets", "features.values"): parameters are floating-point
-  // data inputs, less the stored values of sparse inputs.
-  if (!arg || arg->kind != ATTNC_ARG_INPUT || !arg->name ||
-      arg->role != ATTNC_ROLE_DATA ||
-      (arg->dtype != ATTNC_DTYPE_F32 && arg->dtype != ATTNC_DTYPE_F64) ||
-      std::strchr(arg->name, '.') == nullptr)
-    return 0;
-  static const char kValues[] = ".values";
-  size_t n = std::strlen(arg->name), k = sizeof(kValues) - 1;
-  return n < k || std::strcmp(arg->name + n - k, kValues) != 0;
+  // The compiler says which inputs are parameters (module_abi.h); names
+  // carry no meaning.
+  return arg && arg->kind == ATTNC_ARG_INPUT &&
+         arg->role == ATTNC_ROLE_PARAMETER;
 }
 
 void attnc_bind_options_init(attnc_bind_options *options) {

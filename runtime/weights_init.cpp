@@ -7,6 +7,7 @@
 // file already gave.
 #include <cmath>
 #include <cstring>
+#include <string>
 
 #include "runtime/detail/error.h"
 #include "runtime/detail/weights_impl.h"
@@ -42,15 +43,18 @@ double uniform(uint64_t key, uint64_t i) {
   return static_cast<double>(x >> 11) * 0x1.0p-53;
 }
 
-Init ruleFor(const std::string &name, int32_t rank, int32_t dtype) {
-  if (dtype != ATTNC_DTYPE_F32 && dtype != ATTNC_DTYPE_F64)
+// The rule the compiler recorded for the parameter (attnc_arg_desc.init).
+Init ruleFor(const attnc_arg_desc &arg) {
+  if (arg.dtype != ATTNC_DTYPE_F32 && arg.dtype != ATTNC_DTYPE_F64)
     return Init::Zeros;
-  std::string last = name.substr(name.rfind('.') + 1);
-  if (last == "bias" || last == "beta")
+  switch (arg.init) {
+  case ATTNC_INIT_ZEROS:
     return Init::Zeros;
-  if (rank <= 1 && (last == "weight" || last == "gamma" || last == "scale"))
+  case ATTNC_INIT_ONES:
     return Init::Ones;
-  return Init::Glorot;
+  default:
+    return Init::Glorot;
+  }
 }
 
 // a = sqrt(6 / (fan_in + fan_out)) with PyTorch's fans.
@@ -121,7 +125,7 @@ extern "C" attnc_status attnc_weights_init(attnc_weights *weights,
         return fail(ATTNC_ERROR_VALIDATION,
                     std::string("parameter '") + arg->name + "' is too large");
       t.resize(static_cast<size_t>(bytes));
-      Init rule = ruleFor(arg->name, arg->rank, arg->dtype);
+      Init rule = ruleFor(*arg);
       uint64_t key = mix(seed ^ mix(fnv1a(arg->name)));
       double bound = glorotBound(t.shape);
       switch (t.dtype) {

@@ -134,17 +134,33 @@ private:
   // Entry arguments
   //===--------------------------------------------------------------------===//
 
-  Value addArgument(const std::string &name, Type type, Loc where) {
+  /// An entry argument with its role (docs/runtime.md, "Roles"); a
+  /// parameter also gets its initialisation rule.
+  Value addArgument(const std::string &name, Type type, Loc where,
+                    attn::Role role = attn::Role::data,
+                    std::optional<attn::InitKind> init = std::nullopt) {
     if (!argNames.insert(name).second)
       fail(where, "entry argument name '" + name + "' is used twice");
     argTypes.push_back(type);
     argNameAttrs.push_back(name);
+    argRoles.push_back(role);
+    argInits.push_back(init);
     return entry->addArgument(type, loc(where));
   }
 
-  /// A parameter of `layer`, named `<layer>.<suffix>`.
+  /// Gives the input `t` (an entry argument) role `role`: a tensor input
+  /// named in a field as a mask, bias or key lengths.
+  void setInputRole(const Tensor &t, attn::Role role) {
+    if (auto arg = dyn_cast_or_null<BlockArgument>(t.value))
+      argRoles[arg.getArgNumber()] = role;
+  }
+
+  /// A parameter of `layer`, named `<layer>.<suffix>`, initialised by
+  /// `init` (weights and attention vectors Glorot, biases zeros,
+  /// normalisation scales ones).
   Tensor param(const Layer &layer, const std::string &suffix,
-               std::vector<int64_t> dims, const std::string &dtype) {
+               std::vector<int64_t> dims, const std::string &dtype,
+               attn::InitKind init = attn::InitKind::glorot) {
     Shape shape;
     for (int64_t d : dims)
       shape.push_back(fixed(d));
@@ -152,8 +168,9 @@ private:
     if (argNames.count(name))
       fail(layer.loc, "parameter '" + name + "' of layer '" + layer.name +
                           "' has the name of another entry argument");
-    return Tensor{addArgument(name, tensorType(shape, dtype), layer.loc), shape,
-                  dtype};
+    return Tensor{addArgument(name, tensorType(shape, dtype), layer.loc,
+                              attn::Role::parameter, init),
+                  shape, dtype};
   }
 
   //===--------------------------------------------------------------------===//
@@ -398,7 +415,7 @@ private:
     Tensor w = param(l, "weight", {out, in}, x.dtype);
     std::optional<Tensor> b;
     if (l.getBool("bias", true))
-      b = param(l, "bias", {out}, x.dtype);
+      b = param(l, "bias", {out}, x.dtype, attn::InitKind::zeros);
     return linear(l.loc, x, w, b);
   }
 
@@ -409,8 +426,8 @@ private:
     double eps = l.getFloat("epsilon", 1e-5);
     if (eps <= 0)
       fail(l.locOf("epsilon"), "'epsilon' must be positive");
-    Tensor gamma = param(l, "weight", {dim}, x.dtype);
-    Tensor beta = param(l, "bias", {dim}, x.dtype);
+    Tensor gamma = param(l, "weight", {dim}, x.dtype, attn::InitKind::ones);
+    Tensor beta = param(l, "bias", {dim}, x.dtype, attn::InitKind::zeros);
     Value v = builder.create<attn::LayerNormOp>(
         loc(l.loc), x.value.getType(), x.value, gamma.value, beta.value,
         builder.getF64FloatAttr(eps));
@@ -422,9 +439,9 @@ private:
     requireFloat(l, x);
     int64_t dim = width(l, x), hidden = l.getInt("hidden", 0);
     Tensor w1 = param(l, "fc1.weight", {hidden, dim}, x.dtype);
-    Tensor b1 = param(l, "fc1.bias", {hidden}, x.dtype);
+    Tensor b1 = param(l, "fc1.bias", {hidden}, x.dtype, attn::InitKind::zeros);
     Tensor w2 = param(l, "fc2.weight", {dim, hidden}, x.dtype);
-    Tensor b2 = param(l, "fc2.bias", {dim}, x.dtype);
+    Tensor b2 = param(l, "fc2.bias", {dim}, x.dtype, attn::InitKind::zeros);
     Tensor h = linear(l.loc, x, w1, b1);
     h = activate(l.loc, h, l.getString("activation", "relu"));
     return linear(l.loc, h, w2, b2);
@@ -570,6 +587,7 @@ private:
       logits = {x.shape[0], fixed(heads), x.shape[1], x.shape[1]};
       if (forms.count("padding")) {
         lengths = lookupInput(l, "key_lengths");
+        setInputRole(*lengths, attn::Role::key_lengths);
         if (!lengths->isInt() || lengths->shape.size() != 1 ||
             lengths->shape[0] != x.shape[0])
           fail(l.locOf("key_lengths"),
@@ -579,6 +597,7 @@ private:
       }
       if (forms.count("mask")) {
         mask = lookupInput(l, "mask");
+        setInputRole(*mask, attn::Role::mask);
         if (mask->dtype != "bool")
           fail(l.locOf("mask"), "'mask' input '" + l.get("mask")->s +
                                     "' must be bool, got " + mask->describe());
@@ -587,6 +606,7 @@ private:
       }
       if (forms.count("bias")) {
         bias = lookupInput(l, "attn_bias");
+        setInputRole(*bias, attn::Role::bias);
         if (bias->dtype != x.dtype)
           fail(l.locOf("attn_bias"), "'attn_bias' input '" +
                                          l.get("attn_bias")->s + "' must be " +
@@ -608,13 +628,13 @@ private:
 
     int64_t qWidth = heads * headDim, kvWidth = kvHeads * headDim;
     Tensor wq = param(l, "q_proj.weight", {qWidth, dim}, x.dtype);
-    Tensor bq = param(l, "q_proj.bias", {qWidth}, x.dtype);
+    Tensor bq = param(l, "q_proj.bias", {qWidth}, x.dtype, attn::InitKind::zeros);
     Tensor wk = param(l, "k_proj.weight", {kvWidth, dim}, x.dtype);
-    Tensor bk = param(l, "k_proj.bias", {kvWidth}, x.dtype);
+    Tensor bk = param(l, "k_proj.bias", {kvWidth}, x.dtype, attn::InitKind::zeros);
     Tensor wv = param(l, "v_proj.weight", {kvWidth, dim}, x.dtype);
-    Tensor bv = param(l, "v_proj.bias", {kvWidth}, x.dtype);
+    Tensor bv = param(l, "v_proj.bias", {kvWidth}, x.dtype, attn::InitKind::zeros);
     Tensor wo = param(l, "out_proj.weight", {dim, qWidth}, x.dtype);
-    Tensor bo = param(l, "out_proj.bias", {dim}, x.dtype);
+    Tensor bo = param(l, "out_proj.bias", {dim}, x.dtype, attn::InitKind::zeros);
 
     Tensor q = splitHeads(l.loc, linear(l.loc, x, wq, bq), heads);
     Tensor k = splitHeads(l.loc, linear(l.loc, x, wk, bk), kvHeads);
@@ -658,7 +678,7 @@ private:
     Tensor w = param(l, "weight", {heads * hidden, features}, x.dtype);
     Tensor attSrc = param(l, "att_src", {heads, hidden}, x.dtype);
     Tensor attDst = param(l, "att_dst", {heads, hidden}, x.dtype);
-    Tensor b = param(l, "bias", {concat ? heads * hidden : hidden}, x.dtype);
+    Tensor b = param(l, "bias", {concat ? heads * hidden : hidden}, x.dtype, attn::InitKind::zeros);
 
     Tensor projected = linear(l.loc, x, w, std::nullopt);
     Tensor wh = splitHeads(l.loc, projected, heads);
@@ -739,9 +759,11 @@ private:
         Shape rows = {in.nodes.isSymbolic() ? in.nodes : fixed(in.nodes.size + 1)};
         Graph g;
         g.rowOffsets = addArgument(in.name + ".row_offsets",
-                                   tensorType(rows, in.dtype), in.loc);
+                                   tensorType(rows, in.dtype), in.loc,
+                                   attn::Role::row_offsets);
         g.colIndices = addArgument(in.name + ".col_indices",
-                                   tensorType({in.edges}, in.dtype), in.loc);
+                                   tensorType({in.edges}, in.dtype), in.loc,
+                                   attn::Role::col_indices);
         g.nodes = in.nodes;
         graphs[in.name] = g;
         continue;
@@ -754,11 +776,14 @@ private:
         SparseMatrix m;
         m.input = in.name;
         m.rowOffsets = addArgument(in.name + ".row_offsets",
-                                   tensorType(offsets, "i64"), in.loc);
+                                   tensorType(offsets, "i64"), in.loc,
+                                   attn::Role::row_offsets);
         m.colIndices = addArgument(in.name + ".col_indices",
-                                   tensorType(stored, "i64"), in.loc);
+                                   tensorType(stored, "i64"), in.loc,
+                                   attn::Role::sparse_col_indices);
         m.values = addArgument(in.name + ".values",
-                               tensorType(stored, in.dtype), in.loc);
+                               tensorType(stored, in.dtype), in.loc,
+                               attn::Role::sparse_values);
         values[in.name] = Tensor{Value(), in.shape, in.dtype, m};
         continue;
       }
@@ -816,10 +841,19 @@ private:
     builder.create<func::ReturnOp>(loc(model.nameLoc), results);
 
     func.setFunctionType(builder.getFunctionType(argTypes, resultTypes));
-    for (size_t i = 0; i < argNameAttrs.size(); ++i)
+    for (size_t i = 0; i < argNameAttrs.size(); ++i) {
       func.setArgAttr(i, "attn.name", builder.getStringAttr(argNameAttrs[i]));
-    for (size_t i = 0; i < outputs.size(); ++i)
+      func.setArgAttr(i, attn::AttnDialect::kRoleAttr,
+                      attn::RoleAttr::get(ctx, argRoles[i]));
+      if (argInits[i])
+        func.setArgAttr(i, attn::AttnDialect::kInitAttr,
+                        attn::InitKindAttr::get(ctx, *argInits[i]));
+    }
+    for (size_t i = 0; i < outputs.size(); ++i) {
       func.setResultAttr(i, "attn.name", builder.getStringAttr(outputs[i]));
+      func.setResultAttr(i, attn::AttnDialect::kRoleAttr,
+                         attn::RoleAttr::get(ctx, attn::Role::output));
+    }
   }
 
   const Model &model;
@@ -829,6 +863,8 @@ private:
   Block *entry = nullptr;
   SmallVector<Type> argTypes;
   std::vector<std::string> argNameAttrs;
+  std::vector<attn::Role> argRoles;
+  std::vector<std::optional<attn::InitKind>> argInits;
   std::set<std::string> argNames;
   std::map<std::string, Loc> declared;
   std::map<std::string, Tensor> values;

@@ -23,10 +23,23 @@ struct attnc_call {
     bool keepOnDevice = false;
   };
 
+  // A transposed graph the runtime computes (ATTNC_ROLE_T_*): from the
+  // forward graph's row offsets `rows` and column indices `cols` into its
+  // own memory, bound to the three arguments; again only after `rows` or
+  // `cols` were set again (`stale`).
+  struct Transposed {
+    int32_t rows = -1, cols = -1;
+    int32_t offsets = -1, destinations = -1, edges = -1; // argument indices
+    bool stale = true;
+    std::vector<int64_t> offsetsData, destinationsData, edgesData; // i32 or
+    // i64 elements, stored in int64_t words
+  };
+
   attnc_module *module = nullptr;
   const attnc_entry_desc *entry = nullptr;
   std::vector<Arg> args;
   std::vector<void *> argv; // &args[i].buffer, in argument order
+  std::vector<Transposed> transposed;
 };
 
 namespace attnc::detail {
@@ -53,6 +66,18 @@ attnc_status validateShapes(const attnc_call &call);
 
 // Checks input contents that the entry's roles constrain (CSR, key lengths).
 attnc_status validateContents(const attnc_call &call);
+
+// Whether `role` is one of a transposed graph's (computed by the runtime).
+inline bool isTransposedRole(int32_t role) {
+  return role == ATTNC_ROLE_T_OFFSETS || role == ATTNC_ROLE_T_DESTINATIONS ||
+         role == ATTNC_ROLE_T_EDGES;
+}
+
+// Row offsets have nodes + 1 entries: their named extent is one more than
+// the name's value (module_abi.h).
+inline bool isOffsetsRole(int32_t role) {
+  return role == ATTNC_ROLE_CSR_ROW_OFFSETS || role == ATTNC_ROLE_T_OFFSETS;
+}
 
 // Binds named extents from the set arguments; on a conflict fails with a
 // validation message when `report`, else keeps the first binding.

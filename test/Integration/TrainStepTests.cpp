@@ -37,6 +37,8 @@
 #include <string>
 #include <vector>
 
+#include <HalideRuntime.h>
+
 #include "runtime/attnc.hpp"
 #include "test/Reference/reference.h"
 
@@ -513,11 +515,16 @@ Step runStep(const Model &m, Params &params, Case c) {
           call->setArg("graph.row_offsets", {N + 1}, c.csr.rows.data()));
     check("graph.col_indices",
           call->setArg("graph.col_indices", {E}, c.csr.cols.data()));
-    check("graph.t_offsets",
-          call->setArg("graph.t_offsets", {N + 1}, t.offsets.data()));
-    check("graph.t_destinations",
-          call->setArg("graph.t_destinations", {E}, t.destinations.data()));
-    check("graph.t_edges", call->setArg("graph.t_edges", {E}, t.edges.data()));
+    // The transposed graph is the runtime's to compute: a caller's is
+    // refused, naming the forward graph.
+    Status refused =
+        call->setArg("graph.t_offsets", {N + 1}, t.offsets.data());
+    EXPECT_EQ(refused.code(), ATTNC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(refused.message().find(
+                  "the runtime computes this argument (part of the "
+                  "transposed graph of input 'graph.row_offsets')"),
+              std::string::npos)
+        << refused.message();
   }
   check("loss", call->setArg("loss", {1}, &step.loss));
   for (auto &[name, p] : params) {
@@ -533,6 +540,27 @@ Step runStep(const Model &m, Params &params, Case c) {
   EXPECT_EQ(static_cast<size_t>(outputs), params.size() + 1);
   Status s = call->execute();
   EXPECT_TRUE(s.ok()) << s.message();
+  // The transposed graph the runtime computed and bound is the one the
+  // training step used to take from its caller (this test's reference).
+  if (m.kind == Kind::Gat) {
+    for (auto [name, want] :
+         {std::pair{"graph.t_offsets", &t.offsets},
+          std::pair{"graph.t_destinations", &t.destinations},
+          std::pair{"graph.t_edges", &t.edges}}) {
+      int32_t index = -1;
+      for (int32_t a = 0; a < entry.num_args; ++a)
+        if (std::string(entry.args[a].name) == name)
+          index = a;
+      const halide_buffer_t *b =
+          index < 0 ? nullptr : attnc_call_buffer(call->get(), index);
+      EXPECT_NE(b, nullptr) << name;
+      if (!b)
+        continue;
+      const int64_t *got = reinterpret_cast<const int64_t *>(b->host);
+      EXPECT_EQ(std::vector<int64_t>(got, got + b->dim[0].extent), *want)
+          << name;
+    }
+  }
   return step;
 }
 

@@ -388,32 +388,6 @@ ref::Csr trainingGraph(Rng &rng, int64_t N) {
   return g;
 }
 
-// The transposed graph: for source j, positions offsets[j] .. offsets[j+1]
-// name each edge's destination and CSR position, in CSR order.
-struct Csc {
-  std::vector<int64_t> offsets, destinations, edges;
-};
-
-Csc transpose(const ref::Csr &g) {
-  int64_t N = static_cast<int64_t>(g.rows.size()) - 1;
-  Csc t;
-  t.offsets.assign(N + 1, 0);
-  for (int64_t j : g.cols)
-    ++t.offsets[j + 1];
-  for (int64_t j = 0; j < N; ++j)
-    t.offsets[j + 1] += t.offsets[j];
-  std::vector<int64_t> next(t.offsets.begin(), t.offsets.end() - 1);
-  t.destinations.resize(g.cols.size());
-  t.edges.resize(g.cols.size());
-  for (int64_t i = 0; i < N; ++i)
-    for (int64_t x = g.rows[i]; x < g.rows[i + 1]; ++x) {
-      int64_t pos = next[g.cols[x]]++;
-      t.destinations[pos] = i;
-      t.edges[pos] = x;
-    }
-  return t;
-}
-
 template <typename T> Host<T> indexTensor(const std::vector<int64_t> &v) {
   Host<T> h({static_cast<int64_t>(v.size())});
   for (size_t k = 0; k < v.size(); ++k)
@@ -463,7 +437,6 @@ void checkGatGrad(const std::string &entry, int64_t H, int64_t D, int64_t Dv,
     SCOPED_TRACE(what);
     Rng rng(seedFor(what));
     ref::Csr g = trainingGraph(rng, N);
-    Csc t = transpose(g);
     F32 q = rng.uniform({N, H, D}), k = rng.uniform({N, H, D}),
         v = rng.uniform({N, H, Dv}), aSrc = rng.uniform({H, D}),
         aDst = rng.uniform({H, D}), dy = rng.uniform({N, H, Dv});
@@ -487,16 +460,12 @@ void checkGatGrad(const std::string &entry, int64_t H, int64_t D, int64_t Dv,
     run.in("k", k);
     run.in("v", v);
     // The call borrows its inputs: they must live until it runs.
-    Host<T> rows = indexTensor<T>(g.rows), cols = indexTensor<T>(g.cols),
-            tOffsets = indexTensor<T>(t.offsets),
-            tDestinations = indexTensor<T>(t.destinations),
-            tEdges = indexTensor<T>(t.edges);
+    // The transposed graph (t_offsets, t_destinations, t_edges) is computed
+    // by the runtime from rows and cols.
+    Host<T> rows = indexTensor<T>(g.rows), cols = indexTensor<T>(g.cols);
     Host<int64_t> seedT = seedTensor(kSeed);
     run.in("rows", rows);
     run.in("cols", cols);
-    run.in("t_offsets", tOffsets);
-    run.in("t_destinations", tDestinations);
-    run.in("t_edges", tEdges);
     run.in("a_src", aSrc);
     run.in("a_dst", aDst);
     run.in("dy", dy);

@@ -39,9 +39,26 @@ TEST(RuntimeModuleLoad, LibraryWithoutDescriptorIsNotAModule) {
                         {kNoDescriptor, "attnc_module_descriptor"}));
 }
 
-TEST(RuntimeModuleLoad, WrongAbiVersion) {
-  EXPECT_TRUE(failsWith(loadStatus(kBadAbi), ATTNC_ERROR_ABI_MISMATCH,
-                        {kBadAbi, "version 99", "supports version 1"}));
+// A module of ABI version 1 (before roles): one line naming both versions.
+TEST(RuntimeModuleLoad, AbiVersion1IsRefused) {
+  Status s = loadStatus(kBadAbi);
+  EXPECT_EQ(s.code(), ATTNC_ERROR_ABI_MISMATCH);
+  EXPECT_EQ(s.message(), std::string(kBadAbi) +
+                             ": module ABI version 1, this runtime reads "
+                             "version 2; recompile it with this attnc");
+}
+
+TEST(RuntimeModuleLoad, TransposedGraphMustLinkToAGraph) {
+  EXPECT_TRUE(failsWith(loadStatus(kBadTransposed), ATTNC_ERROR_INVALID_MODULE,
+                        {kBadTransposed, "'g.t_offsets'",
+                         "a transposed graph needs related_arg naming a "
+                         "graph's row offsets"}));
+}
+
+TEST(RuntimeModuleLoad, GradientMustLinkToAParameter) {
+  EXPECT_TRUE(failsWith(loadStatus(kBadGradient), ATTNC_ERROR_INVALID_MODULE,
+                        {kBadGradient, "'grad.x'",
+                         "a gradient needs related_arg naming a parameter"}));
 }
 
 TEST(RuntimeModuleLoad, InconsistentDescriptor) {

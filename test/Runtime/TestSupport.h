@@ -17,6 +17,8 @@ inline const char *kNoErrorHandler = ATTNC_TEST_TEST_NO_ERROR_HANDLER;
 inline const char *kNoDescriptor = ATTNC_TEST_TEST_NO_DESCRIPTOR;
 inline const char *kBadAbi = ATTNC_TEST_TEST_BAD_ABI;
 inline const char *kBadCsrPair = ATTNC_TEST_TEST_BAD_CSR_PAIR;
+inline const char *kBadTransposed = ATTNC_TEST_TEST_BAD_TRANSPOSED;
+inline const char *kBadGradient = ATTNC_TEST_TEST_BAD_GRADIENT;
 inline const char *kBadDevice = ATTNC_TEST_TEST_BAD_DEVICE;
 
 // Loads a module the test expects to load.

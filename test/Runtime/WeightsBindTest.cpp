@@ -190,42 +190,54 @@ TEST_F(WeightsBind, SourceNamesTheFile) {
 struct FakeEntry {
   std::vector<std::string> names;
   std::vector<std::vector<int64_t>> dims;
+  std::vector<std::pair<int32_t, int32_t>> roles; // role, init
   std::vector<attnc_arg_desc> args;
   attnc_entry_desc entry{};
 
-  void add(const std::string &name, std::vector<int64_t> shape) {
+  // A parameter initialised by `init`, or with ATTNC_INIT_NONE an input of
+  // the data role.
+  void add(const std::string &name, std::vector<int64_t> shape,
+           int32_t init = ATTNC_INIT_GLOROT) {
     names.push_back(name);
     dims.push_back(std::move(shape));
+    roles.push_back({init == ATTNC_INIT_NONE ? ATTNC_ROLE_DATA
+                                             : ATTNC_ROLE_PARAMETER,
+                     init});
   }
   const attnc_entry_desc &finish() {
     args.clear();
     for (size_t i = 0; i < names.size(); ++i)
       args.push_back(attnc_arg_desc{names[i].c_str(), ATTNC_ARG_INPUT,
-                                    ATTNC_DTYPE_F32, ATTNC_ROLE_DATA,
+                                    ATTNC_DTYPE_F32, roles[i].first,
                                     static_cast<int32_t>(dims[i].size()),
-                                    dims[i].data(), nullptr, -1, 0});
+                                    dims[i].data(), nullptr, -1, 0,
+                                    roles[i].second});
     entry = attnc_entry_desc{"fake", nullptr, static_cast<int32_t>(args.size()),
                              args.data(), "fake.mlir:1:1"};
     return entry;
   }
 };
 
-TEST(WeightsInit, RulesByNameAndRank) {
+// The rule is the descriptor's init kind (ABI v2), whatever the names say:
+// the last two parameters are named against their rules.
+TEST(WeightsInit, RulesFromTheDescriptor) {
   FakeEntry e;
-  e.add("x", {-1, 8});                  // data input: left alone
-  e.add("enc.q_proj.weight", {64, 32}); // Glorot, a = sqrt(6/96)
-  e.add("enc.q_proj.bias", {64});       // zeros
-  e.add("norm1.weight", {32});          // ones (a norm scale)
-  e.add("ln.gamma", {32});              // ones
-  e.add("ln.beta", {32});               // zeros
-  e.add("gat1.att_src", {4, 16});       // Glorot, a = sqrt(6/20)
-  e.add("conv.weight", {8, 4, 3});      // Glorot, fans 12 and 24
-  e.add("pos.table", {200});            // Glorot, a = sqrt(6/201)
+  e.add("x", {-1, 8}, ATTNC_INIT_NONE);                 // data: left alone
+  e.add("enc.q_proj.weight", {64, 32});                 // Glorot, sqrt(6/96)
+  e.add("enc.q_proj.bias", {64}, ATTNC_INIT_ZEROS);     // zeros
+  e.add("norm1.weight", {32}, ATTNC_INIT_ONES);         // ones (norm scale)
+  e.add("ln.gamma", {32}, ATTNC_INIT_ONES);             // ones
+  e.add("ln.beta", {32}, ATTNC_INIT_ZEROS);             // zeros
+  e.add("gat1.att_src", {4, 16});                       // Glorot, sqrt(6/20)
+  e.add("conv.weight", {8, 4, 3});                      // fans 12 and 24
+  e.add("pos.table", {200});                            // Glorot, sqrt(6/201)
+  e.add("odd.bias", {16, 4});                           // Glorot, not zeros
+  e.add("scale", {5}, ATTNC_INIT_ONES);                 // no dot, a parameter
   const attnc_entry_desc &entry = e.finish();
   auto w = Weights::create();
   auto added = w->init(entry, 1234);
   ASSERT_TRUE(added) << added.status().message();
-  EXPECT_EQ(*added, 8);
+  EXPECT_EQ(*added, 10);
   EXPECT_FALSE(w->contains("x"));
 
   auto all = [&](const std::string &name, float value) {
@@ -238,6 +250,7 @@ TEST(WeightsInit, RulesByNameAndRank) {
   EXPECT_TRUE(all("norm1.weight", 1));
   EXPECT_TRUE(all("ln.gamma", 1));
   EXPECT_TRUE(all("ln.beta", 0));
+  EXPECT_TRUE(all("scale", 1));
 
   auto glorot = [&](const std::string &name, double fanIn, double fanOut) {
     double a = std::sqrt(6.0 / (fanIn + fanOut));
@@ -259,6 +272,7 @@ TEST(WeightsInit, RulesByNameAndRank) {
   glorot("gat1.att_src", 16, 4);
   glorot("conv.weight", 4 * 3, 8 * 3);
   glorot("pos.table", 200, 1);
+  glorot("odd.bias", 4, 16);
 }
 
 TEST(WeightsInit, DeterministicPerSeedAndIndependentOfOthers) {

@@ -5,7 +5,6 @@
 #include "compiler/tools/attn-train/ModelText.h"
 #include "compiler/tools/attn-train/Tasks.h"
 #include "compiler/tools/attn-train/Trainer.h"
-#include "compiler/tools/attn-train/Transpose.h"
 
 #include <gtest/gtest.h>
 
@@ -16,57 +15,7 @@
 
 using namespace attnc::train;
 
-namespace {
-
-// A random destination-grouped CSR with repeats, loops and empty rows.
-void randomCsr(int64_t n, int64_t e, unsigned seed,
-               std::vector<int64_t> &offsets, std::vector<int64_t> &cols) {
-  std::mt19937 rng(seed);
-  std::vector<std::vector<int64_t>> rows(static_cast<size_t>(n));
-  for (int64_t k = 0; k < e; ++k)
-    rows[rng() % n].push_back(static_cast<int64_t>(rng() % n));
-  offsets = {0};
-  cols.clear();
-  for (auto &row : rows) {
-    std::sort(row.begin(), row.end());
-    cols.insert(cols.end(), row.begin(), row.end());
-    offsets.push_back(static_cast<int64_t>(cols.size()));
-  }
-}
-
-} // namespace
-
-TEST(Transpose, MatchesBruteForce) {
-  for (auto [n, e, seed] : {std::tuple<int64_t, int64_t, unsigned>{1, 0, 1},
-                            {1, 3, 2}, {7, 0, 3}, {13, 40, 4}, {101, 997, 5}}) {
-    std::vector<int64_t> offsets, cols;
-    randomCsr(n, e, seed, offsets, cols);
-    TransposedGraph t = transposeCsr(offsets, cols);
-    ASSERT_EQ(t.t_offsets.size(), static_cast<size_t>(n + 1));
-    ASSERT_EQ(t.t_destinations.size(), cols.size());
-    // Brute force: for each source j, scan every edge in CSR order.
-    size_t slot = 0;
-    for (int64_t j = 0; j < n; ++j) {
-      EXPECT_EQ(t.t_offsets[j], static_cast<int64_t>(slot));
-      for (int64_t i = 0; i < n; ++i)
-        for (int64_t p = offsets[i]; p < offsets[i + 1]; ++p)
-          if (cols[p] == j) {
-            ASSERT_LT(slot, cols.size());
-            EXPECT_EQ(t.t_destinations[slot], i);
-            EXPECT_EQ(t.t_edges[slot], p);
-            ++slot;
-          }
-    }
-    EXPECT_EQ(t.t_offsets[n], static_cast<int64_t>(cols.size()));
-    EXPECT_EQ(slot, cols.size());
-  }
-}
-
-TEST(Transpose, RejectsMalformedCsr) {
-  EXPECT_THROW(transposeCsr({0, 2}, {0}), std::invalid_argument);
-  EXPECT_THROW(transposeCsr({0, 1}, {3}), std::invalid_argument);
-  EXPECT_THROW(transposeCsr({0, 2, 1}, {0}), std::invalid_argument);
-}
+// The transposed graph moved into the runtime (test/Runtime/TransposeTest.cpp).
 
 TEST(Adam, HandComputedSteps) {
   // lr 0.01, wd 0.1, w = 1, grad 0.5 twice.

@@ -59,8 +59,17 @@ enum class ActivationKind { Relu, Gelu, Elu };
 
 enum class ScoreKind { Dot, ScaledDot, Additive };
 
-/// The role an input plays, for the runtime's content checks.
-enum class Role { Data, RowOffsets, ColIndices, KeyLengths, SparseColIndices };
+/// What an argument means (runtime/module_abi.h's attnc_arg_role, where
+/// each is documented): the first five are also checked by the runtime.
+enum class Role {
+  Data, RowOffsets, ColIndices, KeyLengths, SparseColIndices,
+  Parameter, Labels, LossMask, Seed, Mask, Bias, SparseValues,
+  TOffsets, TDestinations, TEdges, // computed by the runtime
+  Output, Loss, Gradient           // outputs
+};
+
+/// How a parameter is initialised (attnc_init_kind).
+enum class InitKind { None, Zeros, Ones, Glorot };
 
 struct Value {
   DType dtype = DType::F32;
@@ -97,9 +106,12 @@ struct Argument {
   std::string name;
   int value = -1;
   Role role = Role::Data;
-  int relatedArg = -1; // index into Function::inputs (CSR partner, key seq)
+  int relatedArg = -1; // index into Function::inputs: CSR partner, key seq,
+                       // the forward row offsets of a transposed graph, the
+                       // parameter of a gradient
   int relatedDim = -1; // for KeyLengths and SparseColIndices: the logical
                        // dim of relatedArg (key length, column count)
+  InitKind init = InitKind::None; // parameters only
 };
 
 struct Function {
@@ -107,7 +119,7 @@ struct Function {
   std::string loc;
   std::vector<Value> values;
   std::vector<Argument> inputs;
-  std::vector<Argument> outputs; // role is always Data
+  std::vector<Argument> outputs; // roles Output, Loss, Gradient
   std::vector<Node> nodes;       // in dependence order
 };
 

@@ -26,15 +26,38 @@ int dtypeCode(kg::DType t) {
   return 0;
 }
 
-int roleCode(kg::Role r) {
+const char *roleCode(kg::Role r) {
   switch (r) {
-  case kg::Role::Data: return 0;
-  case kg::Role::RowOffsets: return 1;
-  case kg::Role::ColIndices: return 2;
-  case kg::Role::KeyLengths: return 3;
-  case kg::Role::SparseColIndices: return 4;
+  case kg::Role::Data: return "ATTNC_ROLE_DATA";
+  case kg::Role::RowOffsets: return "ATTNC_ROLE_CSR_ROW_OFFSETS";
+  case kg::Role::ColIndices: return "ATTNC_ROLE_CSR_COL_INDICES";
+  case kg::Role::KeyLengths: return "ATTNC_ROLE_KEY_LENGTHS";
+  case kg::Role::SparseColIndices: return "ATTNC_ROLE_SPARSE_COL_INDICES";
+  case kg::Role::Parameter: return "ATTNC_ROLE_PARAMETER";
+  case kg::Role::Labels: return "ATTNC_ROLE_LABELS";
+  case kg::Role::LossMask: return "ATTNC_ROLE_LOSS_MASK";
+  case kg::Role::Seed: return "ATTNC_ROLE_SEED";
+  case kg::Role::Mask: return "ATTNC_ROLE_MASK";
+  case kg::Role::Bias: return "ATTNC_ROLE_BIAS";
+  case kg::Role::SparseValues: return "ATTNC_ROLE_SPARSE_VALUES";
+  case kg::Role::TOffsets: return "ATTNC_ROLE_T_OFFSETS";
+  case kg::Role::TDestinations: return "ATTNC_ROLE_T_DESTINATIONS";
+  case kg::Role::TEdges: return "ATTNC_ROLE_T_EDGES";
+  case kg::Role::Output: return "ATTNC_ROLE_OUTPUT";
+  case kg::Role::Loss: return "ATTNC_ROLE_LOSS";
+  case kg::Role::Gradient: return "ATTNC_ROLE_GRADIENT";
   }
-  return 0;
+  return "ATTNC_ROLE_DATA";
+}
+
+const char *initCode(kg::InitKind k) {
+  switch (k) {
+  case kg::InitKind::None: return "ATTNC_INIT_NONE";
+  case kg::InitKind::Zeros: return "ATTNC_INIT_ZEROS";
+  case kg::InitKind::Ones: return "ATTNC_INIT_ONES";
+  case kg::InitKind::Glorot: return "ATTNC_INIT_GLOROT";
+  }
+  return "ATTNC_INIT_NONE";
 }
 
 std::string cString(const std::string &s) {
@@ -94,7 +117,7 @@ std::string descriptorSource(const std::vector<kg::Function> &fns,
          << dtypeCode(v.dtype) << ", " << roleCode(arg.role) << ", "
          << v.shape.size() << ", dims_" << f << "_" << a << ", names_" << f
          << "_" << a << ", " << arg.relatedArg << ", " << arg.relatedDim
-         << "},\n";
+         << ", " << initCode(arg.init) << "},\n";
     }
     os << "};\n";
   }

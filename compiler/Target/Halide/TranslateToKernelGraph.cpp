@@ -47,6 +47,7 @@ public:
       auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
                                                     "attn.name");
       a.name = name ? name.str() : "arg" + std::to_string(arg.getArgNumber());
+      readRole(a, arg.getArgNumber(), /*result=*/false);
       inputs.push_back(a);
     }
     for (Operation &op : func.getBody().front()) {
@@ -57,6 +58,7 @@ public:
           a.name = "result" + std::to_string(k);
           if (auto name = func.getResultAttrOfType<StringAttr>(k, "attn.name"))
             a.name = name.str();
+          readRole(a, k, /*result=*/true);
           outputs.push_back(a);
         }
         continue;
@@ -516,19 +518,123 @@ private:
     return -1;
   }
 
-  /// Marks the inputs whose contents the runtime must check.
+  static kg::Role kgRole(attn::Role r) {
+    switch (r) {
+    case attn::Role::data: return kg::Role::Data;
+    case attn::Role::parameter: return kg::Role::Parameter;
+    case attn::Role::labels: return kg::Role::Labels;
+    case attn::Role::loss_mask: return kg::Role::LossMask;
+    case attn::Role::seed: return kg::Role::Seed;
+    case attn::Role::mask: return kg::Role::Mask;
+    case attn::Role::bias: return kg::Role::Bias;
+    case attn::Role::key_lengths: return kg::Role::KeyLengths;
+    case attn::Role::row_offsets: return kg::Role::RowOffsets;
+    case attn::Role::col_indices: return kg::Role::ColIndices;
+    case attn::Role::sparse_col_indices: return kg::Role::SparseColIndices;
+    case attn::Role::sparse_values: return kg::Role::SparseValues;
+    case attn::Role::t_offsets: return kg::Role::TOffsets;
+    case attn::Role::t_destinations: return kg::Role::TDestinations;
+    case attn::Role::t_edges: return kg::Role::TEdges;
+    case attn::Role::output: return kg::Role::Output;
+    case attn::Role::loss: return kg::Role::Loss;
+    case attn::Role::gradient: return kg::Role::Gradient;
+    }
+    return kg::Role::Data;
+  }
+
+  static const char *roleName(kg::Role r) {
+    static const char *const names[] = {
+        "data", "row_offsets", "col_indices", "key_lengths",
+        "sparse_col_indices", "parameter", "labels", "loss_mask", "seed",
+        "mask", "bias", "sparse_values", "t_offsets", "t_destinations",
+        "t_edges", "output", "loss", "gradient"};
+    return names[static_cast<int>(r)];
+  }
+
+  /// The roles the compiler derives from how ops use an argument; an
+  /// explicit attn.role must agree with them.
+  static bool derivedFromUses(kg::Role r) {
+    switch (r) {
+    case kg::Role::RowOffsets: case kg::Role::ColIndices:
+    case kg::Role::KeyLengths: case kg::Role::SparseColIndices:
+    case kg::Role::SparseValues: case kg::Role::TOffsets:
+    case kg::Role::TDestinations: case kg::Role::TEdges:
+      return true;
+    default:
+      return false;
+    }
+  }
+
+  /// The role attributes of argument or result `index` (attn.role and the
+  /// attributes that go with it, verified by the dialect); without them an
+  /// input is data and a result an output, until assignRoles() looks at
+  /// the ops.
+  void readRole(kg::Argument &a, unsigned index, bool result) {
+    auto role = result ? func.getResultAttrOfType<attn::RoleAttr>(
+                             index, attn::AttnDialect::kRoleAttr)
+                       : func.getArgAttrOfType<attn::RoleAttr>(
+                             index, attn::AttnDialect::kRoleAttr);
+    a.role = role ? kgRole(role.getValue())
+                  : result ? kg::Role::Output : kg::Role::Data;
+    if (result) {
+      if (auto of = func.getResultAttrOfType<IntegerAttr>(
+              index, attn::AttnDialect::kGradOfAttr))
+        a.relatedArg = static_cast<int>(of.getInt());
+      return;
+    }
+    explicitRoles.push_back(role ? std::optional<kg::Role>(a.role)
+                                 : std::nullopt);
+    if (auto of = func.getArgAttrOfType<IntegerAttr>(
+            index, attn::AttnDialect::kTransposeOfAttr))
+      a.relatedArg = static_cast<int>(of.getInt());
+    if (a.role == kg::Role::Parameter) {
+      auto init = func.getArgAttrOfType<attn::InitKindAttr>(
+          index, attn::AttnDialect::kInitAttr);
+      a.init = !init ? kg::InitKind::Glorot
+               : init.getValue() == attn::InitKind::zeros ? kg::InitKind::Zeros
+               : init.getValue() == attn::InitKind::ones  ? kg::InitKind::Ones
+                                                          : kg::InitKind::Glorot;
+    }
+  }
+
+  /// Gives every input its role: the content roles (graphs, sparse
+  /// matrices, key lengths, transposed graphs) from the ops that use it,
+  /// which an explicit attn.role must agree with; the others from attn.role.
   LogicalResult assignRoles() {
+    std::vector<kg::Argument> derived(inputs.size());
     for (auto [rows, cols] : csrUses) {
       int r = inputIndex(rows), c = inputIndex(cols);
       if (r < 0 || c < 0)
         return func.emitError()
                << "CSR and CSC operands of graph attention must be arguments of '"
                << func.getSymName() << "', so that the runtime can check them";
-      inputs[r].role = kg::Role::RowOffsets;
-      inputs[r].relatedArg = c;
-      inputs[c].role = kg::Role::ColIndices;
-      inputs[c].relatedArg = r;
+      derived[r].role = kg::Role::RowOffsets;
+      derived[r].relatedArg = c;
+      derived[c].role = kg::Role::ColIndices;
+      derived[c].relatedArg = r;
     }
+    // The transposed graph of a backward graph attention: computed by the
+    // runtime from the forward graph, whose row offsets it points at.
+    std::string transposedError;
+    func.walk([&](attn::GraphAttentionGradOp op) {
+      int r = inputIndex(op.getRowOffsets());
+      for (auto [v, role] : {std::pair{op.getTOffsets(), kg::Role::TOffsets},
+                             {op.getTDestinations(), kg::Role::TDestinations},
+                             {op.getTEdges(), kg::Role::TEdges}}) {
+        int t = inputIndex(v);
+        if (t < 0 || r < 0) {
+          transposedError = "the transposed graph of attn.graph_attention_grad "
+                            "and its forward graph must be arguments of '" +
+                            func.getSymName().str() +
+                            "', so that the runtime can compute it";
+          continue;
+        }
+        derived[t].role = role;
+        derived[t].relatedArg = r;
+      }
+    });
+    if (!transposedError.empty())
+      return func.emitError() << transposedError;
     // Sparse matrices: the offsets pair with the column indices like a
     // graph's; the columns are bounded by an input carrying the column
     // count (the weight), or left to the kernels' clamps when none does.
@@ -539,23 +645,77 @@ private:
                << "the row offsets and column indices of a sparse matrix "
                   "must be arguments of '"
                << func.getSymName() << "', so that the runtime can check them";
-      inputs[r].role = kg::Role::RowOffsets;
-      inputs[r].relatedArg = c;
-      auto [arg, dim] = argumentCarrying(use.columnsKey);
-      if (arg < 0 || inputs[c].role == kg::Role::SparseColIndices)
+      derived[r].role = kg::Role::RowOffsets;
+      derived[r].relatedArg = c;
+      if (derived[c].role == kg::Role::SparseColIndices &&
+          derived[c].relatedArg >= 0)
         continue;
-      inputs[c].role = kg::Role::SparseColIndices;
-      inputs[c].relatedArg = arg;
-      inputs[c].relatedDim = dim;
+      auto [arg, dim] = argumentCarrying(use.columnsKey);
+      derived[c].role = kg::Role::SparseColIndices;
+      derived[c].relatedArg = arg;
+      derived[c].relatedDim = arg < 0 ? -1 : dim;
     }
+    auto sparseValues = [&](Value v) {
+      if (int i = inputIndex(v); i >= 0)
+        derived[i].role = kg::Role::SparseValues;
+    };
+    func.walk([&](attn::SparseLinearOp op) { sparseValues(op.getValues()); });
+    func.walk([&](attn::SparseLinearGradWeightOp op) {
+      sparseValues(op.getValues());
+    });
     for (auto [lengths, key] : keyLengthUses) {
       int l = inputIndex(lengths);
       if (l < 0)
         continue; // computed in the kernel: nothing to check at the boundary
-      inputs[l].role = kg::Role::KeyLengths;
+      derived[l].role = kg::Role::KeyLengths;
       auto [arg, dim] = argumentCarrying(dimKey(key, 2), /*inputsOnly=*/true);
-      inputs[l].relatedArg = arg;
-      inputs[l].relatedDim = dim;
+      derived[l].relatedArg = arg;
+      derived[l].relatedDim = dim;
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      kg::Argument &a = inputs[i];
+      std::optional<kg::Role> given = explicitRoles[i];
+      kg::Role uses = derived[i].role;
+      auto error = [&]() {
+        return emitError(func.getArgument(i).getLoc())
+               << "argument '" << a.name << "' has role '"
+               << roleName(*given) << "', but ";
+      };
+      if (given && derivedFromUses(uses) && *given != uses)
+        return error() << "the ops use it as '" << roleName(uses) << "'";
+      if (given && derivedFromUses(*given) && !derivedFromUses(uses)) {
+        // A declared but unused graph: nothing reads it, nothing to check.
+        if (func.getArgument(i).use_empty()) {
+          a.role = kg::Role::Data;
+          a.relatedArg = -1;
+          continue;
+        }
+        return error() << "no op uses it as such";
+      }
+      if (given && uses == kg::Role::TOffsets && a.relatedArg >= 0 &&
+          a.relatedArg != derived[i].relatedArg)
+        return error() << "it transposes the graph of argument "
+                       << derived[i].relatedArg << ", not " << a.relatedArg;
+      if (!derivedFromUses(uses))
+        continue; // the explicit role, or data
+      a.role = uses;
+      a.relatedArg = derived[i].relatedArg;
+      a.relatedDim = derived[i].relatedDim;
+      a.init = kg::InitKind::None;
+    }
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      kg::Argument &a = outputs[k];
+      if (a.role != kg::Role::Gradient) {
+        a.relatedArg = -1;
+        continue;
+      }
+      if (a.relatedArg < 0 ||
+          a.relatedArg >= static_cast<int>(inputs.size()) ||
+          inputs[a.relatedArg].role != kg::Role::Parameter)
+        return func.emitError()
+               << "result " << k << " ('" << a.name
+               << "') is a gradient, so it needs 'attn.grad_of' naming a "
+                  "parameter argument";
     }
     return success();
   }
@@ -634,6 +794,7 @@ private:
   llvm::DenseMap<Value, int> ids;
   std::vector<kg::Value> values;
   std::vector<kg::Argument> inputs, outputs;
+  std::vector<std::optional<kg::Role>> explicitRoles; // per input: attn.role
   std::vector<kg::Node> nodes;
   llvm::EquivalenceClasses<int64_t> dims;
   std::multimap<int64_t, const char *> hints;

@@ -72,7 +72,6 @@ Trainer::Trainer(const Module &module, const std::string &entry,
     p.grad.assign(p.value.size(), 0.0f);
     params_.push_back(std::move(p));
   }
-  transposed_ = transposeCsr(task_.graph.row_offsets, task_.graph.col_indices);
   trainMask_ = task_.train;
   logProbs_.assign(static_cast<size_t>(task_.num_nodes * task_.num_classes),
                    0.0f);
@@ -97,19 +96,17 @@ void Trainer::buildSparseFeatures() {
   }
 }
 
-namespace {
-// The stored values of a sparse input (`features.values`): what bindData
-// binds the features' CSR values to.
-bool isSparseValues(const attnc_arg_desc &arg) {
-  return arg.kind == ATTNC_ARG_INPUT && endsWith(arg.name, ".values") &&
-         arg.dtype == ATTNC_DTYPE_F32 && arg.rank == 1;
-}
-} // namespace
-
 bool Trainer::takesSparseFeatures(const attnc_entry_desc &e) {
-  return std::any_of(e.args, e.args + e.num_args, isSparseValues);
+  return std::any_of(e.args, e.args + e.num_args, [](const attnc_arg_desc &a) {
+    return a.role == ATTNC_ROLE_SPARSE_VALUES;
+  });
 }
 
+// Binds every argument by its role (module_abi.h), never by its name: the
+// features are the data input (dense) or the sparse matrix's three inputs,
+// the graph its CSR inputs; the training entry adds labels, the loss mask,
+// the seed, the loss and one gradient per parameter. The transposed graph
+// is the runtime's to compute.
 void Trainer::bindData(Call &call, bool training) {
   const attnc_entry_desc &e = call.entry();
   const std::string where = "entry '" + std::string(e.name) + "'";
@@ -120,78 +117,95 @@ void Trainer::bindData(Call &call, bool training) {
       static_cast<int64_t>(featureColumns_.size())};
   bool haveFeatures = false, haveOutput = false;
   auto *g = const_cast<graph::Graph *>(&task_.graph);
-  // A sparse matrix's row offsets pair with column indices that are not a
-  // graph's (sparse column indices, or plain data when unbounded).
-  auto sparseOffsets = [&](const attnc_arg_desc &arg) {
-    return arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS &&
-           e.args[arg.related_arg].role != ATTNC_ROLE_CSR_COL_INDICES;
+  auto parameter = [&](const std::string &name) {
+    auto it = std::find_if(params_.begin(), params_.end(),
+                           [&](const Parameter &p) { return p.name == name; });
+    if (it == params_.end())
+      fail(where + ": '" + name +
+           "' is not a parameter of the inference entry");
+    return it;
   };
-  auto sparseColumns = [&](int32_t a) {
-    for (int32_t o = 0; o < e.num_args; ++o)
-      if (sparseOffsets(e.args[o]) && e.args[o].related_arg == a)
-        return true;
-    return false;
+  auto unexpected = [&](const attnc_arg_desc &arg) {
+    fail(where + ": " + (arg.kind == ATTNC_ARG_OUTPUT ? "output '" : "input '") +
+         arg.name + "' has role " + attnc_role_name(arg.role) +
+         ", which node classification does not bind" +
+         (training ? "" : " in the inference entry"));
   };
   for (int32_t a = 0; a < e.num_args; ++a) {
     const attnc_arg_desc &arg = e.args[a];
     const std::string name = arg.name;
     Status s;
-    if (arg.kind == ATTNC_ARG_OUTPUT) {
-      if (training && name == "loss") {
-        s = call.setArg(name, {1}, loss_.data());
-      } else if (training && name.rfind("grad.", 0) == 0) {
-        auto it = std::find_if(params_.begin(), params_.end(),
-                               [&](const Parameter &p) {
-                                 return p.name == name.substr(5);
-                               });
-        if (it == params_.end())
-          fail(where + ": output '" + name + "' names no parameter");
-        s = call.setArg(name, it->shape, it->grad.data());
-      } else if (!training && !haveOutput) {
-        haveOutput = true;
-        s = call.setArg(name, {task_.num_nodes, task_.num_classes},
-                        logProbs_.data());
-      } else {
-        fail(where + ": unexpected output '" + name + "'");
-      }
-    } else if (sparseOffsets(arg)) {
-      s = call.setArg(name, nodes1, featureOffsets_.data());
-    } else if (sparseColumns(a)) {
-      s = call.setArg(name, stored, featureColumns_.data());
-    } else if (isSparseValues(arg) && !haveFeatures) {
-      haveFeatures = true;
-      s = call.setArg(name, stored, featureValues_.data());
-    } else if (arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS) {
-      s = call.setArg(name, nodes1, g->row_offsets.data());
-    } else if (arg.role == ATTNC_ROLE_CSR_COL_INDICES) {
-      s = call.setArg(name, edges, g->col_indices.data());
-    } else if (endsWith(name, ".t_offsets")) {
-      s = call.setArg(name, nodes1, transposed_.t_offsets.data());
-    } else if (endsWith(name, ".t_destinations")) {
-      s = call.setArg(name, edges, transposed_.t_destinations.data());
-    } else if (endsWith(name, ".t_edges")) {
-      s = call.setArg(name, edges, transposed_.t_edges.data());
-    } else if (training && name == "labels") {
-      s = call.setArg(name, nodes, const_cast<int32_t *>(task_.labels.data()));
-    } else if (training && name == "train_mask") {
-      s = call.setArg(name, ATTNC_DTYPE_BOOL, nodes, trainMask_.data());
-    } else if (training && name == "seed") {
-      s = call.setArg(name, {1}, seed_.data());
-    } else if (attnc_arg_is_parameter(&arg)) {
-      auto it = std::find_if(params_.begin(), params_.end(),
-                             [&](const Parameter &p) { return p.name == name; });
-      if (it == params_.end())
-        fail(where + ": parameter '" + name +
-             "' is not a parameter of the inference entry");
+    switch (arg.role) {
+    case ATTNC_ROLE_OUTPUT:
+      if (training || haveOutput)
+        unexpected(arg);
+      haveOutput = true;
+      s = call.setArg(name, {task_.num_nodes, task_.num_classes},
+                      logProbs_.data());
+      break;
+    case ATTNC_ROLE_LOSS:
+      if (!training)
+        unexpected(arg);
+      s = call.setArg(name, {1}, loss_.data());
+      break;
+    case ATTNC_ROLE_GRADIENT: {
+      auto it = parameter(e.args[arg.related_arg].name);
+      s = call.setArg(name, it->shape, it->grad.data());
+      break;
+    }
+    case ATTNC_ROLE_PARAMETER: {
+      auto it = parameter(name);
       s = call.setArg(name, it->shape, it->value.data());
-    } else if (!haveFeatures && arg.dtype == ATTNC_DTYPE_F32 && arg.rank == 2) {
+      break;
+    }
+    case ATTNC_ROLE_DATA:
+      if (haveFeatures || arg.dtype != ATTNC_DTYPE_F32 || arg.rank != 2)
+        fail(where + ": data input '" + name +
+             "' is not the one [nodes, features] f32 input");
       haveFeatures = true;
       s = call.setArg(name, {task_.num_nodes, task_.num_features},
                       const_cast<float *>(task_.features.data()));
-    } else {
-      fail(where + ": input '" + name +
-           "' is neither the features, a graph, a parameter nor a training "
-           "input");
+      break;
+    case ATTNC_ROLE_CSR_ROW_OFFSETS:
+      // A sparse matrix's offsets pair with sparse column indices.
+      if (e.args[arg.related_arg].role == ATTNC_ROLE_SPARSE_COL_INDICES)
+        s = call.setArg(name, nodes1, featureOffsets_.data());
+      else
+        s = call.setArg(name, nodes1, g->row_offsets.data());
+      break;
+    case ATTNC_ROLE_CSR_COL_INDICES:
+      s = call.setArg(name, edges, g->col_indices.data());
+      break;
+    case ATTNC_ROLE_SPARSE_COL_INDICES:
+      s = call.setArg(name, stored, featureColumns_.data());
+      break;
+    case ATTNC_ROLE_SPARSE_VALUES:
+      if (haveFeatures)
+        fail(where + ": more than one features input");
+      haveFeatures = true;
+      s = call.setArg(name, stored, featureValues_.data());
+      break;
+    case ATTNC_ROLE_T_OFFSETS:
+    case ATTNC_ROLE_T_DESTINATIONS:
+    case ATTNC_ROLE_T_EDGES:
+      continue; // computed by the runtime from the graph
+    case ATTNC_ROLE_LABELS:
+      if (!training)
+        unexpected(arg);
+      s = call.setArg(name, nodes, const_cast<int32_t *>(task_.labels.data()));
+      break;
+    case ATTNC_ROLE_LOSS_MASK:
+      if (!training)
+        unexpected(arg);
+      s = call.setArg(name, ATTNC_DTYPE_BOOL, nodes, trainMask_.data());
+      break;
+    case ATTNC_ROLE_SEED:
+      if (!training)
+        unexpected(arg);
+      s = call.setArg(name, {1}, seed_.data());
+      break;
+    default:
+      unexpected(arg);
     }
     check(s, "binding '" + name + "'");
   }

@@ -8,7 +8,6 @@
 
 #include "compiler/tools/attn-train/Adam.h"
 #include "compiler/tools/attn-train/Tasks.h"
-#include "compiler/tools/attn-train/Transpose.h"
 #include "runtime/attnc.hpp"
 
 #include <cstdint>
@@ -106,7 +105,6 @@ private:
   static bool takesSparseFeatures(const attnc_entry_desc &entry);
   void buildSparseFeatures();
 
-  TransposedGraph transposed_;
   /// The features in CSR form, for models that take them sparse.
   std::vector<int64_t> featureOffsets_, featureColumns_;
   std::vector<float> featureValues_;

@@ -55,4 +55,62 @@ def Attn_WindowAttr : Attn_Attr<"Window", "window"> {
   let genVerifyDecl = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Roles of entry arguments and results (the module ABI's, runtime/module_abi.h)
+//===----------------------------------------------------------------------===//
+
+def Attn_RoleData           : I32EnumAttrCase<"data", 0>;
+def Attn_RoleParameter      : I32EnumAttrCase<"parameter", 1>;
+def Attn_RoleLabels         : I32EnumAttrCase<"labels", 2>;
+def Attn_RoleLossMask       : I32EnumAttrCase<"loss_mask", 3>;
+def Attn_RoleSeed           : I32EnumAttrCase<"seed", 4>;
+def Attn_RoleMask           : I32EnumAttrCase<"mask", 5>;
+def Attn_RoleBias           : I32EnumAttrCase<"bias", 6>;
+def Attn_RoleKeyLengths     : I32EnumAttrCase<"key_lengths", 7>;
+def Attn_RoleRowOffsets     : I32EnumAttrCase<"row_offsets", 8>;
+def Attn_RoleColIndices     : I32EnumAttrCase<"col_indices", 9>;
+def Attn_RoleSparseColIndices : I32EnumAttrCase<"sparse_col_indices", 10>;
+def Attn_RoleSparseValues   : I32EnumAttrCase<"sparse_values", 11>;
+def Attn_RoleTOffsets       : I32EnumAttrCase<"t_offsets", 12>;
+def Attn_RoleTDestinations  : I32EnumAttrCase<"t_destinations", 13>;
+def Attn_RoleTEdges         : I32EnumAttrCase<"t_edges", 14>;
+def Attn_RoleOutput         : I32EnumAttrCase<"output", 15>;
+def Attn_RoleLoss           : I32EnumAttrCase<"loss", 16>;
+def Attn_RoleGradient       : I32EnumAttrCase<"gradient", 17>;
+
+def Attn_Role : I32EnumAttr<"Role",
+    "what an entry argument or result means to the runtime and its callers",
+    [Attn_RoleData, Attn_RoleParameter, Attn_RoleLabels, Attn_RoleLossMask,
+     Attn_RoleSeed, Attn_RoleMask, Attn_RoleBias, Attn_RoleKeyLengths,
+     Attn_RoleRowOffsets, Attn_RoleColIndices, Attn_RoleSparseColIndices,
+     Attn_RoleSparseValues, Attn_RoleTOffsets, Attn_RoleTDestinations,
+     Attn_RoleTEdges, Attn_RoleOutput, Attn_RoleLoss, Attn_RoleGradient]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::attn";
+}
+
+// `{attn.role = #attn.role<parameter>}` on a func argument or result. Set by
+// the model frontend and the training pass; hand-written IR may leave it
+// out (docs/runtime.md, "Roles"). Related attributes:
+//   attn.init = #attn.init<glorot>   a parameter's initialisation rule;
+//   attn.grad_of = K : i64           a gradient result: of argument K;
+//   attn.transpose_of = K : i64      a transposed-graph argument: of the
+//                                    graph whose row offsets are argument K.
+def Attn_RoleAttr : EnumAttr<Attn_Dialect, Attn_Role, "role"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Attn_InitZeros  : I32EnumAttrCase<"zeros", 1>;
+def Attn_InitOnes   : I32EnumAttrCase<"ones", 2>;
+def Attn_InitGlorot : I32EnumAttrCase<"glorot", 3>;
+def Attn_InitKind : I32EnumAttr<"InitKind",
+    "how a parameter is initialised from a seed",
+    [Attn_InitZeros, Attn_InitOnes, Attn_InitGlorot]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::attn";
+}
+def Attn_InitKindAttr : EnumAttr<Attn_Dialect, Attn_InitKind, "init"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // ATTN_ATTRS_TD

@@ -21,6 +21,16 @@ def Attn_Dialect : Dialect {
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 0;
+  // attn.role, attn.init, attn.grad_of, attn.transpose_of on func arguments
+  // and results (AttnAttrs.td).
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+  let extraClassDeclaration = [{
+    static constexpr ::llvm::StringLiteral kRoleAttr = "attn.role";
+    static constexpr ::llvm::StringLiteral kInitAttr = "attn.init";
+    static constexpr ::llvm::StringLiteral kGradOfAttr = "attn.grad_of";
+    static constexpr ::llvm::StringLiteral kTransposeOfAttr = "attn.transpose_of";
+  }];
   let dependentDialects = ["::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect"];
 }

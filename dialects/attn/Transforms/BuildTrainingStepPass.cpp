@@ -26,14 +26,12 @@ StringRef argName(func::FuncOp fn, unsigned i) {
   return "";
 }
 
-/// Parameters are the floating-point inputs named `<layer>.<param>`, less
-/// the stored values of sparse inputs (`features.values`), which are data:
-/// the runtime's rule (attnc_arg_is_parameter).
+/// Parameters are the inputs whose role says so (set by the frontend, or
+/// by hand in IR: `{attn.role = #attn.role<parameter>}`); names carry no
+/// meaning.
 bool isParameter(func::FuncOp fn, unsigned i) {
-  auto t = dyn_cast<RankedTensorType>(fn.getArgument(i).getType());
-  StringRef name = argName(fn, i);
-  return t && isa<FloatType>(t.getElementType()) && name.contains('.') &&
-         !name.ends_with(".values");
+  auto role = fn.getArgAttrOfType<RoleAttr>(i, AttnDialect::kRoleAttr);
+  return role && role.getValue() == Role::parameter;
 }
 
 /// "graph.row_offsets" -> "graph"; an unnamed graph gets "graph<k>".
@@ -88,39 +86,58 @@ private:
     Location loc = forward.getLoc();
     int64_t rows = logpTy.getDimSize(0);
     SmallVector<Type> inputs(forward.getArgumentTypes());
-    SmallVector<std::string> names;
+    // The forward inputs keep their attributes (names, roles, init rules);
+    // the step's own inputs and results get theirs here.
+    SmallVector<NamedAttrList> argAttrs;
     for (unsigned i = 0; i < forward.getNumArguments(); ++i)
-      names.push_back(argName(forward, i).str());
-    auto add = [&](Type t, std::string name) {
-      inputs.push_back(t);
-      names.push_back(std::move(name));
+      argAttrs.emplace_back(forward.getArgAttrDict(i));
+    auto attrs = [&](StringRef name, Role role) {
+      NamedAttrList list;
+      list.set("attn.name", b.getStringAttr(name));
+      list.set(AttnDialect::kRoleAttr, RoleAttr::get(ctx, role));
+      return list;
     };
-    add(RankedTensorType::get({rows}, b.getI32Type()), "labels");
-    add(RankedTensorType::get({rows}, b.getI1Type()), "train_mask");
-    add(RankedTensorType::get({1}, b.getI64Type()), "seed");
+    auto add = [&](Type t, NamedAttrList list) {
+      inputs.push_back(t);
+      argAttrs.push_back(std::move(list));
+    };
+    add(RankedTensorType::get({rows}, b.getI32Type()),
+        attrs("labels", Role::labels));
+    add(RankedTensorType::get({rows}, b.getI1Type()),
+        attrs("train_mask", Role::loss_mask));
+    add(RankedTensorType::get({1}, b.getI64Type()), attrs("seed", Role::seed));
+    // The transposed graph of each graph, which the runtime computes from
+    // the forward graph (argument `rowsArg`) before every call.
     unsigned k = 0;
     for (auto &[rowsArg, cols] : graphs) {
       std::string base = graphBase(argName(forward, rowsArg), k++);
       Type rowsTy = forward.getArgument(rowsArg).getType();
-      add(rowsTy, base + ".t_offsets");
-      add(cols.getType(), base + ".t_destinations");
-      add(cols.getType(), base + ".t_edges");
+      auto transposed = [&, rowsArg = rowsArg](StringRef suffix, Role role) {
+        NamedAttrList list = attrs(base + suffix.str(), role);
+        list.set(AttnDialect::kTransposeOfAttr, b.getI64IntegerAttr(rowsArg));
+        return list;
+      };
+      add(rowsTy, transposed(".t_offsets", Role::t_offsets));
+      add(cols.getType(), transposed(".t_destinations", Role::t_destinations));
+      add(cols.getType(), transposed(".t_edges", Role::t_edges));
     }
     SmallVector<Type> results = {RankedTensorType::get({1}, logpTy.getElementType())};
-    SmallVector<std::string> resultNames = {"loss"};
+    SmallVector<NamedAttrList> resultAttrs = {attrs("loss", Role::loss)};
     for (unsigned i = 0; i < forward.getNumArguments(); ++i)
       if (isParameter(forward, i)) {
         results.push_back(forward.getArgument(i).getType());
-        resultNames.push_back("grad." + argName(forward, i).str());
+        NamedAttrList list =
+            attrs("grad." + argName(forward, i).str(), Role::gradient);
+        list.set(AttnDialect::kGradOfAttr, b.getI64IntegerAttr(i));
+        resultAttrs.push_back(std::move(list));
       }
     train = b.create<func::FuncOp>(
         loc, (forward.getSymName() + "_train").str(),
         b.getFunctionType(inputs, results));
-    for (auto [i, n] : llvm::enumerate(names))
-      if (!n.empty())
-        train.setArgAttr(i, "attn.name", b.getStringAttr(n));
-    for (auto [i, n] : llvm::enumerate(resultNames))
-      train.setResultAttr(i, "attn.name", b.getStringAttr(n));
+    for (auto [i, list] : llvm::enumerate(argAttrs))
+      train.setArgAttrs(i, list.getDictionary(ctx));
+    for (auto [i, list] : llvm::enumerate(resultAttrs))
+      train.setResultAttrs(i, list.getDictionary(ctx));
     Block *entry = train.addEntryBlock();
     unsigned extra = forward.getNumArguments();
     labels = entry->getArgument(extra);

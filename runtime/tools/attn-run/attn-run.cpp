@@ -56,7 +56,8 @@ int32_t dtypeOfDescr(const std::string &descr) {
   return descr == "|u1" ? ATTNC_DTYPE_BOOL : -1;
 }
 
-std::string signature(const attnc_arg_desc &arg) {
+std::string signature(const attnc_entry_desc &entry,
+                      const attnc_arg_desc &arg) {
   std::string text = std::string(arg.name) + ": " +
                      attnc_dtype_name(arg.dtype) + "[";
   for (int32_t d = 0; d < arg.rank; ++d) {
@@ -64,22 +65,29 @@ std::string signature(const attnc_arg_desc &arg) {
     std::string extent = arg.dims[d] >= 0 ? std::to_string(arg.dims[d])
                          : name           ? std::string(name)
                                           : "?";
-    if (arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS && arg.dims[d] < 0 && name)
+    if ((arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS ||
+         arg.role == ATTNC_ROLE_T_OFFSETS) &&
+        arg.dims[d] < 0 && name)
       extent += "+1";
     text += (d ? ", " : "") + extent;
   }
-  text += "]";
+  text += "] (" + std::string(attnc_role_name(arg.role));
+  const char *related =
+      arg.related_arg >= 0 ? entry.args[arg.related_arg].name : "";
   switch (arg.role) {
-  case ATTNC_ROLE_CSR_ROW_OFFSETS:
-    return text + " (csr row offsets)";
-  case ATTNC_ROLE_CSR_COL_INDICES:
-    return text + " (csr col indices)";
-  case ATTNC_ROLE_KEY_LENGTHS:
-    return text + " (key lengths)";
-  case ATTNC_ROLE_SPARSE_COL_INDICES:
-    return text + " (sparse col indices)";
+  case ATTNC_ROLE_PARAMETER:
+    text += std::string(", init ") + attnc_init_name(arg.init);
+    break;
+  case ATTNC_ROLE_GRADIENT:
+    text += std::string(" of '") + related + "'";
+    break;
+  case ATTNC_ROLE_T_OFFSETS:
+  case ATTNC_ROLE_T_DESTINATIONS:
+  case ATTNC_ROLE_T_EDGES:
+    text += std::string(" of '") + related + "', computed by the runtime";
+    break;
   }
-  return text;
+  return text + ")";
 }
 
 void printSignatures(const attnc::Module &module, const std::string &path) {
@@ -92,7 +100,7 @@ void printSignatures(const attnc::Module &module, const std::string &path) {
     std::string ins, outs;
     for (int32_t a = 0; a < entry->num_args; ++a) {
       std::string &list = entry->args[a].kind == ATTNC_ARG_OUTPUT ? outs : ins;
-      list += (list.empty() ? "" : ", ") + signature(entry->args[a]);
+      list += (list.empty() ? "" : ", ") + signature(*entry, entry->args[a]);
     }
     std::printf("  %s(%s) -> (%s)%s%s\n", entry->name, ins.c_str(),
                 outs.c_str(), entry->source_loc ? "  at " : "",
@@ -364,6 +372,11 @@ bool run(const Options &opts, Failure &failure) {
     if (arg.kind != ATTNC_ARG_INPUT || fromWeights[a])
       continue;
     auto it = inputFiles.find(arg.name);
+    bool transposed = arg.role == ATTNC_ROLE_T_OFFSETS ||
+                      arg.role == ATTNC_ROLE_T_DESTINATIONS ||
+                      arg.role == ATTNC_ROLE_T_EDGES;
+    if (transposed && it == inputFiles.end())
+      continue; // the runtime computes it (an --input is refused below)
     std::string source = it != inputFiles.end() ? it->second : "--random";
     if (arrays[a].descr.empty()) {
       failure = {kExitUsage,

@@ -52,7 +52,8 @@ bool extentOf(const attnc_entry_desc &entry, const attnc_arg_desc &arg, int d,
   }
   extent = it->second;
   // Row offsets are named after the node count but hold one more entry.
-  if (arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS)
+  if (arg.role == ATTNC_ROLE_CSR_ROW_OFFSETS ||
+      arg.role == ATTNC_ROLE_T_OFFSETS)
     ++extent;
   return true;
 }
@@ -63,6 +64,8 @@ bool fillColumns(const attnc_entry_desc &entry, const attnc_arg_desc &arg,
                  const std::map<std::string, int64_t> &dims,
                  std::mt19937_64 &gen, npy::Array &out, std::string &error) {
   int64_t columns = 1;
+  if (arg.related_arg < 0)
+    return true; // no column count: zeros, which every matrix has
   if (!extentOf(entry, entry.args[arg.related_arg], arg.related_dim, dims,
                 columns, error))
     return false;
@@ -82,7 +85,10 @@ bool fillRandomInputs(const attnc_entry_desc &entry, uint64_t seed,
   std::normal_distribution<double> normal;
   for (int32_t a = 0; a < entry.num_args; ++a) {
     const attnc_arg_desc &arg = entry.args[a];
-    if (arg.kind != ATTNC_ARG_INPUT || !arrays[a].descr.empty())
+    // Transposed graphs are the runtime's to compute.
+    if (arg.kind != ATTNC_ARG_INPUT || !arrays[a].descr.empty() ||
+        arg.role == ATTNC_ROLE_T_OFFSETS ||
+        arg.role == ATTNC_ROLE_T_DESTINATIONS || arg.role == ATTNC_ROLE_T_EDGES)
       continue;
     const char *descr = descrOf(arg.dtype);
     if (!descr) {

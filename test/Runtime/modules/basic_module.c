@@ -10,9 +10,9 @@ int checked_sqrt_argv(void **args);
 static const int64_t kSE[] = {-1, 5};
 static const char *const kSENames[] = {"S", 0};
 static const attnc_arg_desc kAddArgs[] = {
-    {"a", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 2, kSE, kSENames, -1, -1},
-    {"b", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 2, kSE, kSENames, -1, -1},
-    {"out", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 2, kSE, kSENames, -1, -1},
+    {"a", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 2, kSE, kSENames, -1, -1, ATTNC_INIT_NONE},
+    {"b", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 2, kSE, kSENames, -1, -1, ATTNC_INIT_NONE},
+    {"out", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_OUTPUT, 2, kSE, kSENames, -1, -1, ATTNC_INIT_NONE},
 };
 
 static const int64_t kDyn1[] = {-1};
@@ -21,23 +21,23 @@ static const char *const kN[] = {"N"};
 static const char *const kNnz[] = {"NNZ"};
 static const char *const kNF[] = {"N", "F"};
 static const attnc_arg_desc kCsrArgs[] = {
-    {"row_offsets", ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_CSR_ROW_OFFSETS, 1, kDyn1, kN, 1, -1},
-    {"col_indices", ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_CSR_COL_INDICES, 1, kDyn1, kNnz, 0, -1},
-    {"feat", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 2, kDyn2, kNF, -1, -1},
-    {"out", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 2, kDyn2, kNF, -1, -1},
+    {"row_offsets", ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_CSR_ROW_OFFSETS, 1, kDyn1, kN, 1, -1, ATTNC_INIT_NONE},
+    {"col_indices", ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_CSR_COL_INDICES, 1, kDyn1, kNnz, 0, -1, ATTNC_INIT_NONE},
+    {"feat", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 2, kDyn2, kNF, -1, -1, ATTNC_INIT_NONE},
+    {"out", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_OUTPUT, 2, kDyn2, kNF, -1, -1, ATTNC_INIT_NONE},
 };
 
 static const char *const kBSk[] = {"B", "Sk"};
 static const char *const kB[] = {"B"};
 static const attnc_arg_desc kMaskedArgs[] = {
-    {"keys", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 2, kDyn2, kBSk, -1, -1},
-    {"lengths", ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_KEY_LENGTHS, 1, kDyn1, kB, 0, 1},
-    {"out", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, kB, -1, -1},
+    {"keys", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 2, kDyn2, kBSk, -1, -1, ATTNC_INIT_NONE},
+    {"lengths", ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_KEY_LENGTHS, 1, kDyn1, kB, 0, 1, ATTNC_INIT_NONE},
+    {"out", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_OUTPUT, 1, kDyn1, kB, -1, -1, ATTNC_INIT_NONE},
 };
 
 static const attnc_arg_desc kSqrtArgs[] = {
-    {"a", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, kN, -1, -1},
-    {"out", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, kN, -1, -1},
+    {"a", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, kN, -1, -1, ATTNC_INIT_NONE},
+    {"out", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_OUTPUT, 1, kDyn1, kN, -1, -1, ATTNC_INIT_NONE},
 };
 
 static const attnc_entry_desc kEntries[] = {

@@ -11,17 +11,33 @@ static const int64_t kDyn1[] = {-1};
 #if defined(BROKEN_CSR_PAIR)
 /* Row offsets whose related_arg points past the argument list. */
 static const attnc_arg_desc kArgs[] = {
-    {"row_offsets", ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_CSR_ROW_OFFSETS, 1, kDyn1, 0, 7, -1},
+    {"row_offsets", ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_CSR_ROW_OFFSETS, 1, kDyn1, 0, 7, -1, ATTNC_INIT_NONE},
+};
+#elif defined(BROKEN_TRANSPOSED)
+/* A transposed graph whose related_arg is not a graph's row offsets, so
+ * the runtime could not compute it. */
+static const attnc_arg_desc kArgs[] = {
+    {"x", ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_DATA, 1, kDyn1, 0, -1, -1, ATTNC_INIT_NONE},
+    {"g.t_offsets", ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_T_OFFSETS, 1, kDyn1, 0, 0, -1, ATTNC_INIT_NONE},
+};
+#elif defined(BROKEN_GRADIENT)
+/* A gradient of an argument that is not a parameter. */
+static const attnc_arg_desc kArgs[] = {
+    {"x", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, 0, -1, -1, ATTNC_INIT_NONE},
+    {"grad.x", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_GRADIENT, 1, kDyn1, 0, 0, -1, ATTNC_INIT_NONE},
 };
 #else
 static const attnc_arg_desc kArgs[] = {
-    {"x", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, 0, -1, -1},
+    {"x", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, 0, -1, -1, ATTNC_INIT_NONE},
 };
 #endif
-static const attnc_entry_desc kEntries[] = {{"e", never_called_argv, 1, kArgs, 0}};
+static const attnc_entry_desc kEntries[] = {
+    {"e", never_called_argv, sizeof(kArgs) / sizeof(kArgs[0]), kArgs, 0}};
 
 #if defined(BROKEN_ABI_VERSION)
-#define ABI_VERSION 99u
+/* A module of ABI version 1 (its descriptor is never read past the
+ * version). */
+#define ABI_VERSION 1u
 #else
 #define ABI_VERSION ATTNC_MODULE_ABI_VERSION
 #endif
