@@ -478,6 +478,82 @@ Transposed transpose(const ref::Csr &g) {
   return t;
 }
 
+// The contents of input `name` as the call holds it (the transposed graph
+// the runtime computed and bound, for instance), as int64.
+std::vector<int64_t> boundInts(const Call &call, const std::string &name) {
+  const attnc_entry_desc &entry = call.entry();
+  for (int32_t a = 0; a < entry.num_args; ++a) {
+    if (name != entry.args[a].name)
+      continue;
+    const halide_buffer_t *b = attnc_call_buffer(call.get(), a);
+    if (!b) {
+      ADD_FAILURE() << name << " is not bound";
+      return {};
+    }
+    const int64_t *data = reinterpret_cast<const int64_t *>(b->host);
+    return std::vector<int64_t>(data, data + b->dim[0].extent);
+  }
+  ADD_FAILURE() << "no argument " << name;
+  return {};
+}
+
+// Binds every argument of the training entry but the transposed graph (the
+// runtime computes it; setting it is refused); the outputs go to `step`.
+// The call borrows `params`, `c` and `step`.
+void bindStep(const Model &m, Params &params, Case &c, Call &call,
+              Step &step) {
+  auto check = [&](const std::string &name, Status s) {
+    EXPECT_TRUE(s.ok()) << name << ": " << s.message();
+  };
+  int64_t N = c.N, E = static_cast<int64_t>(c.csr.cols.size());
+  if (m.input == Features::Csr) {
+    int64_t nnz = static_cast<int64_t>(c.xCsr.cols.size());
+    check("features.row_offsets",
+          call.setArg("features.row_offsets", {N + 1}, c.xCsr.rows.data()));
+    check("features.col_indices",
+          call.setArg("features.col_indices", {nnz}, c.xCsr.cols.data()));
+    check("features.values",
+          call.setArg("features.values", {nnz}, c.xValues.data()));
+  } else {
+    check("features", call.setArg("features", {N, m.features}, c.x.data()));
+  }
+  for (auto &[name, p] : params)
+    check(name, call.setArg(name, p.shape, p.values.data()));
+  check("labels", call.setArg("labels", {N}, c.labels.data()));
+  check("train_mask", call.setArg("train_mask", ATTNC_DTYPE_BOOL, {N},
+                                   c.mask.data()));
+  check("seed", call.setArg("seed", {1}, &c.seed));
+  if (m.kind == Kind::Gat) {
+    Transposed t = transpose(c.csr);
+    check("graph.row_offsets",
+          call.setArg("graph.row_offsets", {N + 1}, c.csr.rows.data()));
+    check("graph.col_indices",
+          call.setArg("graph.col_indices", {E}, c.csr.cols.data()));
+    // The transposed graph is the runtime's to compute: a caller's is
+    // refused, naming the forward graph.
+    Status refused =
+        call.setArg("graph.t_offsets", {N + 1}, t.offsets.data());
+    EXPECT_EQ(refused.code(), ATTNC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(refused.message().find(
+                  "the runtime computes this argument (part of the "
+                  "transposed graph of input 'graph.row_offsets')"),
+              std::string::npos)
+        << refused.message();
+  }
+  check("loss", call.setArg("loss", {1}, &step.loss));
+  for (auto &[name, p] : params) {
+    auto &g = step.grads["grad." + name];
+    g.assign(p.values.size(), std::numeric_limits<float>::quiet_NaN());
+    check("grad." + name, call.setArg("grad." + name, p.shape, g.data()));
+  }
+  // Every argument of the entry is bound above, outputs included.
+  const attnc_entry_desc &entry = call.entry();
+  int32_t outputs = 0;
+  for (int32_t a = 0; a < entry.num_args; ++a)
+    outputs += entry.args[a].kind == ATTNC_ARG_OUTPUT;
+  EXPECT_EQ(static_cast<size_t>(outputs), params.size() + 1);
+}
+
 // Runs the training entry once; every output starts as NaN so that an
 // element it never writes fails.
 Step runStep(const Model &m, Params &params, Case c) {
@@ -487,79 +563,16 @@ Step runStep(const Model &m, Params &params, Case c) {
     ADD_FAILURE() << m.entry << ": " << call.status().message();
     return step;
   }
-  auto check = [&](const std::string &name, Status s) {
-    EXPECT_TRUE(s.ok()) << name << ": " << s.message();
-  };
-  int64_t N = c.N, E = static_cast<int64_t>(c.csr.cols.size());
-  if (m.input == Features::Csr) {
-    int64_t nnz = static_cast<int64_t>(c.xCsr.cols.size());
-    check("features.row_offsets",
-          call->setArg("features.row_offsets", {N + 1}, c.xCsr.rows.data()));
-    check("features.col_indices",
-          call->setArg("features.col_indices", {nnz}, c.xCsr.cols.data()));
-    check("features.values",
-          call->setArg("features.values", {nnz}, c.xValues.data()));
-  } else {
-    check("features", call->setArg("features", {N, m.features}, c.x.data()));
-  }
-  for (auto &[name, p] : params)
-    check(name, call->setArg(name, p.shape, p.values.data()));
-  check("labels", call->setArg("labels", {N}, c.labels.data()));
-  check("train_mask", call->setArg("train_mask", ATTNC_DTYPE_BOOL, {N},
-                                   c.mask.data()));
-  check("seed", call->setArg("seed", {1}, &c.seed));
-  Transposed t;
-  if (m.kind == Kind::Gat) {
-    t = transpose(c.csr);
-    check("graph.row_offsets",
-          call->setArg("graph.row_offsets", {N + 1}, c.csr.rows.data()));
-    check("graph.col_indices",
-          call->setArg("graph.col_indices", {E}, c.csr.cols.data()));
-    // The transposed graph is the runtime's to compute: a caller's is
-    // refused, naming the forward graph.
-    Status refused =
-        call->setArg("graph.t_offsets", {N + 1}, t.offsets.data());
-    EXPECT_EQ(refused.code(), ATTNC_ERROR_INVALID_ARGUMENT);
-    EXPECT_NE(refused.message().find(
-                  "the runtime computes this argument (part of the "
-                  "transposed graph of input 'graph.row_offsets')"),
-              std::string::npos)
-        << refused.message();
-  }
-  check("loss", call->setArg("loss", {1}, &step.loss));
-  for (auto &[name, p] : params) {
-    auto &g = step.grads["grad." + name];
-    g.assign(p.values.size(), std::numeric_limits<float>::quiet_NaN());
-    check("grad." + name, call->setArg("grad." + name, p.shape, g.data()));
-  }
-  // Every argument of the entry is bound above, outputs included.
-  const attnc_entry_desc &entry = call->entry();
-  int32_t outputs = 0;
-  for (int32_t a = 0; a < entry.num_args; ++a)
-    outputs += entry.args[a].kind == ATTNC_ARG_OUTPUT;
-  EXPECT_EQ(static_cast<size_t>(outputs), params.size() + 1);
+  bindStep(m, params, c, *call, step);
   Status s = call->execute();
   EXPECT_TRUE(s.ok()) << s.message();
   // The transposed graph the runtime computed and bound is the one the
   // training step used to take from its caller (this test's reference).
   if (m.kind == Kind::Gat) {
-    for (auto [name, want] :
-         {std::pair{"graph.t_offsets", &t.offsets},
-          std::pair{"graph.t_destinations", &t.destinations},
-          std::pair{"graph.t_edges", &t.edges}}) {
-      int32_t index = -1;
-      for (int32_t a = 0; a < entry.num_args; ++a)
-        if (std::string(entry.args[a].name) == name)
-          index = a;
-      const halide_buffer_t *b =
-          index < 0 ? nullptr : attnc_call_buffer(call->get(), index);
-      EXPECT_NE(b, nullptr) << name;
-      if (!b)
-        continue;
-      const int64_t *got = reinterpret_cast<const int64_t *>(b->host);
-      EXPECT_EQ(std::vector<int64_t>(got, got + b->dim[0].extent), *want)
-          << name;
-    }
+    Transposed t = transpose(c.csr);
+    EXPECT_EQ(boundInts(*call, "graph.t_offsets"), t.offsets);
+    EXPECT_EQ(boundInts(*call, "graph.t_destinations"), t.destinations);
+    EXPECT_EQ(boundInts(*call, "graph.t_edges"), t.edges);
   }
   return step;
 }
@@ -824,6 +837,46 @@ TEST(TrainStepGatCora, LossFollowsTheSeed) {
   EXPECT_NE(losses[0], losses[1]);
   EXPECT_NE(losses[0], losses[2]);
   EXPECT_NE(losses[1], losses[2]);
+}
+
+// The runtime computes the transposed graph again when, and only when, the
+// graph was set again since the last call (a graph changed in place and not
+// set again keeps the old transpose, as documented).
+TEST(TrainStepGatSmall, TransposedGraphFollowsTheGraph) {
+  Case c = randomCase(kGatSmall, 31);
+  SCOPED_TRACE(c.what);
+  auto call = Call::create(moduleAt(kGatSmall.module), kGatSmall.entry);
+  ASSERT_TRUE(call.ok()) << call.status().message();
+  Params params = randomParams(kGatSmall, call->entry());
+  Step step;
+  bindStep(kGatSmall, params, c, *call, step);
+  ASSERT_TRUE(call->execute().ok());
+  Transposed before = transpose(c.csr);
+  EXPECT_EQ(boundInts(*call, "graph.t_edges"), before.edges);
+  // Every edge gets another source: a valid graph with another transpose.
+  for (int64_t &j : c.csr.cols)
+    j = (j + 1) % c.N;
+  Transposed after = transpose(c.csr);
+  ASSERT_NE(before.destinations, after.destinations);
+  ASSERT_TRUE(call->execute().ok());
+  EXPECT_EQ(boundInts(*call, "graph.t_destinations"), before.destinations);
+  int64_t E = static_cast<int64_t>(c.csr.cols.size());
+  ASSERT_TRUE(call->setArg("graph.col_indices", {E}, c.csr.cols.data()).ok());
+  ASSERT_TRUE(call->execute().ok());
+  EXPECT_EQ(boundInts(*call, "graph.t_offsets"), after.offsets);
+  EXPECT_EQ(boundInts(*call, "graph.t_destinations"), after.destinations);
+  EXPECT_EQ(boundInts(*call, "graph.t_edges"), after.edges);
+  // A graph the runtime cannot transpose is refused naming it.
+  c.csr.cols[0] = c.N + 5;
+  ASSERT_TRUE(call->setArg("graph.col_indices", {E}, c.csr.cols.data()).ok());
+  Status bad = call->execute();
+  EXPECT_EQ(bad.code(), ATTNC_ERROR_VALIDATION);
+  EXPECT_NE(bad.message().find("input 'graph.row_offsets': cannot compute its "
+                               "transposed graph: CSR column index at "
+                               "position 0 is " +
+                               std::to_string(c.N + 5)),
+            std::string::npos)
+      << bad.message();
 }
 
 } // namespace

@@ -74,7 +74,7 @@ class AttnRun(unittest.TestCase):
     def test_list(self):
         r = self.run_tool(ARGS.basic, "--list")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("add(a: f32[S, 5], b: f32[S, 5]) -> (out: f32[S, 5])", r.stdout)
+        self.assertIn("add(a: f32[S, 5] (data), b: f32[S, 5] (data)) -> (out: f32[S, 5] (output))", r.stdout)
         self.assertIn("row_offsets: i32[N+1] (csr row offsets)", r.stdout)
         self.assertIn("lengths: i32[B] (key lengths)", r.stdout)
 

@@ -121,7 +121,8 @@ class Weights(unittest.TestCase):
     def test_list_shows_parameter_names(self):
         r = self.run_tool("--list")
         self.assert_ok(r)
-        self.assertIn("f(x: f32[d0, 8], lin.weight: f32[4, 8], lin.bias: f32[4])", r.stdout)
+        self.assertIn("f(x: f32[d0, 8] (data), lin.weight: f32[4, 8] (parameter, init glorot), "
+                      "lin.bias: f32[4] (parameter, init zeros))", r.stdout)
 
     def test_weights_file_numerics(self):
         r = self.run_tool("--weights", self.weights_file(), "--input", "x=x.npy")

@@ -37,11 +37,6 @@ Call makeCall(const Module &module, const std::string &entry) {
   return std::move(call).value();
 }
 
-bool endsWith(const std::string &s, const std::string &suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 } // namespace
 
 Trainer::Trainer(const Module &module, const std::string &entry,
@@ -64,6 +59,7 @@ Trainer::Trainer(const Module &module, const std::string &entry,
       fail(std::string("parameter '") + arg.name + "' is not f32");
     Parameter p;
     p.name = arg.name;
+    p.init = arg.init;
     p.shape.assign(arg.dims, arg.dims + arg.rank);
     auto values = weights->values<float>(p.name);
     if (!values)
@@ -274,7 +270,7 @@ TrainResult Trainer::train(const TrainOptions &o) {
   Adam adam(o.adam, sizes);
   std::vector<bool> decays;
   for (const Parameter &p : params_)
-    decays.push_back(o.decay_biases || !endsWith(p.name, ".bias"));
+    decays.push_back(o.decay_biases || p.init != ATTNC_INIT_ZEROS);
   adam.setDecays(decays);
   TrainResult r;
   std::vector<std::vector<float>> best;

@@ -40,8 +40,9 @@ struct TrainOptions {
   int64_t patience = 100;
   AdamOptions adam;
   uint64_t seed = 1; ///< initialisation and dropout
-  /// Weight decay on biases (`*.bias`) too, as PyTorch's Adam over all
-  /// parameters does; the GAT reference code exempts them (the default).
+  /// Weight decay on biases (the parameters the model initialises to
+  /// zeros, ATTNC_INIT_ZEROS) too, as PyTorch's Adam over all parameters
+  /// does; the GAT reference code exempts them (the default).
   bool decay_biases = false;
   std::function<void(const EpochStats &)> on_epoch;
 };
@@ -62,6 +63,7 @@ struct TrainResult {
 
 struct Parameter {
   std::string name;
+  int32_t init = ATTNC_INIT_NONE; ///< attnc_init_kind: ZEROS for biases
   std::vector<int64_t> shape;
   std::vector<float> value;
   std::vector<float> grad;
