@@ -182,7 +182,11 @@ attnc_status runEntry(attnc_module *module, const attnc_entry_desc &entry,
   if (attnc_status s = attnc_call_create(module, entry.name, &call))
     return s;
   for (int32_t a = 0; a < entry.num_args; ++a) {
-    if (entry.args[a].kind != ATTNC_ARG_INPUT)
+    // The runtime computes transposed graphs from the forward graph.
+    int32_t role = entry.args[a].role;
+    if (entry.args[a].kind != ATTNC_ARG_INPUT ||
+        role == ATTNC_ROLE_T_OFFSETS || role == ATTNC_ROLE_T_DESTINATIONS ||
+        role == ATTNC_ROLE_T_EDGES)
       continue;
     attnc_tensor t{entry.args[a].dtype,
                    static_cast<int32_t>(arrays[a].shape.size()),
