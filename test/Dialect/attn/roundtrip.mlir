@@ -358,3 +358,21 @@ func.func @sparse_linear_grad_weight(%dy: tensor<?x64xf32>, %rows: tensor<?xi64>
     : tensor<?x64xf32>, tensor<?xi64>, tensor<?xi64>, tensor<?xf32> -> tensor<64x1433xf32>
   return %a, %b : tensor<64x1433xf32>, tensor<64x1433xf32>
 }
+
+// Roles of entry arguments and results (AttnAttrs.td) print and parse
+// back: the role, a parameter's init kind, a gradient's parameter and a
+// transposed graph's forward row offsets.
+// CHECK-LABEL: func.func @roles(
+// CHECK-SAME: {attn.name = "x", attn.role = #attn.role<data>}
+// CHECK-SAME: {attn.init = #attn.init<ones>, attn.role = #attn.role<parameter>}
+// CHECK-SAME: {attn.role = #attn.role<row_offsets>}
+// CHECK-SAME: {attn.role = #attn.role<t_offsets>, attn.transpose_of = 2 : i64}
+// CHECK-SAME: -> (tensor<4xf32> {attn.role = #attn.role<output>}, tensor<4xf32> {attn.grad_of = 1 : i64, attn.role = #attn.role<gradient>})
+func.func @roles(%x: tensor<4xf32> {attn.name = "x", attn.role = #attn.role<data>},
+                 %g: tensor<4xf32> {attn.role = #attn.role<parameter>, attn.init = #attn.init<ones>},
+                 %r: tensor<?xi64> {attn.role = #attn.role<row_offsets>},
+                 %t: tensor<?xi64> {attn.role = #attn.role<t_offsets>, attn.transpose_of = 2 : i64})
+    -> (tensor<4xf32> {attn.role = #attn.role<output>},
+        tensor<4xf32> {attn.role = #attn.role<gradient>, attn.grad_of = 1 : i64}) {
+  return %x, %g : tensor<4xf32>, tensor<4xf32>
+}
