@@ -333,10 +333,25 @@ private:
     return Tensor{v, lhs.shape, lhs.dtype};
   }
 
-  Tensor activate(Loc where, const Tensor &x, const std::string &kind) {
-    Value v = builder.create<attn::ActivationOp>(
-        loc(where), x.value.getType(), *attn::symbolizeActivationKind(kind),
-        x.value);
+  /// The activation a layer names in `field`, with the `gelu` form (erf
+  /// unless `gelu: tanh`), which only a gelu activation accepts.
+  attn::ActivationKind activationKind(const Layer &l, const std::string &field,
+                                      const std::string &otherwise) {
+    std::string kind = l.getString(field, otherwise);
+    if (l.has("gelu") && kind != "gelu")
+      fail(l.locOf("gelu"), "layer '" + l.name + "': 'gelu' sets the form of "
+                            "a gelu activation, but the activation is '" +
+                                kind + "'");
+    if (kind == "gelu")
+      return l.getString("gelu", "erf") == "erf"
+                 ? attn::ActivationKind::gelu_erf
+                 : attn::ActivationKind::gelu;
+    return *attn::symbolizeActivationKind(kind);
+  }
+
+  Tensor activate(Loc where, const Tensor &x, attn::ActivationKind kind) {
+    Value v = builder.create<attn::ActivationOp>(loc(where), x.value.getType(),
+                                                 kind, x.value);
     return Tensor{v, x.shape, x.dtype};
   }
 
@@ -426,14 +441,14 @@ private:
     Tensor w2 = param(l, "fc2.weight", {dim, hidden}, x.dtype);
     Tensor b2 = param(l, "fc2.bias", {dim}, x.dtype);
     Tensor h = linear(l.loc, x, w1, b1);
-    h = activate(l.loc, h, l.getString("activation", "relu"));
+    h = activate(l.loc, h, activationKind(l, "activation", "relu"));
     return linear(l.loc, h, w2, b2);
   }
 
   Tensor activationLayer(const Layer &l) {
     Tensor x = layerInput(l);
     requireFloat(l, x);
-    return activate(l.loc, x, l.getString("function", "relu"));
+    return activate(l.loc, x, activationKind(l, "function", "relu"));
   }
 
   Tensor dropout(const Layer &l) {
@@ -462,6 +477,30 @@ private:
     Value v = builder.create<attn::LogSoftmaxOp>(loc(l.loc), x.value.getType(),
                                                  x.value);
     return Tensor{v, x.shape, x.dtype};
+  }
+
+  /// [batch, seq, dim] -> [batch, dim]: the mean over each sequence's
+  /// first key_lengths[b] positions (all of them without key_lengths).
+  Tensor meanPool(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    if (x.shape.size() != 3)
+      fail(inputLoc(l), "layer '" + l.name + "' pools a [batch, seq, dim] "
+                        "sequence, got " + x.describe());
+    Value lengths;
+    if (l.has("key_lengths")) {
+      Tensor len = lookupInput(l, "key_lengths");
+      if (!len.isInt() || len.shape.size() != 1 || len.shape[0] != x.shape[0])
+        fail(l.locOf("key_lengths"),
+             "'key_lengths' input '" + l.get("key_lengths")->s +
+                 "' must be i32 or i64 [" + str(x.shape[0]) +
+                 "] (one length per sequence), got " + len.describe());
+      lengths = len.value;
+    }
+    Shape shape = {x.shape[0], x.shape[2]};
+    Value v = builder.create<attn::MeanPoolOp>(
+        loc(l.loc), tensorType(shape, x.dtype), x.value, lengths);
+    return Tensor{v, shape, x.dtype};
   }
 
   Tensor addLayer(const Layer &l) {
@@ -683,8 +722,9 @@ private:
     // added by attn-build-training-step); here it is recorded and ignored.
     Tensor out = mergeHeads(l.loc, Tensor{op, wh.shape, wh.dtype}, !concat);
     out = add(l.loc, out, b);
-    if (l.has("activation"))
-      out = activate(l.locOf("activation"), out, l.getString("activation", ""));
+    if (l.has("activation") || l.has("gelu"))
+      out = activate(l.locOf("activation"), out,
+                     activationKind(l, "activation", ""));
     return out;
   }
 
@@ -711,6 +751,8 @@ private:
       return gat(l);
     if (l.kind == "log_softmax")
       return logSoftmax(l);
+    if (l.kind == "mean_pool")
+      return meanPool(l);
     fail(l.kindLoc, "internal error: no generator for layer kind '" + l.kind +
                         "'");
   }
