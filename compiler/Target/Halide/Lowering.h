@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/TypeID.h"
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <Halide.h>
@@ -158,6 +159,11 @@ Halide::Type halideType(kg::DType t);
 //===--- Helpers shared by several families ------------------------------===//
 
 std::vector<Halide::Var> makeVars(size_t n, const std::string &prefix);
+
+/// An optional dropout-rate attribute's value, 0 when absent.
+inline double rateOf(std::optional<llvm::APFloat> rate) {
+  return rate ? rate->convertToDouble() : 0.0;
+}
 std::vector<Halide::Expr> asExprs(const std::vector<Halide::Var> &vars);
 
 /// The rows of a CSR (graph or sparse matrix): row starts and clamped

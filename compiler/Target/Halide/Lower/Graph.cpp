@@ -22,10 +22,6 @@ namespace attnc::halide {
 
 namespace {
 
-double rateOf(std::optional<llvm::APFloat> rate) {
-  return rate ? rate->convertToDouble() : 0.0;
-}
-
 /// The destination of each edge x of `m`: the last row whose range starts
 /// at or before x (ranges of empty rows start where the next one does),
 /// found bit by bit from the highest: ceil(log2(rows)) + 1 steps (the one

@@ -10,10 +10,6 @@ namespace attnc::halide {
 
 namespace {
 
-double rateOf(std::optional<llvm::APFloat> rate) {
-  return rate ? rate->convertToDouble() : 0.0;
-}
-
 /// out(o, rest...) = sum_c x(c, rest...) * weightT(o, c) (+ bias[o]): the
 /// GEMM of attn.linear (weightT = W^T) and of linear_grad_input
 /// (weightT = W). Output features and rows are clamped so a schedule may
