@@ -21,6 +21,6 @@ llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
-tools = ["attn-opt", "attnc", "attn-run", "attn-train", ToolSubst("not", unresolved="fatal"),
+tools = ["attn-opt", "attnc", "attn-translate", "attn-run", "attn-train", ToolSubst("not", unresolved="fatal"),
          ToolSubst("FileCheck", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -193,12 +193,19 @@ private:
     fail(where, "unknown layer or input '" + name + "'");
   }
 
-  /// An input named in a field of `layer` (key lengths, masks, biases).
+  /// An input named in a field of `layer` (key lengths, masks, biases),
+  /// which gets the role the field gives it.
   Tensor lookupInput(const Layer &layer, const std::string &field) {
     const FieldValue *f = layer.get(field);
     for (const Input &in : model.inputs)
-      if (in.name == f->s && !in.graph)
-        return dense(values.at(in.name), f->loc, layer);
+      if (in.name == f->s && !in.graph) {
+        Tensor t = dense(values.at(in.name), f->loc, layer);
+        setInputRole(t, field == "key_lengths" ? attn::Role::key_lengths
+                        : field == "mask"      ? attn::Role::mask
+                        : field == "attn_bias" ? attn::Role::bias
+                                               : attn::Role::data);
+        return t;
+      }
     if (values.count(f->s))
       fail(f->loc, "'" + field + "' must name an input, and '" + f->s +
                        "' is a layer");
@@ -350,10 +357,25 @@ private:
     return Tensor{v, lhs.shape, lhs.dtype};
   }
 
-  Tensor activate(Loc where, const Tensor &x, const std::string &kind) {
-    Value v = builder.create<attn::ActivationOp>(
-        loc(where), x.value.getType(), *attn::symbolizeActivationKind(kind),
-        x.value);
+  /// The activation a layer names in `field`, with the `gelu` form (erf
+  /// unless `gelu: tanh`), which only a gelu activation accepts.
+  attn::ActivationKind activationKind(const Layer &l, const std::string &field,
+                                      const std::string &otherwise) {
+    std::string kind = l.getString(field, otherwise);
+    if (l.has("gelu") && kind != "gelu")
+      fail(l.locOf("gelu"), "layer '" + l.name + "': 'gelu' sets the form of "
+                            "a gelu activation, but the activation is '" +
+                                kind + "'");
+    if (kind == "gelu")
+      return l.getString("gelu", "erf") == "erf"
+                 ? attn::ActivationKind::gelu_erf
+                 : attn::ActivationKind::gelu;
+    return *attn::symbolizeActivationKind(kind);
+  }
+
+  Tensor activate(Loc where, const Tensor &x, attn::ActivationKind kind) {
+    Value v = builder.create<attn::ActivationOp>(loc(where), x.value.getType(),
+                                                 kind, x.value);
     return Tensor{v, x.shape, x.dtype};
   }
 
@@ -443,14 +465,14 @@ private:
     Tensor w2 = param(l, "fc2.weight", {dim, hidden}, x.dtype);
     Tensor b2 = param(l, "fc2.bias", {dim}, x.dtype, attn::InitKind::zeros);
     Tensor h = linear(l.loc, x, w1, b1);
-    h = activate(l.loc, h, l.getString("activation", "relu"));
+    h = activate(l.loc, h, activationKind(l, "activation", "relu"));
     return linear(l.loc, h, w2, b2);
   }
 
   Tensor activationLayer(const Layer &l) {
     Tensor x = layerInput(l);
     requireFloat(l, x);
-    return activate(l.loc, x, l.getString("function", "relu"));
+    return activate(l.loc, x, activationKind(l, "function", "relu"));
   }
 
   Tensor dropout(const Layer &l) {
@@ -479,6 +501,30 @@ private:
     Value v = builder.create<attn::LogSoftmaxOp>(loc(l.loc), x.value.getType(),
                                                  x.value);
     return Tensor{v, x.shape, x.dtype};
+  }
+
+  /// [batch, seq, dim] -> [batch, dim]: the mean over each sequence's
+  /// first key_lengths[b] positions (all of them without key_lengths).
+  Tensor meanPool(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    if (x.shape.size() != 3)
+      fail(inputLoc(l), "layer '" + l.name + "' pools a [batch, seq, dim] "
+                        "sequence, got " + x.describe());
+    Value lengths;
+    if (l.has("key_lengths")) {
+      Tensor len = lookupInput(l, "key_lengths");
+      if (!len.isInt() || len.shape.size() != 1 || len.shape[0] != x.shape[0])
+        fail(l.locOf("key_lengths"),
+             "'key_lengths' input '" + l.get("key_lengths")->s +
+                 "' must be i32 or i64 [" + str(x.shape[0]) +
+                 "] (one length per sequence), got " + len.describe());
+      lengths = len.value;
+    }
+    Shape shape = {x.shape[0], x.shape[2]};
+    Value v = builder.create<attn::MeanPoolOp>(
+        loc(l.loc), tensorType(shape, x.dtype), x.value, lengths);
+    return Tensor{v, shape, x.dtype};
   }
 
   Tensor addLayer(const Layer &l) {
@@ -587,7 +633,6 @@ private:
       logits = {x.shape[0], fixed(heads), x.shape[1], x.shape[1]};
       if (forms.count("padding")) {
         lengths = lookupInput(l, "key_lengths");
-        setInputRole(*lengths, attn::Role::key_lengths);
         if (!lengths->isInt() || lengths->shape.size() != 1 ||
             lengths->shape[0] != x.shape[0])
           fail(l.locOf("key_lengths"),
@@ -597,7 +642,6 @@ private:
       }
       if (forms.count("mask")) {
         mask = lookupInput(l, "mask");
-        setInputRole(*mask, attn::Role::mask);
         if (mask->dtype != "bool")
           fail(l.locOf("mask"), "'mask' input '" + l.get("mask")->s +
                                     "' must be bool, got " + mask->describe());
@@ -606,7 +650,6 @@ private:
       }
       if (forms.count("bias")) {
         bias = lookupInput(l, "attn_bias");
-        setInputRole(*bias, attn::Role::bias);
         if (bias->dtype != x.dtype)
           fail(l.locOf("attn_bias"), "'attn_bias' input '" +
                                          l.get("attn_bias")->s + "' must be " +
@@ -703,8 +746,9 @@ private:
     // added by attn-build-training-step); here it is recorded and ignored.
     Tensor out = mergeHeads(l.loc, Tensor{op, wh.shape, wh.dtype}, !concat);
     out = add(l.loc, out, b);
-    if (l.has("activation"))
-      out = activate(l.locOf("activation"), out, l.getString("activation", ""));
+    if (l.has("activation") || l.has("gelu"))
+      out = activate(l.locOf("activation"), out,
+                     activationKind(l, "activation", ""));
     return out;
   }
 
@@ -731,6 +775,8 @@ private:
       return gat(l);
     if (l.kind == "log_softmax")
       return logSoftmax(l);
+    if (l.kind == "mean_pool")
+      return meanPool(l);
     fail(l.kindLoc, "internal error: no generator for layer kind '" + l.kind +
                         "'");
   }

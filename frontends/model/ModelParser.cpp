@@ -79,6 +79,9 @@ struct KindSpec {
 };
 
 const std::vector<std::string> kActivations = {"relu", "gelu", "elu"};
+/// GELU's form: exact (erf, PyTorch's nn.GELU() default) or the tanh
+/// approximation (approximate='tanh').
+const FieldSpec kGeluForm = {"gelu", FieldType::Enum, {"erf", "tanh"}};
 
 /// Every layer kind and its fields, in the order the documentation lists
 /// them. `name` and `kind` are common to all and checked separately;
@@ -113,19 +116,23 @@ const std::vector<KindSpec> &kindSpecs() {
       {"layer_norm", {{"epsilon", FieldType::Float}}},
       {"feed_forward",
        {{"hidden", FieldType::PositiveInt, {}, true},
-        {"activation", FieldType::Enum, kActivations}}},
-      {"activation", {{"function", FieldType::Enum, kActivations, true}}},
+        {"activation", FieldType::Enum, kActivations},
+        kGeluForm}},
+      {"activation",
+       {{"function", FieldType::Enum, kActivations, true}, kGeluForm}},
       {"dropout", {{"rate", FieldType::Float, {}, true}}},
       {"gat",
        {{"heads", FieldType::PositiveInt, {}, true},
         {"hidden", FieldType::PositiveInt, {}, true},
         {"concat", FieldType::Bool},
         {"activation", FieldType::Enum, kActivations},
+        kGeluForm,
         {"negative_slope", FieldType::Float},
         {"dropout", FieldType::Float},
         {"feature_dropout", FieldType::Float},
         {"graph", FieldType::Name}}},
       {"log_softmax", {}},
+      {"mean_pool", {{"key_lengths", FieldType::Name}}},
   };
   return specs;
 }

@@ -240,6 +240,32 @@ TEST(NumericsGrad, ActivationGradElu) {
 TEST(NumericsGrad, ActivationGradGelu) {
   checkActivationGrad("activation_grad_gelu", ref::Activation::Gelu);
 }
+TEST(NumericsGrad, ActivationGradGeluErf) {
+  checkActivationGrad("activation_grad_gelu_erf", ref::Activation::GeluErf);
+}
+
+// Lengths 0 (nothing pooled: no gradient), past S (clamped) and random.
+TEST(NumericsGrad, MeanPoolGrad) {
+  Runner run(kGradsModule, "mean_pool_grad");
+  ASSERT_TRUE(run.ok());
+  for (int64_t S : {1, 7, 129}) {
+    const int64_t B = 5;
+    std::string what = sized("mean_pool_grad", S);
+    SCOPED_TRACE(what);
+    Rng rng(seedFor(what));
+    F32 x = rng.uniform({B, S, 6}), dy = rng.uniform({B, 6});
+    Host<int64_t> lengths({B});
+    lengths.data = {0, S, rng.uniformInt(0, S), 1, rng.uniformInt(0, S)};
+    ref::Tensor dyr = dy.toRef();
+    ref::Tensor fd = finiteDiff(x.toRef(), [&](const ref::Tensor &xx) {
+      return inner(ref::meanPool(xx, lengths.data), dyr);
+    });
+    run.in("x", x);
+    run.in("dy", dy);
+    run.in("lengths", lengths);
+    EXPECT_TRUE(gradMatches(run.run("out", {B, S, 6}), fd));
+  }
+}
 
 //===--- Linear --------------------------------------------------------===//
 

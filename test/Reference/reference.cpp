@@ -429,7 +429,26 @@ Tensor activation(const Tensor &x, Activation kind) {
     case Activation::Elu:
       v = v > 0 ? v : std::expm1(v);
       break;
+    case Activation::GeluErf:
+      v = 0.5 * v * std::erfc(-v / std::sqrt(2.0));
+      break;
     }
+  }
+  return out;
+}
+
+Tensor meanPool(const Tensor &x, const std::vector<int64_t> &lengths) {
+  int64_t B = x.shape[0], S = x.shape[1], D = x.shape[2];
+  Tensor out;
+  out.shape = {B, D};
+  out.data.assign(static_cast<size_t>(B * D), 0.0);
+  for (int64_t b = 0; b < B; ++b) {
+    int64_t L = lengths.empty() ? S : std::clamp<int64_t>(lengths[b], 0, S);
+    for (int64_t s = 0; s < L; ++s)
+      for (int64_t d = 0; d < D; ++d)
+        out.data[b * D + d] += x.data[(b * S + s) * D + d];
+    for (int64_t d = 0; L > 0 && d < D; ++d)
+      out.data[b * D + d] /= static_cast<double>(L);
   }
   return out;
 }

@@ -83,9 +83,13 @@ Tensor positionalLearned(const Tensor &x, const Tensor &table);
 Tensor add(const Tensor &lhs, const Tensor &rhs);        // rhs broadcasts
 Tensor layerNorm(const Tensor &x, const Tensor &gamma, const Tensor &beta,
                  double epsilon);
-enum class Activation { Relu, Gelu, Elu };
+/// Gelu is the tanh approximation, GeluErf the exact x Phi(x).
+enum class Activation { Relu, Gelu, Elu, GeluErf };
 Tensor activation(const Tensor &x, Activation kind);
 Tensor logSoftmax(const Tensor &x);
+/// [B, S, D] -> [B, D]: the mean over the first lengths[b] positions
+/// (clamped to [0, S]; all S when `lengths` is empty), 0 for length 0.
+Tensor meanPool(const Tensor &x, const std::vector<int64_t> &lengths);
 
 // Training (docs/training.md).
 

@@ -1,7 +1,7 @@
 //===- HalideCompiler.cpp - kernel graphs to Halide AOT artifacts ---------===//
 #include "compiler/Target/Halide/HalideCompiler.h"
 
-#include "compiler/Target/Halide/Algorithms.h"
+#include "compiler/Target/Halide/Lowering.h"
 #include "compiler/Target/Halide/Schedules/CPU.h"
 #include "compiler/Target/Halide/Schedules/CUDA.h"
 
@@ -92,14 +92,15 @@ void markRaceFreeScatters(PipelineStages &stages) {
     for (int u = 0; u < f.num_update_definitions(); ++u)
       f.update(u).allow_race_conditions();
   };
-  for (GraphAttentionStages &g : stages.graph) {
-    mark(g.edgeExp);
-    mark(g.edgeScore);
-  }
-  for (GraphAttentionGradStages &g : stages.graphGrad) {
-    mark(g.edgeP);
-    mark(g.edgeDp);
-    mark(g.edgeDz);
+  for (AnyStage &stage : stages.stages) {
+    if (auto *g = std::get_if<GraphAttentionStages>(&stage)) {
+      mark(g->edgeExp);
+      mark(g->edgeScore);
+    } else if (auto *g = std::get_if<GraphAttentionGradStages>(&stage)) {
+      mark(g->edgeP);
+      mark(g->edgeDp);
+      mark(g->edgeDz);
+    }
   }
 }
 
@@ -183,7 +184,7 @@ bool resolveTarget(const std::string &target, TargetInfo &info,
   return true;
 }
 
-std::string compileFunction(const kg::Function &fn,
+std::string compileFunction(mlir::func::FuncOp op, const kg::Function &fn,
                             const CompileOptions &options, ArtifactKind kind,
                             const std::string &path) {
   TargetInfo info;
@@ -211,17 +212,16 @@ std::string compileFunction(const kg::Function &fn,
     if (!gpu && options.schedule == ScheduleKind::Li2018)
       return "--schedule=li2018 schedules GPU pipelines; use it with a GPU "
              "target (--target=cuda or --target=opencl)";
-    // Hand GPU schedules need their own forms (no S x S buffer, no node
-    // scatters); autoschedulers get the CPU's, which they can tile. Band
-    // predicates of the CPU's slab form are stated per vector of queries,
-    // which its schedule processes together.
+    // Each hand schedule builds the algorithm in the form it schedules (on
+    // GPUs no S x S buffer, no node scatters); autoschedulers get the
+    // plain CPU form, which they can tile.
     const bool manual = options.schedule == ScheduleKind::Manual;
     AlgorithmOptions algorithm;
     if (manual && gpu)
       algorithm = cudaAlgorithmOptions();
     else if (manual)
-      algorithm.rowBlock = target.natural_vector_size(Float(32));
-    PipelineStages stages = buildAlgorithm(fn, params, algorithm);
+      algorithm = cpuAlgorithmOptions(target);
+    PipelineStages stages = buildAlgorithm(op, fn, params, algorithm);
     Pipeline pipeline(stages.outputs);
     switch (options.schedule) {
     case ScheduleKind::Manual:

@@ -1,8 +1,8 @@
 //===- HalideCompiler.h - kernel graphs to Halide AOT artifacts -*- C++ -*-===//
 //
-// The only entry to the Halide backend. Standard types only: the MLIR side
-// includes this without Halide's headers, and Halide's exceptions never
-// cross it (every failure comes back as a message).
+// The only entry to the Halide backend. No Halide types: callers include
+// this without Halide's headers, and Halide's exceptions never cross it
+// (every failure comes back as a message).
 //
 //===----------------------------------------------------------------------===//
 #ifndef ATTNC_TARGET_HALIDE_HALIDECOMPILER_H
@@ -11,6 +11,10 @@
 #include "compiler/Target/Halide/KernelGraph.h"
 
 #include <string>
+
+namespace mlir::func {
+class FuncOp;
+} // namespace mlir::func
 
 namespace attnc::halide {
 
@@ -51,9 +55,10 @@ struct TargetInfo {
 bool resolveTarget(const std::string &target, TargetInfo &info,
                    std::string &error);
 
-/// Compiles `fn` into one artifact at `path`. Returns "" on success, else a
-/// one-line error message.
-std::string compileFunction(const kg::Function &fn,
+/// Compiles `op`, whose boundary `fn` describes (translateToKernelGraphs),
+/// into one artifact at `path`. Returns "" on success, else a one-line
+/// error message.
+std::string compileFunction(mlir::func::FuncOp op, const kg::Function &fn,
                             const CompileOptions &options, ArtifactKind kind,
                             const std::string &path);
 

@@ -7,7 +7,6 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/EquivalenceClasses.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 #include <map>
 #include <set>
@@ -15,8 +14,6 @@
 using namespace mlir;
 
 namespace attnc {
-
-namespace {
 
 std::string locString(Location loc) {
   if (auto fl = dyn_cast<FileLineColLoc>(loc))
@@ -31,7 +28,9 @@ std::string locString(Location loc) {
   return "";
 }
 
-class Translator {
+namespace {
+
+class Translator : public attn::DimRelations {
 public:
   explicit Translator(func::FuncOp fn) : func(fn) {}
 
@@ -72,7 +71,6 @@ public:
     out.values = values;
     out.inputs = inputs;
     out.outputs = outputs;
-    out.nodes = nodes;
     std::set<std::string> seen;
     for (const kg::Argument &a : inputs)
       seen.insert(a.name);
@@ -124,390 +122,42 @@ private:
   int64_t dimKey(Value v, int d) {
     return static_cast<int64_t>(idOf(v)) * 16 + d;
   }
-  void same(Value a, int da, Value b, int db) {
-    dims.unionSets(dimKey(a, da), dimKey(b, db));
-  }
-  void hint(Value v, int d, const char *name) {
-    hints.emplace(dimKey(v, d), name);
-  }
-
   LogicalResult translate(Operation *op) {
-    kg::Node node;
-    node.loc = locString(op->getLoc());
-    if (!isa<attn::AttnDialect>(op->getDialect()) || op->getNumResults() < 1)
+    auto relations = dyn_cast<attn::DimRelationsOpInterface>(op);
+    if (!relations || op->getNumResults() < 1)
       return op->emitError()
              << "'" << op->getName()
              << "' cannot be compiled by attnc's CPU backend; only attn ops "
                 "may appear in an entry function";
-    if (failed(addValue(op->getResult(0), node.result)))
-      return failure();
-    for (unsigned r = 1; r < op->getNumResults(); ++r)
-      if (failed(addValue(op->getResult(r),
-                          node.extraResults.emplace_back())))
+    for (Value r : op->getResults()) {
+      int id;
+      if (failed(addValue(r, id)))
         return failure();
-    LogicalResult result =
-        llvm::TypeSwitch<Operation *, LogicalResult>(op)
-            .Case([&](attn::AttentionOp a) { return attention(a, node); })
-            .Case([&](attn::GraphAttentionOp a) { return graph(a, node); })
-            .Case([&](attn::ScoreOp a) {
-              node.kind = kg::OpKind::Score;
-              node.scale = a.getScale().convertToDouble();
-              node.operands = {idOf(a.getQuery()), idOf(a.getKey())};
-              Value q = a.getQuery(), k = a.getKey(), r = a.getResult();
-              same(q, 0, k, 0), same(q, 0, r, 0), same(q, 1, r, 1);
-              same(q, 2, r, 2), same(k, 2, r, 3), same(q, 3, k, 3);
-              return success();
-            })
-            .Case([&](attn::SoftmaxOp a) {
-              node.kind = kg::OpKind::Softmax;
-              node.causal = a.getCausal();
-              setWindow(node, a.getWindowAttr());
-              node.operands = {idOf(a.getInput()), idOf(a.getMask()),
-                               idOf(a.getBias()), idOf(a.getKeyLengths())};
-              for (int d = 0; d < 4; ++d)
-                same(a.getInput(), d, a.getResult(), d);
-              if (a.getKeyLengths())
-                same(a.getKeyLengths(), 0, a.getInput(), 0);
-              return success();
-            })
-            .Case([&](attn::WeightedSumOp a) {
-              node.kind = kg::OpKind::WeightedSum;
-              node.operands = {idOf(a.getProbs()), idOf(a.getValue())};
-              Value p = a.getProbs(), v = a.getValue(), r = a.getResult();
-              same(p, 0, v, 0), same(p, 0, r, 0), same(p, 1, r, 1);
-              same(p, 2, r, 2), same(p, 3, v, 2), same(v, 3, r, 3);
-              return success();
-            })
-            .Case([&](attn::LinearOp a) {
-              node.kind = kg::OpKind::Linear;
-              node.operands = {idOf(a.getInput()), idOf(a.getWeight()),
-                               idOf(a.getBias())};
-              Value x = a.getInput(), w = a.getWeight(), r = a.getResult();
-              int rank = a.getInput().getType().getRank();
-              for (int d = 0; d + 1 < rank; ++d)
-                same(x, d, r, d);
-              same(x, rank - 1, w, 1), same(w, 0, r, rank - 1);
-              if (a.getBias())
-                same(a.getBias(), 0, w, 0);
-              return success();
-            })
-            .Case([&](attn::SplitHeadsOp a) {
-              node.kind = kg::OpKind::SplitHeads;
-              node.heads = a.getHeads();
-              node.operands = {idOf(a.getInput())};
-              same(a.getInput(), 0, a.getResult(), 0);
-              if (a.getInput().getType().getRank() == 3)
-                same(a.getInput(), 1, a.getResult(), 2);
-              return success();
-            })
-            .Case([&](attn::MergeHeadsOp a) {
-              node.kind = kg::OpKind::MergeHeads;
-              node.mean = a.getMean();
-              node.operands = {idOf(a.getInput())};
-              same(a.getInput(), 0, a.getResult(), 0);
-              if (a.getInput().getType().getRank() == 4)
-                same(a.getInput(), 2, a.getResult(), 1);
-              return success();
-            })
-            .Case([&](attn::EmbeddingOp a) {
-              node.kind = kg::OpKind::Embedding;
-              node.operands = {idOf(a.getTable()), idOf(a.getIds())};
-              int rank = a.getIds().getType().getRank();
-              for (int d = 0; d < rank; ++d)
-                same(a.getIds(), d, a.getResult(), d);
-              same(a.getTable(), 1, a.getResult(), rank);
-              return success();
-            })
-            .Case([&](attn::PositionalEncodingOp a) {
-              node.kind = kg::OpKind::PositionalEncoding;
-              node.learnedPositions =
-                  a.getKind() == attn::PositionalKind::learned;
-              node.operands = {idOf(a.getInput()), idOf(a.getTable())};
-              sameShape(a.getInput(), a.getResult());
-              return success();
-            })
-            .Case([&](attn::AddOp a) {
-              node.kind = kg::OpKind::Add;
-              node.operands = {idOf(a.getLhs()), idOf(a.getRhs())};
-              sameShape(a.getLhs(), a.getResult());
-              // A broadcast rhs dim may be 1: only full-rank rhs dims that
-              // are not statically 1 must equal lhs's.
-              auto lhsTy = a.getLhs().getType(), rhsTy = a.getRhs().getType();
-              int offset = lhsTy.getRank() - rhsTy.getRank();
-              for (int d = 0; d < rhsTy.getRank(); ++d)
-                if (rhsTy.getDimSize(d) != 1 &&
-                    !ShapedType::isDynamic(rhsTy.getDimSize(d)))
-                  same(a.getRhs(), d, a.getLhs(), d + offset);
-              return success();
-            })
-            .Case([&](attn::LayerNormOp a) {
-              node.kind = kg::OpKind::LayerNorm;
-              node.epsilon = a.getEpsilon().convertToDouble();
-              node.operands = {idOf(a.getInput()), idOf(a.getGamma()),
-                               idOf(a.getBeta())};
-              sameShape(a.getInput(), a.getResult());
-              int last = a.getInput().getType().getRank() - 1;
-              same(a.getGamma(), 0, a.getInput(), last);
-              same(a.getBeta(), 0, a.getInput(), last);
-              return success();
-            })
-            .Case([&](attn::ActivationOp a) {
-              node.kind = kg::OpKind::Activation;
-              node.activation = activationKind(a.getKind());
-              node.operands = {idOf(a.getInput())};
-              sameShape(a.getInput(), a.getResult());
-              return success();
-            })
-            .Case([&](attn::DropoutOp a) {
-              node.kind = kg::OpKind::Dropout;
-              node.rate = a.getRate().convertToDouble();
-              node.salt = a.getSalt();
-              node.operands = {idOf(a.getInput()), idOf(a.getSeed())};
-              sameShape(a.getInput(), a.getResult());
-              return success();
-            })
-            .Case([&](attn::LogSoftmaxOp a) {
-              node.kind = kg::OpKind::LogSoftmax;
-              node.operands = {idOf(a.getInput())};
-              sameShape(a.getInput(), a.getResult());
-              return success();
-            })
-            .Case([&](attn::NllLossOp a) {
-              node.kind = kg::OpKind::NllLoss;
-              node.operands = {idOf(a.getLogp()), idOf(a.getLabels()),
-                               idOf(a.getMask())};
-              same(a.getLogp(), 0, a.getLabels(), 0);
-              same(a.getLogp(), 0, a.getMask(), 0);
-              return success();
-            })
-            .Case([&](attn::NllLossGradOp a) {
-              node.kind = kg::OpKind::NllLossGrad;
-              node.operands = {idOf(a.getLogp()), idOf(a.getLabels()),
-                               idOf(a.getMask())};
-              same(a.getLogp(), 0, a.getLabels(), 0);
-              same(a.getLogp(), 0, a.getMask(), 0);
-              sameShape(a.getLogp(), a.getResult());
-              return success();
-            })
-            .Case([&](attn::LogSoftmaxGradOp a) {
-              node.kind = kg::OpKind::LogSoftmaxGrad;
-              node.operands = {idOf(a.getOutput()), idOf(a.getGrad())};
-              sameShape(a.getOutput(), a.getGrad());
-              sameShape(a.getOutput(), a.getResult());
-              return success();
-            })
-            .Case([&](attn::ActivationGradOp a) {
-              node.kind = kg::OpKind::ActivationGrad;
-              node.activation = activationKind(a.getKind());
-              node.operands = {idOf(a.getInput()), idOf(a.getGrad())};
-              sameShape(a.getInput(), a.getGrad());
-              sameShape(a.getInput(), a.getResult());
-              return success();
-            })
-            .Case([&](attn::LinearGradInputOp a) {
-              node.kind = kg::OpKind::LinearGradInput;
-              node.operands = {idOf(a.getGrad()), idOf(a.getWeight())};
-              Value dy = a.getGrad(), w = a.getWeight(), r = a.getResult();
-              int rank = cast<RankedTensorType>(dy.getType()).getRank();
-              for (int d = 0; d + 1 < rank; ++d)
-                same(dy, d, r, d);
-              same(dy, rank - 1, w, 0), same(w, 1, r, rank - 1);
-              return success();
-            })
-            .Case([&](attn::SparseLinearOp a) {
-              node.kind = kg::OpKind::SparseLinear;
-              if (auto rate = a.getInputDropout())
-                node.rate = rate->convertToDouble();
-              node.salt = a.getSalt();
-              node.operands = {idOf(a.getRowOffsets()), idOf(a.getColIndices()),
-                               idOf(a.getValues()),     idOf(a.getWeight()),
-                               idOf(a.getBias()),       idOf(a.getSeed())};
-              Value w = a.getWeight(), r = a.getResult();
-              same(a.getColIndices(), 0, a.getValues(), 0);
-              same(w, 0, r, 1);
-              if (a.getBias())
-                same(a.getBias(), 0, w, 0);
-              hint(a.getColIndices(), 0, "nnz"), hint(r, 0, "N");
-              sparseUses.push_back({a.getRowOffsets(), a.getColIndices(),
-                                    dimKey(w, 1)});
-              rowOffsetNodes.push_back({a.getRowOffsets(), r});
-              return success();
-            })
-            .Case([&](attn::SparseLinearGradWeightOp a) {
-              node.kind = kg::OpKind::SparseLinearGradWeight;
-              if (auto rate = a.getInputDropout())
-                node.rate = rate->convertToDouble();
-              node.salt = a.getSalt();
-              node.operands = {idOf(a.getGrad()), idOf(a.getRowOffsets()),
-                               idOf(a.getColIndices()), idOf(a.getValues()),
-                               idOf(a.getSeed())};
-              Value dy = a.getGrad(), r = a.getResult();
-              same(a.getColIndices(), 0, a.getValues(), 0);
-              same(dy, 1, r, 0);
-              hint(a.getColIndices(), 0, "nnz"), hint(dy, 0, "N");
-              sparseUses.push_back({a.getRowOffsets(), a.getColIndices(),
-                                    dimKey(r, 1)});
-              rowOffsetNodes.push_back({a.getRowOffsets(), dy});
-              return success();
-            })
-            .Case([&](attn::LinearGradWeightOp a) {
-              node.kind = kg::OpKind::LinearGradWeight;
-              node.operands = {idOf(a.getGrad()), idOf(a.getInput())};
-              Value dy = a.getGrad(), x = a.getInput(), r = a.getResult();
-              int rank = cast<RankedTensorType>(dy.getType()).getRank();
-              for (int d = 0; d + 1 < rank; ++d)
-                same(dy, d, x, d);
-              same(dy, rank - 1, r, 0), same(x, rank - 1, r, 1);
-              return success();
-            })
-            .Case([&](attn::ReduceToOp a) {
-              node.kind = kg::OpKind::ReduceTo;
-              node.operands = {idOf(a.getInput())};
-              auto inTy = a.getInput().getType();
-              auto outTy = a.getResult().getType();
-              int offset = inTy.getRank() - outTy.getRank();
-              for (int d = 0; d < outTy.getRank(); ++d)
-                if (outTy.getDimSize(d) != 1 &&
-                    inTy.getDimSize(d + offset) != 1)
-                  same(a.getResult(), d, a.getInput(), d + offset);
-              return success();
-            })
-            .Case([&](attn::MeanHeadsGradOp a) {
-              node.kind = kg::OpKind::MeanHeadsGrad;
-              node.heads = a.getHeads();
-              node.operands = {idOf(a.getGrad())};
-              same(a.getGrad(), 0, a.getResult(), 0);
-              same(a.getGrad(), 1, a.getResult(), 2);
-              return success();
-            })
-            .Case([&](attn::GraphAttentionGradOp a) {
-              return graphGrad(a, node);
-            })
-            .Default([&](Operation *other) {
-              return other->emitError() << "'" << other->getName()
-                                        << "' has no Halide lowering yet";
-            });
-    if (failed(result))
-      return failure();
-    nodes.push_back(node);
-    return success();
-  }
-
-  static kg::ActivationKind activationKind(attn::ActivationKind k) {
-    return k == attn::ActivationKind::relu   ? kg::ActivationKind::Relu
-           : k == attn::ActivationKind::gelu ? kg::ActivationKind::Gelu
-                                             : kg::ActivationKind::Elu;
-  }
-
-  void sameShape(Value a, Value b) {
-    int rank = cast<RankedTensorType>(a.getType()).getRank();
-    for (int d = 0; d < rank; ++d)
-      same(a, d, b, d);
-  }
-
-  void setWindow(kg::Node &node, attn::WindowAttr w) {
-    if (!w)
-      return;
-    node.hasWindow = true;
-    node.windowLeft = w.getLeft();
-    node.windowRight = w.getRight();
-  }
-
-  LogicalResult attention(attn::AttentionOp a, kg::Node &node) {
-    node.kind = kg::OpKind::Attention;
-    setScale(node, a.getEffectiveScale());
-    node.causal = a.getCausal();
-    setWindow(node, a.getWindowAttr());
-    node.operands = {idOf(a.getQuery()), idOf(a.getKey()), idOf(a.getValue()),
-                     idOf(a.getMask()),  idOf(a.getBias()),
-                     idOf(a.getKeyLengths())};
-    Value q = a.getQuery(), k = a.getKey(), v = a.getValue();
-    same(q, 0, k, 0), same(q, 0, v, 0), same(k, 1, v, 1), same(k, 2, v, 2);
-    same(q, 3, k, 3);
-    hint(q, 0, "B"), hint(q, 1, "Hq"), hint(q, 2, "Sq"), hint(q, 3, "D");
-    hint(k, 1, "Hkv"), hint(k, 2, "Sk"), hint(v, 3, "Dv");
-    if (a.getKeyLengths()) {
-      same(a.getKeyLengths(), 0, q, 0);
-      keyLengthUses.push_back({a.getKeyLengths(), k});
     }
-    Value r = a.getResult();
-    same(q, 0, r, 0), same(q, 1, r, 1), same(q, 2, r, 2), same(v, 3, r, 3);
+    relations.getDimRelations(*this);
     return success();
   }
 
-  LogicalResult graph(attn::GraphAttentionOp a, kg::Node &node) {
-    node.kind = kg::OpKind::GraphAttention;
-    node.score = a.getScore() == attn::ScoreKind::additive
-                     ? kg::ScoreKind::Additive
-                     : kg::ScoreKind::ScaledDot;
-    setScale(node, a.getEffectiveScale());
-    if (auto slope = a.getNegativeSlope())
-      node.negativeSlope = slope->convertToDouble();
-    node.operands = {idOf(a.getQuery()),      idOf(a.getKey()),
-                     idOf(a.getValue()),      idOf(a.getRowOffsets()),
-                     idOf(a.getColIndices()), idOf(a.getAttnSrc()),
-                     idOf(a.getAttnDst()),    idOf(a.getSeed())};
-    if (auto rate = a.getAttentionDropout())
-      node.rate = rate->convertToDouble();
-    node.salt = a.getSalt();
-    Value q = a.getQuery(), k = a.getKey(), v = a.getValue();
-    same(q, 0, k, 0), same(q, 0, v, 0), same(q, 1, k, 1), same(q, 1, v, 1);
-    same(q, 2, k, 2);
-    hint(q, 0, "N"), hint(q, 1, "H"), hint(q, 2, "D"), hint(v, 2, "Dv");
-    hint(a.getColIndices(), 0, "E");
-    if (a.getAttnSrc()) {
-      same(a.getAttnSrc(), 0, q, 1), same(a.getAttnSrc(), 1, q, 2);
-      same(a.getAttnDst(), 0, q, 1), same(a.getAttnDst(), 1, q, 2);
-    }
-    Value r = a.getResult();
-    same(q, 0, r, 0), same(q, 1, r, 1), same(v, 2, r, 2);
-    csrUses.push_back({a.getRowOffsets(), a.getColIndices()});
-    rowOffsetNodes.push_back({a.getRowOffsets(), q});
-    return success();
+  // DimRelations: the op's statement of its extents, recorded for naming
+  // run-time dims and for the roles of graph and sparse inputs.
+  void same(Value a, int da, Value b, int db) override {
+    dims.unionSets(dimKey(a, da), dimKey(b, db));
   }
-
-  LogicalResult graphGrad(attn::GraphAttentionGradOp a, kg::Node &node) {
-    node.kind = kg::OpKind::GraphAttentionGrad;
-    node.score = kg::ScoreKind::Additive;
-    node.negativeSlope = a.getNegativeSlope().convertToDouble();
-    if (auto rate = a.getAttentionDropout())
-      node.rate = rate->convertToDouble();
-    node.salt = a.getSalt();
-    node.operands = {idOf(a.getQuery()),         idOf(a.getKey()),
-                     idOf(a.getValue()),         idOf(a.getRowOffsets()),
-                     idOf(a.getColIndices()),    idOf(a.getTOffsets()),
-                     idOf(a.getTDestinations()), idOf(a.getTEdges()),
-                     idOf(a.getAttnSrc()),       idOf(a.getAttnDst()),
-                     idOf(a.getGrad()),          idOf(a.getSeed())};
-    Value q = a.getQuery(), k = a.getKey(), v = a.getValue();
-    same(q, 0, k, 0), same(q, 0, v, 0), same(q, 1, k, 1), same(q, 1, v, 1);
-    same(q, 2, k, 2);
-    hint(q, 0, "N"), hint(q, 1, "H"), hint(q, 2, "D"), hint(v, 2, "Dv");
-    hint(a.getColIndices(), 0, "E");
-    // The transposed graph has the same edges: E positions each.
-    same(a.getColIndices(), 0, a.getTDestinations(), 0);
-    same(a.getColIndices(), 0, a.getTEdges(), 0);
-    for (Value vec : {a.getAttnSrc(), a.getAttnDst()})
-      same(vec, 0, q, 1), same(vec, 1, q, 2);
-    sameShape(v, a.getGrad());
-    sameShape(q, a.getQueryGrad());
-    sameShape(k, a.getKeyGrad());
-    sameShape(v, a.getValueGrad());
-    sameShape(a.getAttnSrc(), a.getSrcGrad());
-    sameShape(a.getAttnDst(), a.getDstGrad());
-    // Both graphs are checked like CSRs by the runtime: t_offsets has N + 1
-    // entries and t_destinations are node ids. t_edges are CSR positions,
-    // plain data the kernel clamps into [0, E).
-    csrUses.push_back({a.getRowOffsets(), a.getColIndices()});
-    csrUses.push_back({a.getTOffsets(), a.getTDestinations()});
-    rowOffsetNodes.push_back({a.getRowOffsets(), q});
-    rowOffsetNodes.push_back({a.getTOffsets(), q});
-    return success();
+  void hint(Value v, int d, const char *name) override {
+    hints.emplace(dimKey(v, d), name);
   }
-
-  void setScale(kg::Node &node, std::optional<double> scale) {
-    node.scaleFromHeadDim = !scale.has_value();
-    node.scale = scale.value_or(1.0);
+  void graph(Value rows, Value cols, Value nodesOf) override {
+    csrUses.push_back({rows, cols});
+    rowOffsetNodes.push_back({rows, nodesOf});
+  }
+  void sparseMatrix(Value rows, Value cols, Value rowsOf, Value columnsOf,
+                    int columnDim) override {
+    sparseUses.push_back({rows, cols, dimKey(columnsOf, columnDim)});
+    rowOffsetNodes.push_back({rows, rowsOf});
+  }
+  void keyLengths(Value lengths, Value keys, int keyDim) override {
+    keyLengthUses.push_back({lengths, keys});
+    keyLengthDims.push_back(keyDim);
   }
 
   int inputIndex(Value v) {
@@ -663,12 +313,14 @@ private:
     func.walk([&](attn::SparseLinearGradWeightOp op) {
       sparseValues(op.getValues());
     });
-    for (auto [lengths, key] : keyLengthUses) {
+    for (auto [k, use] : llvm::enumerate(keyLengthUses)) {
+      auto [lengths, key] = use;
       int l = inputIndex(lengths);
       if (l < 0)
         continue; // computed in the kernel: nothing to check at the boundary
       derived[l].role = kg::Role::KeyLengths;
-      auto [arg, dim] = argumentCarrying(dimKey(key, 2), /*inputsOnly=*/true);
+      auto [arg, dim] = argumentCarrying(dimKey(key, keyLengthDims[k]),
+                                       /*inputsOnly=*/true);
       derived[l].relatedArg = arg;
       derived[l].relatedDim = dim;
     }
@@ -795,11 +447,11 @@ private:
   std::vector<kg::Value> values;
   std::vector<kg::Argument> inputs, outputs;
   std::vector<std::optional<kg::Role>> explicitRoles; // per input: attn.role
-  std::vector<kg::Node> nodes;
   llvm::EquivalenceClasses<int64_t> dims;
   std::multimap<int64_t, const char *> hints;
   std::vector<std::pair<Value, Value>> csrUses, keyLengthUses,
       rowOffsetNodes;
+  std::vector<int> keyLengthDims; // per keyLengthUses entry
   struct SparseUse {
     Value rows, cols;
     int64_t columnsKey; // dimKey of a value whose extent is the column count

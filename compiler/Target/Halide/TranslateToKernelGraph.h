@@ -4,8 +4,10 @@
 
 #include "compiler/Target/Halide/KernelGraph.h"
 
+#include "mlir/IR/Location.h"
 #include "mlir/Support/LogicalResult.h"
 
+#include <string>
 #include <vector>
 
 namespace mlir {
@@ -14,9 +16,14 @@ class ModuleOp;
 
 namespace attnc {
 
-/// Turns every public func.func of `module` into a kernel graph: its
-/// arguments and results become the entry's arguments, its attn ops the
-/// nodes. Emits an error at the offending op and fails on anything the
+/// "file:line:col" of `loc` (or of the first file location inside it), ""
+/// when it has none: the form attnc's messages use.
+std::string locString(mlir::Location loc);
+
+/// Describes the boundary of every public func.func of `module`: its
+/// arguments and results become the entry's arguments, with extents named
+/// after the ops' DimRelationsOpInterface and the roles the runtime checks.
+/// Emits an error at the offending op and fails on anything the
 /// backend cannot compile.
 mlir::LogicalResult translateToKernelGraphs(mlir::ModuleOp module,
                                             std::vector<kg::Function> &out);

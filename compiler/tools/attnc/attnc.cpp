@@ -15,6 +15,7 @@
 #include "dialects/attn/Transforms/Passes.h"
 #include "frontends/model/ModelImporter.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -240,7 +241,9 @@ int main(int argc, char **argv) {
   for (const attnc::kg::Function &fn : functions) {
     std::string part = tmp.path + "/" + fn.name +
                        (kind == ArtifactKind::Object ? ".o" : ".txt");
-    std::string err = attnc::halide::compileFunction(fn, options, kind, part);
+    auto op = module->lookupSymbol<mlir::func::FuncOp>(fn.name);
+    std::string err =
+        attnc::halide::compileFunction(op, fn, options, kind, part);
     if (!err.empty())
       return fail(err);
     parts.push_back(part);

@@ -18,12 +18,17 @@ def Attn_ScoreKind : I32EnumAttr<"ScoreKind",
 // Prints bare inside ops: `attn.attention scaled_dot ...`.
 def Attn_ScoreKindAttr : EnumAttr<Attn_Dialect, Attn_ScoreKind, "score">;
 
+// `gelu` is GELU's tanh approximation, 0.5 x (1 + tanh(sqrt(2/pi) (x +
+// 0.044715 x^3))); `gelu_erf` the exact form x Phi(x) = 0.5 x (1 +
+// erf(x / sqrt(2))), PyTorch's nn.GELU() default.
 def Attn_ActivationRelu : I32EnumAttrCase<"relu", 0>;
 def Attn_ActivationGelu : I32EnumAttrCase<"gelu", 1>;
 def Attn_ActivationElu  : I32EnumAttrCase<"elu", 2>;
+def Attn_ActivationGeluErf : I32EnumAttrCase<"gelu_erf", 3>;
 def Attn_ActivationKind : I32EnumAttr<"ActivationKind",
     "an elementwise activation function",
-    [Attn_ActivationRelu, Attn_ActivationGelu, Attn_ActivationElu]> {
+    [Attn_ActivationRelu, Attn_ActivationGelu, Attn_ActivationElu,
+     Attn_ActivationGeluErf]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::attn";
 }

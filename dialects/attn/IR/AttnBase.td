@@ -5,6 +5,7 @@
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
+include "dialects/attn/IR/AttnInterfaces.td"
 
 def Attn_Dialect : Dialect {
   let name = "attn";
@@ -35,8 +36,13 @@ def Attn_Dialect : Dialect {
                            "::mlir::arith::ArithDialect"];
 }
 
+// Every op states how the extents of its operands and results relate
+// (DimRelationsOpInterface, implemented beside its verifier): the backend
+// and the runtime's shape checks take them from there, never restate them.
 class Attn_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Attn_Dialect, mnemonic, traits>;
+    : Op<Attn_Dialect, mnemonic,
+         !listconcat(traits,
+                     [DeclareOpInterfaceMethods<Attn_DimRelationsOpInterface>])>;
 
 class Attn_Attr<string name, string attrMnemonic, list<Trait> traits = []>
     : AttrDef<Attn_Dialect, name, traits> {

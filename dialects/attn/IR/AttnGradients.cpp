@@ -72,6 +72,15 @@ LogicalResult MergeHeadsOp::buildGradient(OpBuilder &b, Value dy,
   return success();
 }
 
+LogicalResult MeanPoolOp::buildGradient(OpBuilder &b, Value dy,
+                                        GradientContext &,
+                                        SmallVectorImpl<Value> &grads) {
+  grads.push_back(b.create<MeanPoolGradOp>(getLoc(), getInput().getType(),
+                                           getInput(), dy, getKeyLengths()));
+  grads.push_back(Value()); // lengths are integers
+  return success();
+}
+
 LogicalResult AddOp::buildGradient(OpBuilder &b, Value dy, GradientContext &,
                                    SmallVectorImpl<Value> &grads) {
   grads.push_back(dy);

@@ -49,4 +49,21 @@ def Attn_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
   ];
 }
 
+def Attn_DimRelationsOpInterface : OpInterface<"DimRelationsOpInterface"> {
+  let cppNamespace = "::mlir::attn";
+  let description = [{
+    Implemented by every attn op (through `Attn_Op`): which dims of its
+    operands and results have equal extents, which operands form a graph, a
+    sparse matrix or per-batch key lengths, and names for the extents a
+    person would recognise (B, Sq, N, E...). The one statement of these
+    relations: code generators name and check run-time extents by them and
+    derive the argument roles the runtime validates.
+  }];
+  let methods = [
+    InterfaceMethod<"Reports this op's extent relations to `relations`.",
+      "void", "getDimRelations",
+      (ins "::mlir::attn::DimRelations &":$relations)>,
+  ];
+}
+
 #endif // ATTN_INTERFACES_TD

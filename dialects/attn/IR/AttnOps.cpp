@@ -102,6 +102,21 @@ LogicalResult verifyBroadcast(Operation *op, Value v, StringRef role,
   return success();
 }
 
+/// Per-batch key lengths: a rank-1 integer tensor with `batch` entries.
+LogicalResult verifyKeyLengths(Operation *op, Value keyLengths, int64_t batch) {
+  if (!keyLengths)
+    return success();
+  auto t = tensorTy(keyLengths);
+  if (t.getRank() != 1 || !t.getElementType().isSignlessInteger() ||
+      t.getElementType().isInteger(1))
+    return op->emitOpError()
+           << "'key_lengths' must be a rank-1 tensor of integers, got " << t;
+  if (!compatible(t.getDimSize(0), batch))
+    return op->emitOpError() << "'key_lengths' has " << t.getDimSize(0)
+                             << " entries but the batch is " << dimStr(batch);
+  return success();
+}
+
 /// The masking operands and attributes shared by attn.attention and
 /// attn.softmax, checked against the logits shape [B, H, Sq, Sk].
 LogicalResult verifyMasking(Operation *op, ArrayRef<int64_t> logits,
@@ -121,18 +136,7 @@ LogicalResult verifyMasking(Operation *op, ArrayRef<int64_t> logits,
     if (failed(verifyBroadcast(op, bias, "bias", logits)))
       return failure();
   }
-  if (keyLengths) {
-    auto t = tensorTy(keyLengths);
-    if (t.getRank() != 1 || !t.getElementType().isSignlessInteger() ||
-        t.getElementType().isInteger(1))
-      return op->emitOpError()
-             << "'key_lengths' must be a rank-1 tensor of integers, got " << t;
-    if (!compatible(t.getDimSize(0), logits[0]))
-      return op->emitOpError()
-             << "'key_lengths' has " << t.getDimSize(0)
-             << " entries but the batch is " << dimStr(logits[0]);
-  }
-  return success();
+  return verifyKeyLengths(op, keyLengths, logits[0]);
 }
 
 LogicalResult verifyScale(Operation *op, ScoreKind score,
@@ -710,6 +714,33 @@ LogicalResult MeanHeadsGradOp::verify() {
   return expectSameElementType(getOperation());
 }
 
+LogicalResult MeanPoolOp::verify() {
+  Operation *op = getOperation();
+  if (failed(expectRank(op, getInput(), "input", 3, "[batch, seq, dim]")))
+    return failure();
+  auto x = getInput().getType().getShape();
+  if (failed(expectResultShape(op, {x[0], x[2]})) ||
+      failed(verifyKeyLengths(op, getKeyLengths(), x[0])))
+    return failure();
+  return expectSameElementType(op);
+}
+
+LogicalResult MeanPoolGradOp::verify() {
+  Operation *op = getOperation();
+  if (failed(expectRank(op, getInput(), "input", 3, "[batch, seq, dim]")))
+    return failure();
+  auto x = getInput().getType().getShape();
+  auto dy = getGrad().getType().getShape();
+  if (dy.size() != 2 || !compatible(dy[0], x[0]) || !compatible(dy[1], x[2]))
+    return emitOpError() << "dy shape " << shapeStr(dy)
+                         << " does not match the pooled "
+                         << shapeStr({x[0], x[2]});
+  if (failed(expectResultShape(op, x)) ||
+      failed(verifyKeyLengths(op, getKeyLengths(), x[0])))
+    return failure();
+  return expectSameElementType(op);
+}
+
 LogicalResult GraphAttentionGradOp::verify() {
   Operation *op = getOperation();
   StringRef layout = "[nodes, heads, head_dim]";
@@ -764,3 +795,249 @@ OpFoldResult MergeHeadsOp::fold(FoldAdaptor) {
 
 #define GET_OP_CLASSES
 #include "dialects/attn/IR/AttnOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Extent relations (DimRelationsOpInterface)
+//===----------------------------------------------------------------------===//
+
+void DimRelations::sameShape(Value a, Value b) {
+  sameLeading(a, b, static_cast<int>(tensorTy(a).getRank()));
+}
+
+void DimRelations::sameLeading(Value a, Value b, int count) {
+  for (int d = 0; d < count; ++d)
+    same(a, d, b, d);
+}
+
+namespace {
+
+/// q, k, v of attention over sequences ([B, H, S, D]) or graphs ([N, H, D]):
+/// the batch (or nodes) and the key/value pairing.
+void sequenceAttention(DimRelations &r, Value q, Value k, Value v,
+                       Value result) {
+  r.same(q, 0, k, 0), r.same(q, 0, v, 0), r.same(k, 1, v, 1);
+  r.same(k, 2, v, 2), r.same(q, 3, k, 3);
+  r.hint(q, 0, "B"), r.hint(q, 1, "Hq"), r.hint(q, 2, "Sq"), r.hint(q, 3, "D");
+  r.hint(k, 1, "Hkv"), r.hint(k, 2, "Sk"), r.hint(v, 3, "Dv");
+  r.sameLeading(q, result, 3);
+  r.same(v, 3, result, 3);
+}
+
+void graphAttention(DimRelations &r, Value q, Value k, Value v, Value cols) {
+  r.same(q, 0, k, 0), r.same(q, 0, v, 0), r.same(q, 1, k, 1);
+  r.same(q, 1, v, 1), r.same(q, 2, k, 2);
+  r.hint(q, 0, "N"), r.hint(q, 1, "H"), r.hint(q, 2, "D"), r.hint(v, 2, "Dv");
+  r.hint(cols, 0, "E");
+}
+
+/// [Out] or [Out, In] attention vectors against [N, H, D] queries.
+void headVector(DimRelations &r, Value vec, Value q) {
+  r.same(vec, 0, q, 1), r.same(vec, 1, q, 2);
+}
+
+/// A projection over the last dim: leading dims of `x` and `result` agree.
+void rowsAgree(DimRelations &r, Value x, Value result) {
+  r.sameLeading(x, result, static_cast<int>(tensorTy(x).getRank()) - 1);
+}
+
+int lastDim(Value v) { return static_cast<int>(tensorTy(v).getRank()) - 1; }
+
+} // namespace
+
+void AttentionOp::getDimRelations(DimRelations &r) {
+  sequenceAttention(r, getQuery(), getKey(), getValue(), getResult());
+  if (getKeyLengths()) {
+    r.same(getKeyLengths(), 0, getQuery(), 0);
+    r.keyLengths(getKeyLengths(), getKey(), 2);
+  }
+}
+
+void GraphAttentionOp::getDimRelations(DimRelations &r) {
+  Value q = getQuery();
+  graphAttention(r, q, getKey(), getValue(), getColIndices());
+  if (getAttnSrc()) {
+    headVector(r, getAttnSrc(), q);
+    headVector(r, getAttnDst(), q);
+  }
+  r.same(q, 0, getResult(), 0), r.same(q, 1, getResult(), 1);
+  r.same(getValue(), 2, getResult(), 2);
+  r.graph(getRowOffsets(), getColIndices(), q);
+}
+
+void ScoreOp::getDimRelations(DimRelations &r) {
+  Value q = getQuery(), k = getKey(), s = getResult();
+  r.same(q, 0, k, 0), r.sameLeading(q, s, 3);
+  r.same(k, 2, s, 3), r.same(q, 3, k, 3);
+}
+
+void SoftmaxOp::getDimRelations(DimRelations &r) {
+  r.sameShape(getInput(), getResult());
+  if (getKeyLengths())
+    r.same(getKeyLengths(), 0, getInput(), 0);
+}
+
+void WeightedSumOp::getDimRelations(DimRelations &r) {
+  Value p = getProbs(), v = getValue(), o = getResult();
+  r.same(p, 0, v, 0), r.sameLeading(p, o, 3);
+  r.same(p, 3, v, 2), r.same(v, 3, o, 3);
+}
+
+void LinearOp::getDimRelations(DimRelations &r) {
+  Value x = getInput(), w = getWeight(), y = getResult();
+  rowsAgree(r, x, y);
+  r.same(x, lastDim(x), w, 1), r.same(w, 0, y, lastDim(y));
+  if (getBias())
+    r.same(getBias(), 0, w, 0);
+}
+
+void SparseLinearOp::getDimRelations(DimRelations &r) {
+  Value w = getWeight(), y = getResult();
+  r.same(getColIndices(), 0, getValues(), 0);
+  r.same(w, 0, y, 1);
+  if (getBias())
+    r.same(getBias(), 0, w, 0);
+  r.hint(getColIndices(), 0, "nnz"), r.hint(y, 0, "N");
+  r.sparseMatrix(getRowOffsets(), getColIndices(), y, w, 1);
+}
+
+void SparseLinearGradWeightOp::getDimRelations(DimRelations &r) {
+  Value dy = getGrad(), dw = getResult();
+  r.same(getColIndices(), 0, getValues(), 0);
+  r.same(dy, 1, dw, 0);
+  r.hint(getColIndices(), 0, "nnz"), r.hint(dy, 0, "N");
+  r.sparseMatrix(getRowOffsets(), getColIndices(), dy, dw, 1);
+}
+
+void SplitHeadsOp::getDimRelations(DimRelations &r) {
+  r.same(getInput(), 0, getResult(), 0);
+  if (tensorTy(getInput()).getRank() == 3)
+    r.same(getInput(), 1, getResult(), 2);
+}
+
+void MergeHeadsOp::getDimRelations(DimRelations &r) {
+  r.same(getInput(), 0, getResult(), 0);
+  if (tensorTy(getInput()).getRank() == 4)
+    r.same(getInput(), 2, getResult(), 1);
+}
+
+void EmbeddingOp::getDimRelations(DimRelations &r) {
+  int rank = static_cast<int>(tensorTy(getIds()).getRank());
+  r.sameLeading(getIds(), getResult(), rank);
+  r.same(getTable(), 1, getResult(), rank);
+}
+
+void PositionalEncodingOp::getDimRelations(DimRelations &r) {
+  r.sameShape(getInput(), getResult());
+}
+
+void AddOp::getDimRelations(DimRelations &r) {
+  r.sameShape(getLhs(), getResult());
+  // A broadcast rhs dim may be 1: only full rhs dims that are not
+  // statically 1 must equal lhs's.
+  auto lhsTy = tensorTy(getLhs()), rhsTy = tensorTy(getRhs());
+  int offset = static_cast<int>(lhsTy.getRank() - rhsTy.getRank());
+  for (int d = 0; d < rhsTy.getRank(); ++d)
+    if (rhsTy.getDimSize(d) != 1 && !ShapedType::isDynamic(rhsTy.getDimSize(d)))
+      r.same(getRhs(), d, getLhs(), d + offset);
+}
+
+void LayerNormOp::getDimRelations(DimRelations &r) {
+  r.sameShape(getInput(), getResult());
+  r.same(getGamma(), 0, getInput(), lastDim(getInput()));
+  r.same(getBeta(), 0, getInput(), lastDim(getInput()));
+}
+
+void ActivationOp::getDimRelations(DimRelations &r) {
+  r.sameShape(getInput(), getResult());
+}
+
+void DropoutOp::getDimRelations(DimRelations &r) {
+  r.sameShape(getInput(), getResult());
+}
+
+void LogSoftmaxOp::getDimRelations(DimRelations &r) {
+  r.sameShape(getInput(), getResult());
+}
+
+void NllLossOp::getDimRelations(DimRelations &r) {
+  r.same(getLogp(), 0, getLabels(), 0), r.same(getLogp(), 0, getMask(), 0);
+}
+
+void NllLossGradOp::getDimRelations(DimRelations &r) {
+  r.same(getLogp(), 0, getLabels(), 0), r.same(getLogp(), 0, getMask(), 0);
+  r.sameShape(getLogp(), getResult());
+}
+
+void LogSoftmaxGradOp::getDimRelations(DimRelations &r) {
+  r.sameShape(getOutput(), getGrad());
+  r.sameShape(getOutput(), getResult());
+}
+
+void ActivationGradOp::getDimRelations(DimRelations &r) {
+  r.sameShape(getInput(), getGrad());
+  r.sameShape(getInput(), getResult());
+}
+
+void LinearGradInputOp::getDimRelations(DimRelations &r) {
+  Value dy = getGrad(), w = getWeight(), dx = getResult();
+  rowsAgree(r, dy, dx);
+  r.same(dy, lastDim(dy), w, 0), r.same(w, 1, dx, lastDim(dx));
+}
+
+void LinearGradWeightOp::getDimRelations(DimRelations &r) {
+  Value dy = getGrad(), x = getInput(), dw = getResult();
+  rowsAgree(r, dy, x);
+  r.same(dy, lastDim(dy), dw, 0), r.same(x, lastDim(x), dw, 1);
+}
+
+void ReduceToOp::getDimRelations(DimRelations &r) {
+  auto inTy = tensorTy(getInput()), outTy = tensorTy(getResult());
+  int offset = static_cast<int>(inTy.getRank() - outTy.getRank());
+  for (int d = 0; d < outTy.getRank(); ++d)
+    if (outTy.getDimSize(d) != 1 && inTy.getDimSize(d + offset) != 1)
+      r.same(getResult(), d, getInput(), d + offset);
+}
+
+void MeanHeadsGradOp::getDimRelations(DimRelations &r) {
+  r.same(getGrad(), 0, getResult(), 0), r.same(getGrad(), 1, getResult(), 2);
+}
+
+/// [B, S, D] pooled over S with optional per-batch lengths.
+static void pooledSequence(DimRelations &r, Value x, Value pooled, Value lengths) {
+  r.same(x, 0, pooled, 0), r.same(x, 2, pooled, 1);
+  r.hint(x, 0, "B"), r.hint(x, 1, "S"), r.hint(x, 2, "D");
+  if (lengths) {
+    r.same(lengths, 0, x, 0);
+    r.keyLengths(lengths, x, 1);
+  }
+}
+
+void MeanPoolOp::getDimRelations(DimRelations &r) {
+  pooledSequence(r, getInput(), getResult(), getKeyLengths());
+}
+
+void MeanPoolGradOp::getDimRelations(DimRelations &r) {
+  pooledSequence(r, getInput(), getGrad(), getKeyLengths());
+  r.sameShape(getInput(), getResult());
+}
+
+void GraphAttentionGradOp::getDimRelations(DimRelations &r) {
+  Value q = getQuery(), k = getKey(), v = getValue();
+  graphAttention(r, q, k, v, getColIndices());
+  // The transposed graph has the same edges: E positions each.
+  r.same(getColIndices(), 0, getTDestinations(), 0);
+  r.same(getColIndices(), 0, getTEdges(), 0);
+  headVector(r, getAttnSrc(), q);
+  headVector(r, getAttnDst(), q);
+  r.sameShape(v, getGrad());
+  r.sameShape(q, getQueryGrad()), r.sameShape(k, getKeyGrad());
+  r.sameShape(v, getValueGrad());
+  r.sameShape(getAttnSrc(), getSrcGrad());
+  r.sameShape(getAttnDst(), getDstGrad());
+  // The transposed graph has the forward graph's shape: t_offsets has
+  // N + 1 entries (named after N), t_destinations are node ids, t_edges CSR
+  // positions the kernel clamps into [0, E). The runtime computes all three
+  // from the forward graph (roles t_offsets, ...: docs/runtime.md).
+  r.graph(getRowOffsets(), getColIndices(), q);
+  r.graph(getTOffsets(), getTDestinations(), q);
+}

@@ -15,6 +15,7 @@
 #define GET_ATTRDEF_CLASSES
 #include "dialects/attn/IR/AttnAttrs.h.inc"
 
+#include "dialects/attn/IR/AttnDimRelations.h"
 #include "dialects/attn/IR/AttnGradient.h"
 #include "dialects/attn/IR/AttnInterfaces.h.inc"
 

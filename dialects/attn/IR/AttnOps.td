@@ -836,6 +836,71 @@ def Attn_MeanHeadsGradOp : Attn_Op<"mean_heads_grad", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// attn.mean_pool
+//===----------------------------------------------------------------------===//
+
+def Attn_MeanPoolOp : Attn_Op<"mean_pool", [Pure,
+    DeclareOpInterfaceMethods<Attn_DifferentiableOpInterface>]> {
+  let summary = "masked mean over a sequence: [B, S, D] -> [B, D]";
+  let description = [{
+    ```
+    x : [B, S, D]   key_lengths : [B] (optional)   out : [B, D]
+    L[b]     = key_lengths ? clamp(key_lengths[b], 0, S) : S
+    out[b,d] = L[b] > 0 ? (sum_{s < L[b]} x[b,s,d]) / L[b] : 0
+    ```
+    The pooling of sentence embeddings and sequence classifiers: padded
+    positions (`s >= key_lengths[b]`) are left out of both the sum and the
+    count, and a sequence of length 0 pools to 0, never NaN. `key_lengths`
+    are the padding lengths of `attn.attention`; the runtime checks them
+    against `S` when they are an entry's input.
+
+    ```mlir
+    func.func @pool(%x: tensor<?x?x64xf32>, %len: tensor<?xi32>)
+        -> tensor<?x64xf32> {
+      %y = attn.mean_pool %x key_lengths(%len : tensor<?xi32>)
+             : tensor<?x?x64xf32> -> tensor<?x64xf32>
+      return %y : tensor<?x64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$input,
+                       Optional<AnyRankedTensor>:$key_lengths);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`key_lengths` `(` $key_lengths^ `:` type($key_lengths) `)`)?
+    attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_MeanPoolGradOp : Attn_Op<"mean_pool_grad", [Pure]> {
+  let summary = "the gradient of attn.mean_pool: dy / L over the kept positions";
+  let description = [{
+    ```
+    x : [B, S, D] (its shape only)   dy : [B, D]   out : [B, S, D]
+    out[b,s,d] = s < L[b] ? dy[b,d] / L[b] : 0     (L as in attn.mean_pool)
+    ```
+
+    ```mlir
+    func.func @dpool(%x: tensor<?x?x8xf32>, %dy: tensor<?x8xf32>,
+                     %len: tensor<?xi64>) -> tensor<?x?x8xf32> {
+      %dx = attn.mean_pool_grad %x, %dy key_lengths(%len : tensor<?xi64>)
+              : tensor<?x?x8xf32>, tensor<?x8xf32> -> tensor<?x?x8xf32>
+      return %dx : tensor<?x?x8xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$input, Attn_FloatTensor:$grad,
+                       Optional<AnyRankedTensor>:$key_lengths);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $grad (`key_lengths` `(` $key_lengths^ `:` type($key_lengths) `)`)?
+    attr-dict `:` type($input) `,` type($grad) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Attn_GraphAttentionGradOp : Attn_Op<"graph_attention_grad", [Pure]> {
   let summary = "the gradients of additive (GAT) graph attention";
   let description = [{

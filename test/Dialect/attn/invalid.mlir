@@ -879,3 +879,43 @@ func.func @add_rank(%x: tensor<4xf32>, %b: tensor<3x4xf32>) {
   %y = attn.add %x, %b : tensor<4xf32>, tensor<3x4xf32>
   return
 }
+
+// -----
+
+func.func @mean_pool_rank(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{input must be rank 3 [batch, seq, dim], got rank 2}}
+  %y = attn.mean_pool %x : tensor<3x4xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @mean_pool_result(%x: tensor<2x5x8xf32>) {
+  // expected-error @+1 {{result shape [2, 5] does not match the expected [2, 8]}}
+  %y = attn.mean_pool %x : tensor<2x5x8xf32> -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @mean_pool_lengths(%x: tensor<2x5x8xf32>, %len: tensor<3xi32>) {
+  // expected-error @+1 {{'key_lengths' has 3 entries but the batch is 2}}
+  %y = attn.mean_pool %x key_lengths(%len : tensor<3xi32>) : tensor<2x5x8xf32> -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @mean_pool_lengths_type(%x: tensor<2x5x8xf32>, %len: tensor<2xf32>) {
+  // expected-error @+1 {{'key_lengths' must be a rank-1 tensor of integers, got 'tensor<2xf32>'}}
+  %y = attn.mean_pool %x key_lengths(%len : tensor<2xf32>) : tensor<2x5x8xf32> -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @mean_pool_grad_dy(%x: tensor<2x5x8xf32>, %dy: tensor<2x5xf32>) {
+  // expected-error @+1 {{dy shape [2, 5] does not match the pooled [2, 8]}}
+  %y = attn.mean_pool_grad %x, %dy : tensor<2x5x8xf32>, tensor<2x5xf32> -> tensor<2x5x8xf32>
+  return
+}

@@ -359,6 +359,23 @@ func.func @sparse_linear_grad_weight(%dy: tensor<?x64xf32>, %rows: tensor<?xi64>
   return %a, %b : tensor<64x1433xf32>, tensor<64x1433xf32>
 }
 
+// CHECK-LABEL: func.func @gelu_erf_and_pooling
+// CHECK: attn.activation gelu_erf %{{.*}} : tensor<2x16x64xf32>
+// CHECK: attn.mean_pool %{{.*}} key_lengths(%{{.*}} : tensor<2xi32>) : tensor<2x16x64xf32> -> tensor<2x64xf32>
+// CHECK: attn.mean_pool %{{.*}} : tensor<?x?x64xf32> -> tensor<?x64xf32>
+// CHECK: attn.mean_pool_grad %{{.*}}, %{{.*}} key_lengths(%{{.*}} : tensor<2xi32>) : tensor<2x16x64xf32>, tensor<2x64xf32> -> tensor<2x16x64xf32>
+// CHECK: attn.activation_grad gelu_erf %{{.*}}, %{{.*}} : tensor<2x16x64xf32>
+func.func @gelu_erf_and_pooling(%x: tensor<2x16x64xf32>, %len: tensor<2xi32>,
+                                %d: tensor<?x?x64xf32>)
+    -> (tensor<2x64xf32>, tensor<?x64xf32>, tensor<2x16x64xf32>) {
+  %g = attn.activation gelu_erf %x : tensor<2x16x64xf32>
+  %p = attn.mean_pool %g key_lengths(%len : tensor<2xi32>) : tensor<2x16x64xf32> -> tensor<2x64xf32>
+  %a = attn.mean_pool %d : tensor<?x?x64xf32> -> tensor<?x64xf32>
+  %dx = attn.mean_pool_grad %g, %p key_lengths(%len : tensor<2xi32>) : tensor<2x16x64xf32>, tensor<2x64xf32> -> tensor<2x16x64xf32>
+  %dg = attn.activation_grad gelu_erf %x, %dx : tensor<2x16x64xf32>
+  return %p, %a, %dg : tensor<2x64xf32>, tensor<?x64xf32>, tensor<2x16x64xf32>
+}
+
 // Roles of entry arguments and results (AttnAttrs.td) print and parse
 // back: the role, a parameter's init kind, a gradient's parameter and a
 // transposed graph's forward row offsets.

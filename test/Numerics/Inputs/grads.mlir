@@ -82,6 +82,23 @@ func.func @activation_grad_gelu(%x: tensor<?x13xf32> {attn.name = "x"},
   return %dx : tensor<?x13xf32>
 }
 
+// CHECK-LABEL: func.func @activation_grad_gelu_erf(
+// CHECK: attn.activation_grad gelu_erf
+func.func @activation_grad_gelu_erf(%x: tensor<?x13xf32> {attn.name = "x"},
+    %dy: tensor<?x13xf32> {attn.name = "dy"}) -> (tensor<?x13xf32> {attn.name = "out"}) {
+  %dx = attn.activation_grad gelu_erf %x, %dy : tensor<?x13xf32>
+  return %dx : tensor<?x13xf32>
+}
+
+// CHECK-LABEL: func.func @mean_pool_grad(
+// CHECK: attn.mean_pool_grad
+func.func @mean_pool_grad(%x: tensor<?x?x6xf32> {attn.name = "x"},
+    %dy: tensor<?x6xf32> {attn.name = "dy"},
+    %len: tensor<?xi64> {attn.name = "lengths"}) -> (tensor<?x?x6xf32> {attn.name = "out"}) {
+  %dx = attn.mean_pool_grad %x, %dy key_lengths(%len : tensor<?xi64>) : tensor<?x?x6xf32>, tensor<?x6xf32> -> tensor<?x?x6xf32>
+  return %dx : tensor<?x?x6xf32>
+}
+
 // CHECK-LABEL: func.func @linear_grad_input(
 // CHECK: attn.linear_grad_input
 func.func @linear_grad_input(%dy: tensor<?x5xf32> {attn.name = "dy"},

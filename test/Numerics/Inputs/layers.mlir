@@ -46,3 +46,31 @@ func.func @gat_tail(%x: tensor<?x7xf32> {attn.name = "x"}, %b: tensor<7xf32> {at
   %l = attn.log_softmax %d : tensor<?x7xf32>
   return %l : tensor<?x7xf32>
 }
+
+// Exact (erf) GELU, PyTorch's nn.GELU() default.
+// CHECK-LABEL: func.func @gelu_erf(
+// CHECK: attn.activation gelu_erf
+func.func @gelu_erf(%x: tensor<?x?xf32> {attn.name = "x"})
+    -> (tensor<?x?xf32> {attn.name = "out"}) {
+  %y = attn.activation gelu_erf %x : tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+
+// Masked mean pooling of a padded batch of sequences.
+// CHECK-LABEL: func.func @mean_pool(
+// CHECK: attn.mean_pool %{{.*}} key_lengths
+func.func @mean_pool(%x: tensor<?x?x24xf32> {attn.name = "x"},
+    %len: tensor<?xi32> {attn.name = "lengths"})
+    -> (tensor<?x24xf32> {attn.name = "out"}) {
+  %y = attn.mean_pool %x key_lengths(%len : tensor<?xi32>) : tensor<?x?x24xf32> -> tensor<?x24xf32>
+  return %y : tensor<?x24xf32>
+}
+
+// Without lengths: the mean over every position.
+// CHECK-LABEL: func.func @mean_pool_all(
+// CHECK: attn.mean_pool
+func.func @mean_pool_all(%x: tensor<?x?x?xf32> {attn.name = "x"})
+    -> (tensor<?x?xf32> {attn.name = "out"}) {
+  %y = attn.mean_pool %x : tensor<?x?x?xf32> -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}

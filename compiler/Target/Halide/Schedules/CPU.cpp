@@ -432,45 +432,54 @@ int parallelChunk(size_t rank) {
   return rank == 2 ? 16 : 1;
 }
 
+void scheduleGeneric(Func f, const Target &target) {
+  f.compute_root();
+  std::vector<Var> args = f.args();
+  int chunk = parallelChunk(args.size());
+  f.parallel(args.back(), chunk, TailStrategy::GuardWithIf);
+  if (args.size() > 1)
+    f.vectorize(args.front(), vectorWidth(target), TailStrategy::GuardWithIf);
+  for (int u = 0; u < f.num_update_definitions(); ++u)
+    f.update(u).parallel(args.back(), chunk, TailStrategy::GuardWithIf);
+}
+
 } // namespace
 
 int cpuQueryTile(const Target &target) { return 2 * vectorWidth(target); }
 
+AlgorithmOptions cpuAlgorithmOptions(const Target &target) {
+  AlgorithmOptions options;
+  options.rowBlock = vectorWidth(target);
+  return options;
+}
+
 void scheduleCpu(PipelineStages &stages, const Target &target) {
-  for (DenseAttentionStages &s : stages.dense)
-    scheduleDense(s, target);
-  for (GraphAttentionStages &s : stages.graph)
-    scheduleGraph(s, target);
-  for (LinearStages &s : stages.linear)
-    scheduleLinear(s, target);
-  for (GraphAttentionGradStages &s : stages.graphGrad)
-    scheduleGraphGrad(s, target);
-  for (LinearGradWeightStages &s : stages.linearGradWeight)
-    scheduleLinearGradWeight(s, target);
-  for (ReductionStages &s : stages.reductions)
-    scheduleReduction(s, target);
-  for (SparseLinearStages &s : stages.sparseLinear)
-    scheduleSparseLinear(s, target);
-  for (SparseLinearGradWeightStages &s : stages.sparseLinearGradWeight)
-    scheduleSparseLinearGradWeight(s, target);
-  for (Func &f : stages.scalars)
-    f.compute_root();
-  // Head split/merge are index remappings: inlined into their consumers.
-  // Decomposed attention stages are computed once, parallel over the
-  // outermost dimension.
-  for (Func &f : stages.generic) {
-    std::string name = f.name();
-    if (name.rfind("split_heads", 0) == 0 || name.rfind("merge_heads", 0) == 0)
-      continue;
-    f.compute_root();
-    std::vector<Var> args = f.args();
-    int chunk = parallelChunk(args.size());
-    f.parallel(args.back(), chunk, TailStrategy::GuardWithIf);
-    if (args.size() > 1)
-      f.vectorize(args.front(), vectorWidth(target), TailStrategy::GuardWithIf);
-    for (int u = 0; u < f.num_update_definitions(); ++u)
-      f.update(u).parallel(args.back(), chunk, TailStrategy::GuardWithIf);
-  }
+  for (AnyStage &stage : stages.stages)
+    std::visit(
+        Overloaded{
+            [&](DenseAttentionStages &s) { scheduleDense(s, target); },
+            [&](OnlineAttentionStages &) {
+              throw CompileError("the online form of dense attention is "
+                                 "built for GPU schedules only");
+            },
+            [&](GraphAttentionStages &s) { scheduleGraph(s, target); },
+            [&](GraphAttentionGradStages &s) { scheduleGraphGrad(s, target); },
+            [&](LinearStages &s) { scheduleLinear(s, target); },
+            [&](LinearGradWeightStages &s) {
+              scheduleLinearGradWeight(s, target);
+            },
+            [&](SparseLinearStages &s) { scheduleSparseLinear(s, target); },
+            [&](SparseLinearGradWeightStages &s) {
+              scheduleSparseLinearGradWeight(s, target);
+            },
+            [&](ReductionStages &s) { scheduleReduction(s, target); },
+            [&](ScalarStage &s) { s.func.compute_root(); },
+            // Index remappings: inlined into their consumers.
+            [&](InlineStage &) {},
+            // Computed once, parallel over the outermost dimension.
+            [&](GenericStage &s) { scheduleGeneric(s.func, target); },
+        },
+        stage);
   for (Func &out : stages.outputs) {
     std::vector<Var> args = out.args();
     if (!args.empty())

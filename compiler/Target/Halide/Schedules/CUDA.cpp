@@ -428,22 +428,37 @@ OnlineTiles cudaOnlineTiles(int64_t headDim, int64_t valueDim) {
 
 void scheduleCuda(PipelineStages &stages, const Target &) {
   Claimed claimed;
-  for (OnlineAttentionStages &s : stages.denseOnline)
-    scheduleOnline(s, claimed);
-  for (GraphAttentionStages &s : stages.graph)
-    scheduleGraph(s, claimed);
-  for (GraphAttentionGradStages &s : stages.graphGrad)
-    scheduleGraphGrad(s, claimed);
-  for (LinearStages &s : stages.linear)
-    scheduleLinear(s, claimed);
-  // Head split/merge are index remappings: inlined into their consumers.
-  for (Func &f : stages.generic) {
-    std::string name = f.name();
-    if (name.rfind("split_heads", 0) == 0 || name.rfind("merge_heads", 0) == 0)
-      continue;
-    if (claimed.insert(name).second)
+  // Hand schedules first, so that the generic ones below leave their Funcs
+  // alone.
+  std::vector<Func> generic;
+  for (AnyStage &stage : stages.stages)
+    std::visit(
+        Overloaded{
+            [&](DenseAttentionStages &) {
+              throw CompileError("the slab form of dense attention is built "
+                                 "for CPU schedules only");
+            },
+            [&](OnlineAttentionStages &s) { scheduleOnline(s, claimed); },
+            [&](GraphAttentionStages &s) { scheduleGraph(s, claimed); },
+            [&](GraphAttentionGradStages &s) { scheduleGraphGrad(s, claimed); },
+            [&](LinearStages &s) { scheduleLinear(s, claimed); },
+            // Reductions over rows or stored entries: their update stages
+            // are placed by the sweep below, their pure results inlined.
+            [&](LinearGradWeightStages &) {},
+            [&](SparseLinearStages &) {},
+            [&](SparseLinearGradWeightStages &) {},
+            [&](ReductionStages &) {},
+            // Zero-dimensional: inlined, or computed on the host by the
+            // sweep when they reduce.
+            [&](ScalarStage &) {},
+            // Index remappings: inlined into their consumers.
+            [&](InlineStage &) {},
+            [&](GenericStage &s) { generic.push_back(s.func); },
+        },
+        stage);
+  for (Func &f : generic)
+    if (claimed.insert(f.name()).second)
       scheduleGeneric(f);
-  }
   for (Func &out : stages.outputs)
     if (claimed.insert(out.name()).second)
       scheduleGeneric(out);

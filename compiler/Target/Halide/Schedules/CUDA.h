@@ -9,7 +9,7 @@
 #ifndef ATTNC_TARGET_HALIDE_SCHEDULES_CUDA_H
 #define ATTNC_TARGET_HALIDE_SCHEDULES_CUDA_H
 
-#include "compiler/Target/Halide/Algorithms.h"
+#include "compiler/Target/Halide/Stages.h"
 
 namespace attnc::halide {
 

@@ -1,34 +1,25 @@
-//===- Algorithms.h - attn ops as Halide algorithms -------------*- C++ -*-===//
+//===- Stages.h - the typed stages of a lowered function --------*- C++ -*-===//
 //
-// The algorithm half of the Halide backend: each attn op becomes Halide Funcs
-// with no scheduling. The stages a schedule needs to name are returned in
-// small structs, which Schedules/ consumes; nothing here reads the target.
+// What the lowering (Lowering.h) hands to a schedule: one typed value per
+// stage, each naming the Funcs, Vars and RVars its schedule needs. A
+// schedule visits every alternative of `AnyStage` by type, so a new kind of
+// stage does not compile until every target's schedule handles it. Halide
+// types only: schedules never see the attn IR.
 //
 // Halide lists dimensions innermost first, so a logical [B, H, S, D] tensor is
 // the Func f(d, s, h, b).
 //
 //===----------------------------------------------------------------------===//
-#ifndef ATTNC_TARGET_HALIDE_ALGORITHMS_H
-#define ATTNC_TARGET_HALIDE_ALGORITHMS_H
-
-#include "compiler/Target/Halide/KernelGraph.h"
+#ifndef ATTNC_TARGET_HALIDE_STAGES_H
+#define ATTNC_TARGET_HALIDE_STAGES_H
 
 #include <Halide.h>
 
 #include <functional>
-#include <optional>
-#include <string>
+#include <variant>
 #include <vector>
 
 namespace attnc::halide {
-
-/// A value of the kernel graph as Halide sees it: a Func plus the extents of
-/// each Halide dimension (innermost first).
-struct HValue {
-  Halide::Func func;
-  std::vector<Halide::Expr> extents;
-  Halide::Type type;
-};
 
 /// Fused dense attention: per (b, h), a slab of TQ queries against all the
 /// keys they may attend, transposed so that queries are innermost and the
@@ -178,25 +169,43 @@ struct ReductionStages {
   Halide::RDom r;
 };
 
-/// Every stage the schedule of a whole function needs.
+/// An op result computed once, at root, parallel over its outermost dim
+/// (decomposed attention, norms, activations that are not fused).
+struct GenericStage {
+  Halide::Func func;
+};
+
+/// A zero-dimensional value (a dropout key, a loss total): computed once.
+struct ScalarStage {
+  Halide::Func func;
+};
+
+/// An index remapping (head split, head merge): inlined into its readers.
+struct InlineStage {
+  Halide::Func func;
+};
+
+using AnyStage =
+    std::variant<DenseAttentionStages, OnlineAttentionStages,
+                 GraphAttentionStages, GraphAttentionGradStages, LinearStages,
+                 LinearGradWeightStages, SparseLinearStages,
+                 SparseLinearGradWeightStages, ReductionStages, GenericStage,
+                 ScalarStage, InlineStage>;
+
+/// Every stage of a function, in program order, and its outputs.
 struct PipelineStages {
-  std::vector<DenseAttentionStages> dense;
-  std::vector<OnlineAttentionStages> denseOnline;
-  std::vector<GraphAttentionStages> graph;
-  std::vector<LinearStages> linear; // also linear_grad_input (dy W)
-  std::vector<GraphAttentionGradStages> graphGrad;
-  std::vector<LinearGradWeightStages> linearGradWeight;
-  std::vector<SparseLinearStages> sparseLinear;
-  std::vector<SparseLinearGradWeightStages> sparseLinearGradWeight;
-  std::vector<ReductionStages> reductions;
-  /// Other op results (head split/merge, decomposed attention): computed
-  /// root when consumed by several stages, inlined otherwise.
-  std::vector<Halide::Func> generic;
-  /// Zero-dimensional values (dropout keys): computed once, first.
-  std::vector<Halide::Func> scalars;
+  std::vector<AnyStage> stages;
   std::vector<Halide::Func> outputs;
 };
 
+/// std::visit over a set of lambdas.
+template <class... Fs> struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs> Overloaded(Fs...) -> Overloaded<Fs...>;
+
+/// How a schedule wants the algorithm built (each target's schedule owns
+/// its options: cpuAlgorithmOptions, cudaAlgorithmOptions).
 struct AlgorithmOptions {
   /// How many consecutive queries a schedule processes together (a vector,
   /// a GPU block's query tile): band predicates are also stated per block
@@ -212,21 +221,6 @@ struct AlgorithmOptions {
   bool edgeParallelGraph = false;
 };
 
-/// Builds the algorithm of `fn`. `inputs` receives one ImageParam per
-/// function input, in order. Throws Halide::CompileError on malformed IR.
-PipelineStages buildAlgorithm(const kg::Function &fn,
-                              std::vector<Halide::ImageParam> &inputs,
-                              const AlgorithmOptions &options);
-
-Halide::Type halideType(kg::DType t);
-
-/// attnc's counter-based dropout mask (docs/training.md). The key of the
-/// stream (seed, salt), `seed` being the int64 seed value; uint32.
-Halide::Expr dropoutKey(Halide::Expr seed, int64_t salt);
-/// Whether element `counter` (an integer, taken mod 2^32) of the stream with
-/// `key` is kept at `rate`.
-Halide::Expr dropoutKeep(Halide::Expr key, double rate, Halide::Expr counter);
-
 } // namespace attnc::halide
 
-#endif // ATTNC_TARGET_HALIDE_ALGORITHMS_H
+#endif // ATTNC_TARGET_HALIDE_STAGES_H

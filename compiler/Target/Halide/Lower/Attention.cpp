@@ -1,0 +1,367 @@
+//===- Attention.cpp - dense attention and its decomposed ops -------------===//
+//
+// attn.attention (three reductions over slabs for CPUs, or an online softmax
+// over key tiles for GPUs: AlgorithmOptions::onlineTiles), and the
+// decomposed attn.score, attn.softmax and attn.weighted_sum.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Target/Halide/Lowering.h"
+
+#include "dialects/attn/IR/AttnOps.h"
+
+#include <cfloat>
+
+using namespace Halide;
+namespace attn = mlir::attn;
+
+namespace attnc::halide {
+
+namespace {
+
+/// Which (query, key) pairs are allowed: the masking operands and
+/// attributes attn.attention and attn.softmax share.
+struct Masking {
+  bool causal = false;
+  bool hasWindow = false;
+  int64_t windowLeft = 0, windowRight = 0;
+  mlir::Value mask, bias, keyLengths;
+
+  template <typename OpTy> static Masking of(OpTy op) {
+    Masking m;
+    m.causal = op.getCausal();
+    if (attn::WindowAttr w = op.getWindowAttr()) {
+      m.hasWindow = true;
+      m.windowLeft = w.getLeft();
+      m.windowRight = w.getRight();
+    }
+    m.mask = op.getMask();
+    m.bias = op.getBias();
+    m.keyLengths = op.getKeyLengths();
+    return m;
+  }
+};
+
+/// Indexes a tensor that broadcasts (NumPy rules) against the logits, given
+/// the Halide coordinates (j, i, h, b) of a logit.
+Expr broadcastAt(const HValue &t, const std::vector<Expr> &logitCoords,
+                 const std::vector<int64_t> &logicalShape) {
+  size_t rank = logicalShape.size();
+  std::vector<Expr> idx;
+  for (size_t k = 0; k < rank; ++k) {
+    int64_t static_extent = logicalShape[rank - 1 - k];
+    if (static_extent == 1)
+      idx.push_back(0);
+    else if (static_extent > 0)
+      idx.push_back(logitCoords[k]);
+    else
+      idx.push_back(select(t.extents[k] == 1, 0, logitCoords[k]));
+  }
+  return t.func(idx);
+}
+
+/// The predicate "query i may attend key j" from the positional masks; the
+/// boolean mask tensor is applied separately (it is not a loop bound).
+Expr positionalAllowed(const LoweringContext &cx, const Masking &m, Expr i,
+                       Expr j, Expr b) {
+  Expr ok = Internal::const_true();
+  if (m.causal)
+    ok = ok && j <= i;
+  if (m.hasWindow) {
+    ok = ok && j >= i - static_cast<int>(m.windowLeft);
+    ok = ok && j <= i + static_cast<int>(m.windowRight);
+  }
+  if (m.keyLengths)
+    ok = ok && j < cast<int>(cx[m.keyLengths].func(b));
+  return ok;
+}
+
+/// The multiplier of the logits: `scale` when known, else 1/sqrt(head_dim).
+Expr scaleOf(std::optional<double> scale, Type t, Expr headDim) {
+  if (!scale)
+    return cast(t, 1.0f / sqrt(cast<float>(headDim)));
+  return cast(t, Expr(*scale));
+}
+
+/// The boolean mask tensor at logit (j, i, h, b); true when absent.
+Expr maskAt(const LoweringContext &cx, const Masking &m, Expr j, Expr i,
+            Expr h, Expr b) {
+  if (!m.mask)
+    return Internal::const_true();
+  return broadcastAt(cx[m.mask], {j, i, h, b}, LoweringContext::shape(m.mask)) !=
+         0;
+}
+
+/// `logit` plus the bias tensor at (j, i, h, b), if there is one.
+Expr withBias(const LoweringContext &cx, const Masking &m, Expr logit, Expr j,
+              Expr i, Expr h, Expr b) {
+  if (!m.bias)
+    return logit;
+  return logit + cast(logit.type(), broadcastAt(cx[m.bias], {j, i, h, b},
+                                                LoweringContext::shape(m.bias)));
+}
+
+/// Trims `r`, whose iteration covers keys [keyLo, keyHi], to the keys that
+/// queries [qFirst, qLast] of batch `b` may attend: the causal triangle, the
+/// window band, the batch's key length. Per-query masking stays in the
+/// body; these only bound the loops.
+void restrictToBand(const LoweringContext &cx, const Masking &m, RDom &r,
+                    Expr keyLo, Expr keyHi, Expr qFirst, Expr qLast, Expr b) {
+  if (m.causal)
+    r.where(keyLo <= qLast);
+  if (m.hasWindow) {
+    r.where(keyHi >= qFirst - static_cast<int>(m.windowLeft));
+    r.where(keyLo <= qLast + static_cast<int>(m.windowRight));
+  }
+  if (m.keyLengths)
+    r.where(keyLo < cast<int>(cx[m.keyLengths].func(b)));
+}
+
+void lowerOnlineAttention(attn::AttentionOp op, LoweringContext &cx);
+
+void lowerAttention(attn::AttentionOp op, LoweringContext &cx) {
+  if (cx.options.onlineTiles)
+    return lowerOnlineAttention(op, cx);
+  const HValue &q = cx[op.getQuery()], &k = cx[op.getKey()],
+               &v = cx[op.getValue()];
+  Masking m = Masking::of(op);
+  const int rowBlock = cx.options.rowBlock;
+  DenseAttentionStages s;
+  Type t = q.type;
+  Expr D = q.extents[0], Sq = q.extents[1], Hq = q.extents[2];
+  Expr Sk = k.extents[1], Hkv = k.extents[2];
+  Expr group = Hq / Hkv;
+  Var &e = s.e, &i = s.i, &j = s.j, &h = s.h, &b = s.b;
+  Var d("d");
+  Expr hk = h / group;
+
+  s.qScaled = Func(cx.unique("q_scaled"));
+  // Query tiles may run past Sq (the tail is computed, not stored), so
+  // query reads are clamped.
+  s.qScaled(i, d, h, b) = q.func(d, clamp(i, 0, Sq - 1), h, b) *
+                          scaleOf(op.getEffectiveScale(), t, D);
+
+  RDom rd(0, D, "rd");
+  s.rd = rd.x;
+  s.dot = Func(cx.unique("qk"));
+  s.dot(i, j, h, b) = cast(t, 0);
+  // Key blocks may also run past Sk (rounded up to the micro-kernel).
+  s.dot(i, j, h, b) +=
+      s.qScaled(i, rd, h, b) * k.func(rd, clamp(j, 0, Sk - 1), hk, b);
+
+  s.hasMaskTensor = static_cast<bool>(m.mask);
+  s.headDim = LoweringContext::shape(op.getQuery())[3];
+  s.valueDim = LoweringContext::shape(op.getValue())[3];
+  s.logits = Func(cx.unique("logits"));
+  // The bias is read over the same rounded-up query and key ranges as the
+  // dot, so both of its coordinates are clamped too.
+  Expr ic = clamp(i, 0, Sq - 1), jc = clamp(j, 0, Sk - 1);
+  s.logits(i, j, h, b) = withBias(cx, m, s.dot(i, j, h, b), jc, ic, h, b);
+
+  // Three reductions over the keys of the band. Loops are bounded by the
+  // band widened to whole blocks of `rowBlock` queries (uniform across a
+  // vector of queries, so Halide trims the loops even when queries are
+  // vectorised); the exact per-query mask is a select in the body.
+  auto keys = [&](const char *name) {
+    RDom r(0, Sk, name);
+    Expr first = (i / rowBlock) * rowBlock;
+    restrictToBand(cx, m, r, r.x, r.x, first, first + rowBlock - 1, b);
+    return r;
+  };
+  auto allowedAt = [&](Expr j) {
+    return positionalAllowed(cx, m, i, j, b) && maskAt(cx, m, j, ic, h, b);
+  };
+  Expr lowest = cast(t, -FLT_MAX);
+  RDom rm = keys("rj_max");
+  s.rjMax = rm.x;
+  s.rowMax = Func(cx.unique("row_max"));
+  s.rowMax(i, h, b) = lowest;
+  s.rowMax(i, h, b) = max(s.rowMax(i, h, b),
+                          select(allowedAt(rm.x), s.logits(i, rm.x, h, b),
+                                 lowest));
+
+  // Zero outside the band, so the sums below may run over whole blocks.
+  s.probs = Func(cx.unique("probs"));
+  Expr p = exp(s.logits(i, j, h, b) - s.rowMax(i, h, b));
+  s.probs(i, j, h, b) = select(allowedAt(j), p, cast(t, 0));
+
+  RDom rs = keys("rj_sum");
+  s.rjSum = rs.x;
+  s.rowSum = Func(cx.unique("row_sum"));
+  s.rowSum(i, h, b) = cast(t, 0);
+  s.rowSum(i, h, b) += s.probs(i, rs.x, h, b);
+
+  RDom ra = keys("rj_acc");
+  s.rjAcc = ra.x;
+  s.acc = Func(cx.unique("pv"));
+  s.acc(e, i, h, b) = cast(t, 0);
+  s.acc(e, i, h, b) += s.probs(i, ra.x, h, b) * v.func(e, ra.x, hk, b);
+
+  // A query with no allowed key has a zero row sum: its output is 0.
+  s.out = Func(cx.unique("attention"));
+  Expr l = s.rowSum(i, h, b);
+  s.out(e, i, h, b) =
+      select(l > 0, s.acc(e, i, h, b) / select(l > 0, l, 1), cast(t, 0));
+
+  cx.set(op.getResult(), s.out, t, {v.extents[0], Sq, Hq, q.extents[3]});
+  cx.addStage(s);
+}
+
+void lowerOnlineAttention(attn::AttentionOp op, LoweringContext &cx) {
+  const HValue &q = cx[op.getQuery()], &k = cx[op.getKey()],
+               &v = cx[op.getValue()];
+  Masking m = Masking::of(op);
+  OnlineAttentionStages s;
+  s.headDim = LoweringContext::shape(op.getQuery())[3];
+  s.valueDim = LoweringContext::shape(op.getValue())[3];
+  OnlineTiles tiles = cx.options.onlineTiles(s.headDim, s.valueDim);
+  const int TQ = tiles.queryTile, KT = tiles.keyTile;
+  s.queryTile = TQ;
+  s.keyTile = KT;
+  s.stageValues = tiles.stageValues;
+  Type t = q.type;
+  Expr D = q.extents[0], Sq = q.extents[1], Hq = q.extents[2];
+  Expr Sk = k.extents[1], Hkv = k.extents[2];
+  Expr hk = s.h / (Hq / Hkv);
+  Var &e = s.e, &i = s.i, &h = s.h, &b = s.b, &ii = s.ii, &it = s.it,
+      &jj = s.jj, &kt = s.t;
+  Var d("d");
+
+  // The last query tile may run past Sq and the last key tile past Sk:
+  // every read is clamped, keys past Sk are masked.
+  s.qScaled = Func(cx.unique("q_scaled"));
+  s.qScaled(i, d, h, b) = q.func(d, clamp(i, 0, Sq - 1), h, b) *
+                          scaleOf(op.getEffectiveScale(), t, D);
+  Expr qi = it * TQ + ii, kj = kt * KT + jj;
+  Expr qc = clamp(qi, 0, Sq - 1), kc = clamp(kj, 0, Sk - 1);
+
+  RDom rd(0, D, "rd");
+  s.rd = rd.x;
+  s.dot = Func(cx.unique("qk"));
+  s.dot(jj, ii, kt, it, h, b) = cast(t, 0);
+  s.dot(jj, ii, kt, it, h, b) += s.qScaled(qi, rd, h, b) * k.func(rd, kc, hk, b);
+
+  // Masked keys get the lowest float; so do keys whose bias is -inf.
+  // Probabilities are taken only above it, so a tile (or a row) with no
+  // allowed key contributes nothing, and a row with none at all ends with
+  // l = 0 and outputs 0.
+  Expr lowest = cast(t, -FLT_MAX);
+  Expr allowed = kj < Sk && positionalAllowed(cx, m, qi, kj, b) &&
+                 maskAt(cx, m, kc, qc, h, b);
+  s.logits = Func(cx.unique("logits"));
+  s.logits(jj, ii, kt, it, h, b) = select(
+      allowed,
+      max(withBias(cx, m, s.dot(jj, ii, kt, it, h, b), kc, qc, h, b), lowest),
+      lowest);
+
+  RDom rj(0, KT, "rj");
+  s.rj = rj.x;
+  s.tileMax = Func(cx.unique("tile_max"));
+  s.tileMax(ii, kt, it, h, b) = lowest;
+  s.tileMax(ii, kt, it, h, b) =
+      max(s.tileMax(ii, kt, it, h, b), s.logits(rj, ii, kt, it, h, b));
+  s.probs = Func(cx.unique("probs"));
+  Expr logit = s.logits(jj, ii, kt, it, h, b);
+  s.probs(jj, ii, kt, it, h, b) = select(
+      logit > lowest, exp(logit - s.tileMax(ii, kt, it, h, b)), cast(t, 0));
+  s.tileSum = Func(cx.unique("tile_sum"));
+  s.tileSum(ii, kt, it, h, b) = cast(t, 0);
+  s.tileSum(ii, kt, it, h, b) += s.probs(rj, ii, kt, it, h, b);
+  s.tileAcc = Func(cx.unique("tile_pv"));
+  s.tileAcc(e, ii, kt, it, h, b) = cast(t, 0);
+  s.tileAcc(e, ii, kt, it, h, b) +=
+      s.probs(rj, ii, kt, it, h, b) *
+      v.func(e, clamp(kt * KT + rj, 0, Sk - 1), hk, b);
+
+  // The scan over key tiles, trimmed to the tiles the query tile's band
+  // and the batch's key length reach (tiles are skipped, not masked).
+  RDom rt(0, (Sk + KT - 1) / KT, "rt");
+  restrictToBand(cx, m, rt, rt.x * KT, rt.x * KT + KT - 1, it * TQ,
+                 it * TQ + TQ - 1, b);
+  s.rt = rt.x;
+  s.state = Func(cx.unique("online_state"));
+  s.state(e, ii, it, h, b) = {lowest, cast(t, 0), cast(t, 0)};
+  Expr mOld = s.state(e, ii, it, h, b)[0];
+  Expr tileMax = s.tileMax(ii, rt, it, h, b);
+  Expr mNew = max(mOld, tileMax);
+  Expr keep = exp(mOld - mNew), take = exp(tileMax - mNew);
+  s.state(e, ii, it, h, b) = {
+      mNew,
+      s.state(e, ii, it, h, b)[1] * keep + s.tileSum(ii, rt, it, h, b) * take,
+      s.state(e, ii, it, h, b)[2] * keep +
+          s.tileAcc(e, ii, rt, it, h, b) * take};
+
+  s.out = Func(cx.unique("attention"));
+  Expr l = s.state(e, i % TQ, i / TQ, h, b)[1];
+  s.out(e, i, h, b) =
+      select(l > 0, s.state(e, i % TQ, i / TQ, h, b)[2] / select(l > 0, l, 1),
+             cast(t, 0));
+
+  cx.set(op.getResult(), s.out, t, {v.extents[0], Sq, Hq, q.extents[3]});
+  cx.addStage(s);
+}
+
+void lowerScore(attn::ScoreOp op, LoweringContext &cx) {
+  const HValue &q = cx[op.getQuery()], &k = cx[op.getKey()];
+  Var j("j"), i("i"), h("h"), b("b");
+  RDom rd(0, q.extents[0], "rd");
+  Expr hk = h / (q.extents[2] / k.extents[2]);
+  Func f(cx.unique("score"));
+  f(j, i, h, b) = cast(q.type, 0);
+  f(j, i, h, b) += q.func(rd, i, h, b) * k.func(rd, j, hk, b);
+  Func out(cx.unique("scaled_score"));
+  out(j, i, h, b) = f(j, i, h, b) * scaleOf(op.getScale().convertToDouble(),
+                                            q.type, q.extents[0]);
+  cx.setGeneric(op.getResult(), out, q.type,
+                {k.extents[1], q.extents[1], q.extents[2], q.extents[3]});
+}
+
+void lowerSoftmax(attn::SoftmaxOp op, LoweringContext &cx) {
+  const HValue &s = cx[op.getInput()];
+  Masking m = Masking::of(op);
+  Var j("j"), i("i"), h("h"), b("b");
+  Type t = s.type;
+  Func logit(cx.unique("softmax_logit"));
+  logit(j, i, h, b) = withBias(cx, m, s.func(j, i, h, b), j, i, h, b);
+  Func ok(cx.unique("softmax_allowed"));
+  ok(j, i, h, b) =
+      positionalAllowed(cx, m, i, j, b) && maskAt(cx, m, j, i, h, b);
+  RDom r(0, s.extents[0], "rj");
+  Func mx(cx.unique("softmax_max"));
+  mx(i, h, b) =
+      maximum(select(ok(r, i, h, b), logit(r, i, h, b), cast(t, -FLT_MAX)));
+  Func p(cx.unique("softmax_exp"));
+  p(j, i, h, b) = select(ok(j, i, h, b), exp(logit(j, i, h, b) - mx(i, h, b)),
+                         cast(t, 0));
+  Func l(cx.unique("softmax_sum"));
+  l(i, h, b) = sum(p(r, i, h, b));
+  Func out(cx.unique("softmax"));
+  Expr sumAt = l(i, h, b);
+  out(j, i, h, b) =
+      select(sumAt > 0, p(j, i, h, b) / select(sumAt > 0, sumAt, 1), cast(t, 0));
+  cx.addStage(GenericStage{mx});
+  cx.addStage(GenericStage{l});
+  cx.setGeneric(op.getResult(), out, t, s.extents);
+}
+
+void lowerWeightedSum(attn::WeightedSumOp op, LoweringContext &cx) {
+  const HValue &p = cx[op.getProbs()], &v = cx[op.getValue()];
+  Var e("e"), i("i"), h("h"), b("b");
+  RDom r(0, p.extents[0], "rj");
+  Expr hk = h / (p.extents[2] / v.extents[2]);
+  Func out(cx.unique("weighted_sum"));
+  out(e, i, h, b) = cast(p.type, 0);
+  out(e, i, h, b) += p.func(r, i, h, b) * v.func(e, r, hk, b);
+  cx.setGeneric(op.getResult(), out, p.type,
+                {v.extents[0], p.extents[1], p.extents[2], p.extents[3]});
+}
+
+} // namespace
+
+void registerAttentionLowerings(LoweringRegistry &registry) {
+  registry.add(lowerAttention);
+  registry.add(lowerScore);
+  registry.add(lowerSoftmax);
+  registry.add(lowerWeightedSum);
+}
+
+} // namespace attnc::halide
