@@ -671,13 +671,17 @@ private:
 
     int64_t qWidth = heads * headDim, kvWidth = kvHeads * headDim;
     Tensor wq = param(l, "q_proj.weight", {qWidth, dim}, x.dtype);
-    Tensor bq = param(l, "q_proj.bias", {qWidth}, x.dtype, attn::InitKind::zeros);
+    Tensor bq = param(l, "q_proj.bias", {qWidth}, x.dtype,
+                      attn::InitKind::zeros);
     Tensor wk = param(l, "k_proj.weight", {kvWidth, dim}, x.dtype);
-    Tensor bk = param(l, "k_proj.bias", {kvWidth}, x.dtype, attn::InitKind::zeros);
+    Tensor bk = param(l, "k_proj.bias", {kvWidth}, x.dtype,
+                      attn::InitKind::zeros);
     Tensor wv = param(l, "v_proj.weight", {kvWidth, dim}, x.dtype);
-    Tensor bv = param(l, "v_proj.bias", {kvWidth}, x.dtype, attn::InitKind::zeros);
+    Tensor bv = param(l, "v_proj.bias", {kvWidth}, x.dtype,
+                      attn::InitKind::zeros);
     Tensor wo = param(l, "out_proj.weight", {dim, qWidth}, x.dtype);
-    Tensor bo = param(l, "out_proj.bias", {dim}, x.dtype, attn::InitKind::zeros);
+    Tensor bo = param(l, "out_proj.bias", {dim}, x.dtype,
+                      attn::InitKind::zeros);
 
     Tensor q = splitHeads(l.loc, linear(l.loc, x, wq, bq), heads);
     Tensor k = splitHeads(l.loc, linear(l.loc, x, wk, bk), kvHeads);
@@ -721,7 +725,8 @@ private:
     Tensor w = param(l, "weight", {heads * hidden, features}, x.dtype);
     Tensor attSrc = param(l, "att_src", {heads, hidden}, x.dtype);
     Tensor attDst = param(l, "att_dst", {heads, hidden}, x.dtype);
-    Tensor b = param(l, "bias", {concat ? heads * hidden : hidden}, x.dtype, attn::InitKind::zeros);
+    Tensor b = param(l, "bias", {concat ? heads * hidden : hidden}, x.dtype,
+                     attn::InitKind::zeros);
 
     Tensor projected = linear(l.loc, x, w, std::nullopt);
     Tensor wh = splitHeads(l.loc, projected, heads);

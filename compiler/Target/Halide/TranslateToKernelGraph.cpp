@@ -240,10 +240,10 @@ private:
     if (a.role == kg::Role::Parameter) {
       auto init = func.getArgAttrOfType<attn::InitKindAttr>(
           index, attn::AttnDialect::kInitAttr);
-      a.init = !init ? kg::InitKind::Glorot
-               : init.getValue() == attn::InitKind::zeros ? kg::InitKind::Zeros
-               : init.getValue() == attn::InitKind::ones  ? kg::InitKind::Ones
-                                                          : kg::InitKind::Glorot;
+      attn::InitKind kind = init ? init.getValue() : attn::InitKind::glorot;
+      a.init = kind == attn::InitKind::zeros  ? kg::InitKind::Zeros
+               : kind == attn::InitKind::ones ? kg::InitKind::Ones
+                                              : kg::InitKind::Glorot;
     }
   }
 

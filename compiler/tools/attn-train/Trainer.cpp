@@ -122,8 +122,9 @@ void Trainer::bindData(Call &call, bool training) {
     return it;
   };
   auto unexpected = [&](const attnc_arg_desc &arg) {
-    fail(where + ": " + (arg.kind == ATTNC_ARG_OUTPUT ? "output '" : "input '") +
-         arg.name + "' has role " + attnc_role_name(arg.role) +
+    fail(where + ": " +
+         (arg.kind == ATTNC_ARG_OUTPUT ? "output '" : "input '") + arg.name +
+         "' has role " + attnc_role_name(arg.role) +
          ", which node classification does not bind" +
          (training ? "" : " in the inference entry"));
   };

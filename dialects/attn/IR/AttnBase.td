@@ -30,7 +30,8 @@ def Attn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kRoleAttr = "attn.role";
     static constexpr ::llvm::StringLiteral kInitAttr = "attn.init";
     static constexpr ::llvm::StringLiteral kGradOfAttr = "attn.grad_of";
-    static constexpr ::llvm::StringLiteral kTransposeOfAttr = "attn.transpose_of";
+    static constexpr ::llvm::StringLiteral kTransposeOfAttr =
+        "attn.transpose_of";
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect"];

@@ -533,7 +533,9 @@ int main(int argc, char **argv) {
                  "run N more times after the first and print median and min "
                  "(GPU modules: inputs stay on the device after the first)")
       ->check(CLI::NonNegativeNumber);
-  app.add_flag("--list", opts.list, "print the entries and their signatures, with every argument's role");
+  app.add_flag("--list", opts.list,
+               "print the entries and their signatures, with every "
+               "argument's role");
   app.add_option("--random", opts.randomSeed,
                  "fill inputs not given with --input from this seed (CSR "
                  "graphs, key lengths and masks valid)");
