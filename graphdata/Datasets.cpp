@@ -1,21 +1,95 @@
-// loadDataset by name, and where the data root comes from.
-#include "frontends/graph/LoaderSupport.h"
+// The table of known datasets, and loading by name.
+#include "graphdata/Datasets.h"
+
+#include "graphdata/LoaderSupport.h"
 
 #include <cstdlib>
 #include <stdexcept>
 
 namespace attnc::graph {
 
+namespace {
+
+SyntheticOptions citeseerSizes() {
+  SyntheticOptions o;
+  o.num_nodes = 3327;
+  o.num_edges = 4552;
+  o.num_features = 3703;
+  o.num_classes = 6;
+  o.words_per_node = 32;
+  o.homophily = 0.74;
+  return o;
+}
+
+SyntheticOptions pubmedSizes() {
+  SyntheticOptions o;
+  o.num_nodes = 19717;
+  o.num_edges = 44324;
+  o.num_features = 500;
+  o.num_classes = 3;
+  o.words_per_node = 50;
+  o.homophily = 0.80;
+  return o;
+}
+
+std::vector<DatasetInfo> makeTable() {
+  const std::string bagOfWords = "binary bag of words";
+  const SyntheticOptions cora; // the defaults are Cora's sizes
+  return {
+      {"cora", "cora", loadCora, TaskKind::Citation, "", bagOfWords, cora},
+      {"citeseer", "citeseer", loadCiteseer, TaskKind::Citation, "",
+       bagOfWords, citeseerSizes()},
+      {"pubmed", "pubmed", loadPubmed, TaskKind::None, "", "TF-IDF over 500 words",
+       pubmedSizes()},
+      {"email-eu-core", "email-eu-core", loadEmailEuCore, TaskKind::Social,
+       "department", "", cora},
+      {"facebook", "facebook-musae", loadMusaeFacebook, TaskKind::Social,
+       "page type", "binary page-description features", cora},
+      {"karate", "karate", loadKarate, TaskKind::None, "", "", cora},
+      {"mutag", "mutag",
+       [](const std::string &dir, const LoadOptions &o) {
+         return loadTUDataset(dir, "MUTAG", o);
+       },
+       TaskKind::Molecules, "", "", cora},
+      {"proteins", "proteins",
+       [](const std::string &dir, const LoadOptions &o) {
+         return loadTUDataset(dir, "PROTEINS", o);
+       },
+       TaskKind::Molecules, "", "", cora},
+      {"nci1", "nci1",
+       [](const std::string &dir, const LoadOptions &o) {
+         return loadTUDataset(dir, "NCI1", o);
+       },
+       TaskKind::Molecules, "", "", cora},
+      {"ptc_mr", "ptc_mr",
+       [](const std::string &dir, const LoadOptions &o) {
+         return loadTUDataset(dir, "PTC_MR", o);
+       },
+       TaskKind::Molecules, "", "", cora},
+  };
+}
+
+} // namespace
+
+const std::vector<DatasetInfo> &datasets() {
+  static const std::vector<DatasetInfo> table = makeTable();
+  return table;
+}
+
 const std::vector<std::string> &datasetNames() {
-  static const std::vector<std::string> names = {
-      "cora",  "citeseer", "pubmed",   "email-eu-core", "facebook",
-      "karate", "mutag",   "proteins", "nci1",          "ptc_mr"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const DatasetInfo &d : datasets())
+      n.push_back(d.name);
+    return n;
+  }();
   return names;
 }
 
-namespace {
-
-[[noreturn]] void unknownName(const std::string &name) {
+const DatasetInfo &datasetInfo(const std::string &name) {
+  for (const DatasetInfo &d : datasets())
+    if (d.name == name)
+      return d;
   std::string known;
   for (const std::string &n : datasetNames())
     known += (known.empty() ? "" : ", ") + n;
@@ -23,43 +97,14 @@ namespace {
                               known + ")");
 }
 
-} // namespace
-
 std::string datasetSubdirectory(const std::string &name) {
-  if (name == "facebook")
-    return "facebook-musae";
-  for (const std::string &n : datasetNames())
-    if (n == name)
-      return name;
-  unknownName(name);
+  return datasetInfo(name).subdirectory;
 }
 
 Dataset loadDataset(const std::string &name, const std::string &dataRoot,
                     const LoadOptions &options) {
-  const std::string dir = joinPath(dataRoot, datasetSubdirectory(name));
-  Dataset d;
-  if (name == "cora")
-    d = loadCora(dir, options);
-  else if (name == "citeseer")
-    d = loadCiteseer(dir, options);
-  else if (name == "pubmed")
-    d = loadPubmed(dir, options);
-  else if (name == "email-eu-core")
-    d = loadEmailEuCore(dir, options);
-  else if (name == "facebook")
-    d = loadMusaeFacebook(dir, options);
-  else if (name == "karate")
-    d = loadKarate(dir, options);
-  else if (name == "mutag")
-    d = loadTUDataset(dir, "MUTAG", options);
-  else if (name == "proteins")
-    d = loadTUDataset(dir, "PROTEINS", options);
-  else if (name == "nci1")
-    d = loadTUDataset(dir, "NCI1", options);
-  else if (name == "ptc_mr")
-    d = loadTUDataset(dir, "PTC_MR", options);
-  else
-    unknownName(name);
+  const DatasetInfo &info = datasetInfo(name);
+  Dataset d = info.load(joinPath(dataRoot, info.subdirectory), options);
   d.name = name;
   return d;
 }

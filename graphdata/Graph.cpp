@@ -1,7 +1,7 @@
 // CSR construction through Boost.Graph, and the statistics over it.
-#include "frontends/graph/Graph.h"
+#include "graphdata/Graph.h"
 
-#include "frontends/graph/Random.h"
+#include "graphdata/Random.h"
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/range/iterator_range.hpp>

@@ -7,8 +7,8 @@
 //
 // This library has no dependency on MLIR, LLVM or Halide (see
 // docs/graph-data.md) so that tools and tests can use it freely.
-#ifndef ATTNC_FRONTENDS_GRAPH_GRAPH_H
-#define ATTNC_FRONTENDS_GRAPH_GRAPH_H
+#ifndef ATTNC_GRAPHDATA_GRAPH_H
+#define ATTNC_GRAPHDATA_GRAPH_H
 
 #include <cstdint>
 #include <string>
@@ -178,4 +178,4 @@ Split makeRandomSplit(const Dataset &dataset, int64_t trainPerClass,
 
 } // namespace attnc::graph
 
-#endif // ATTNC_FRONTENDS_GRAPH_GRAPH_H
+#endif // ATTNC_GRAPHDATA_GRAPH_H

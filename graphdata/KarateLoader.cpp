@@ -1,6 +1,6 @@
 // Zachary's karate club: weighted 1-based edges and the two factions.
-#include "frontends/graph/LoaderSupport.h"
-#include "frontends/graph/TextFile.h"
+#include "graphdata/LoaderSupport.h"
+#include "graphdata/TextFile.h"
 
 namespace attnc::graph {
 

@@ -1,6 +1,6 @@
 // The one error type of the graph loaders.
-#ifndef ATTNC_FRONTENDS_GRAPH_LOADERROR_H
-#define ATTNC_FRONTENDS_GRAPH_LOADERROR_H
+#ifndef ATTNC_GRAPHDATA_LOADERROR_H
+#define ATTNC_GRAPHDATA_LOADERROR_H
 
 #include <cstdint>
 #include <stdexcept>
@@ -32,4 +32,4 @@ private:
 
 } // namespace attnc::graph
 
-#endif // ATTNC_FRONTENDS_GRAPH_LOADERROR_H
+#endif // ATTNC_GRAPHDATA_LOADERROR_H

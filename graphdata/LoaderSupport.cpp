@@ -1,6 +1,6 @@
-#include "frontends/graph/LoaderSupport.h"
+#include "graphdata/LoaderSupport.h"
 
-#include "frontends/graph/TextFile.h"
+#include "graphdata/TextFile.h"
 
 namespace attnc::graph {
 

@@ -1,8 +1,8 @@
 // What the loaders share beyond text parsing. Internal to the library.
-#ifndef ATTNC_FRONTENDS_GRAPH_LOADERSUPPORT_H
-#define ATTNC_FRONTENDS_GRAPH_LOADERSUPPORT_H
+#ifndef ATTNC_GRAPHDATA_LOADERSUPPORT_H
+#define ATTNC_GRAPHDATA_LOADERSUPPORT_H
 
-#include "frontends/graph/Loaders.h"
+#include "graphdata/Loaders.h"
 
 #include <string>
 #include <vector>
@@ -23,4 +23,4 @@ void checkTestIndex(const std::string &path, const std::vector<uint8_t> &test);
 
 } // namespace attnc::graph
 
-#endif // ATTNC_FRONTENDS_GRAPH_LOADERSUPPORT_H
+#endif // ATTNC_GRAPHDATA_LOADERSUPPORT_H

@@ -7,11 +7,11 @@
 // Loaders never print. Ids are checked against the files before the graph
 // is built, so no input can make a loader crash, hang or allocate more than
 // the data asks for (ids that set a node count are capped at 99,999,999).
-#ifndef ATTNC_FRONTENDS_GRAPH_LOADERS_H
-#define ATTNC_FRONTENDS_GRAPH_LOADERS_H
+#ifndef ATTNC_GRAPHDATA_LOADERS_H
+#define ATTNC_GRAPHDATA_LOADERS_H
 
-#include "frontends/graph/Graph.h"
-#include "frontends/graph/LoadError.h"
+#include "graphdata/Graph.h"
+#include "graphdata/LoadError.h"
 
 #include <string>
 #include <vector>
@@ -128,22 +128,8 @@ Dataset loadKarateFiles(const std::string &edges, const std::string &factions,
                         const LoadOptions &options = {});
 Dataset loadKarate(const std::string &dir, const LoadOptions &options = {});
 
-// ---- By name -------------------------------------------------------------
-
-/// cora, citeseer, pubmed, email-eu-core, facebook, karate, mutag, proteins,
-/// nci1, ptc_mr.
-const std::vector<std::string> &datasetNames();
-/// The folder of `name` under the data root (e.g. facebook -> facebook-musae).
-std::string datasetSubdirectory(const std::string &name);
-/// Loads `name` from `dataRoot/<subdirectory>`. Unknown names throw
-/// std::invalid_argument listing the known ones.
-Dataset loadDataset(const std::string &name, const std::string &dataRoot,
-                    const LoadOptions &options = {});
-
-/// The data root to use: $ATTNC_DATA_DIR when set and non-empty, else
-/// `fallback` (typically a path compiled into the tool).
-std::string dataRootFromEnvironment(const std::string &fallback);
+// Loading by name, and the table of every known dataset: Datasets.h.
 
 } // namespace attnc::graph
 
-#endif // ATTNC_FRONTENDS_GRAPH_LOADERS_H
+#endif // ATTNC_GRAPHDATA_LOADERS_H

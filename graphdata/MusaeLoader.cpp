@@ -1,6 +1,6 @@
 // musae Facebook page-page network (CSV edges, labels, sparse features).
-#include "frontends/graph/LoaderSupport.h"
-#include "frontends/graph/TextFile.h"
+#include "graphdata/LoaderSupport.h"
+#include "graphdata/TextFile.h"
 
 #include <algorithm>
 

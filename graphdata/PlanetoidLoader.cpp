@@ -1,7 +1,7 @@
 // Cora and Citeseer: LINQS content/cites files mapped into Planetoid index
 // space through the split table (see docs/graph-data.md).
-#include "frontends/graph/LoaderSupport.h"
-#include "frontends/graph/TextFile.h"
+#include "graphdata/LoaderSupport.h"
+#include "graphdata/TextFile.h"
 
 #include <unordered_map>
 

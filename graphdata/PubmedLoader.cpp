@@ -1,6 +1,6 @@
 // Pubmed in Planetoid index space, with its partial feature file.
-#include "frontends/graph/LoaderSupport.h"
-#include "frontends/graph/TextFile.h"
+#include "graphdata/LoaderSupport.h"
+#include "graphdata/TextFile.h"
 
 #include <algorithm>
 

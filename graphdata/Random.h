@@ -2,8 +2,8 @@
 // with our own bounded and real mappings, so that a seed gives the same
 // dataset and split with every standard library (std::uniform_*_distribution
 // is implementation-defined).
-#ifndef ATTNC_FRONTENDS_GRAPH_RANDOM_H
-#define ATTNC_FRONTENDS_GRAPH_RANDOM_H
+#ifndef ATTNC_GRAPHDATA_RANDOM_H
+#define ATTNC_GRAPHDATA_RANDOM_H
 
 #include <cstdint>
 
@@ -43,4 +43,4 @@ private:
 
 } // namespace attnc::graph
 
-#endif // ATTNC_FRONTENDS_GRAPH_RANDOM_H
+#endif // ATTNC_GRAPHDATA_RANDOM_H

@@ -1,6 +1,6 @@
 // SNAP edge lists with an optional `node label` file (email-Eu-core).
-#include "frontends/graph/LoaderSupport.h"
-#include "frontends/graph/TextFile.h"
+#include "graphdata/LoaderSupport.h"
+#include "graphdata/TextFile.h"
 
 #include <algorithm>
 

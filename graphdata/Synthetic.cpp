@@ -1,8 +1,9 @@
 // The seeded stochastic-block-model fallback dataset.
-#include "frontends/graph/Synthetic.h"
+#include "graphdata/Synthetic.h"
 
-#include "frontends/graph/LoaderSupport.h"
-#include "frontends/graph/Random.h"
+#include "graphdata/Datasets.h"
+#include "graphdata/LoaderSupport.h"
+#include "graphdata/Random.h"
 
 #include <algorithm>
 #include <sstream>
@@ -13,23 +14,10 @@
 namespace attnc::graph {
 
 SyntheticOptions syntheticOptionsLike(const std::string &name) {
-  SyntheticOptions o; // Cora
-  if (name == "citeseer") {
-    o.num_nodes = 3327;
-    o.num_edges = 4552;
-    o.num_features = 3703;
-    o.num_classes = 6;
-    o.words_per_node = 32;
-    o.homophily = 0.74;
-  } else if (name == "pubmed") {
-    o.num_nodes = 19717;
-    o.num_edges = 44324;
-    o.num_features = 500;
-    o.num_classes = 3;
-    o.words_per_node = 50;
-    o.homophily = 0.80;
-  }
-  return o;
+  for (const DatasetInfo &d : datasets())
+    if (d.name == name)
+      return d.standIn;
+  return SyntheticOptions{}; // Cora's
 }
 
 Dataset generateCitationGraph(const SyntheticOptions &s,

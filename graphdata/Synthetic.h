@@ -1,10 +1,10 @@
 // A generated citation-like dataset: the fallback when the real data is
 // absent. Anything that uses it must say so (Dataset::synthetic and
 // Dataset::provenance carry that).
-#ifndef ATTNC_FRONTENDS_GRAPH_SYNTHETIC_H
-#define ATTNC_FRONTENDS_GRAPH_SYNTHETIC_H
+#ifndef ATTNC_GRAPHDATA_SYNTHETIC_H
+#define ATTNC_GRAPHDATA_SYNTHETIC_H
 
-#include "frontends/graph/Loaders.h"
+#include "graphdata/Loaders.h"
 
 #include <cstdint>
 #include <string>
@@ -34,8 +34,9 @@ struct SyntheticOptions {
   uint64_t seed = 1;
 };
 
-/// Cora's, Citeseer's or Pubmed's sizes (nodes, undirected edges, features,
-/// classes, words per row, homophily) for those names; Cora's otherwise.
+/// The stand-in sizes of `name` in the dataset table (Datasets.h): Cora's,
+/// Citeseer's or Pubmed's (nodes, undirected edges, features, classes, words
+/// per row, homophily) for those names; Cora's otherwise.
 SyntheticOptions syntheticOptionsLike(const std::string &name);
 
 /// A stochastic block model with class-correlated sparse binary features.
@@ -60,4 +61,4 @@ Dataset loadDatasetOrSynthetic(const std::string &name,
 
 } // namespace attnc::graph
 
-#endif // ATTNC_FRONTENDS_GRAPH_SYNTHETIC_H
+#endif // ATTNC_GRAPHDATA_SYNTHETIC_H

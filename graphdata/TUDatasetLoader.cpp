@@ -1,7 +1,7 @@
 // TU-format graph-classification sets (MUTAG, PROTEINS, NCI1, PTC_MR):
 // many small graphs batched into one block-diagonal CSR.
-#include "frontends/graph/LoaderSupport.h"
-#include "frontends/graph/TextFile.h"
+#include "graphdata/LoaderSupport.h"
+#include "graphdata/TextFile.h"
 
 #include <algorithm>
 #include <sys/stat.h>

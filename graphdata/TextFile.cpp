@@ -1,6 +1,6 @@
-#include "frontends/graph/TextFile.h"
+#include "graphdata/TextFile.h"
 
-#include "frontends/graph/LoadError.h"
+#include "graphdata/LoadError.h"
 
 #include <cerrno>
 #include <charconv>

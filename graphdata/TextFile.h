@@ -1,7 +1,7 @@
 // Line-by-line reading of a whole text file with `FILE:LINE:` errors, and
 // the field and number parsing the loaders share. Internal to the library.
-#ifndef ATTNC_FRONTENDS_GRAPH_TEXTFILE_H
-#define ATTNC_FRONTENDS_GRAPH_TEXTFILE_H
+#ifndef ATTNC_GRAPHDATA_TEXTFILE_H
+#define ATTNC_GRAPHDATA_TEXTFILE_H
 
 #include <cstdint>
 #include <string>
@@ -63,4 +63,4 @@ constexpr int64_t kMaxNodeId = 99'999'999;
 
 } // namespace attnc::graph
 
-#endif // ATTNC_FRONTENDS_GRAPH_TEXTFILE_H
+#endif // ATTNC_GRAPHDATA_TEXTFILE_H

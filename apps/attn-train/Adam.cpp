@@ -1,4 +1,4 @@
-#include "compiler/tools/attn-train/Adam.h"
+#include "apps/attn-train/Adam.h"
 
 #include <cmath>
 

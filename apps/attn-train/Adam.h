@@ -3,8 +3,8 @@
 //   g = grad + wd * w
 //   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
 //   w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
-#ifndef ATTNC_TOOLS_ATTN_TRAIN_ADAM_H
-#define ATTNC_TOOLS_ATTN_TRAIN_ADAM_H
+#ifndef ATTNC_APPS_ATTN_TRAIN_ADAM_H
+#define ATTNC_APPS_ATTN_TRAIN_ADAM_H
 
 #include <cstddef>
 #include <cstdint>
@@ -46,4 +46,4 @@ private:
 
 } // namespace attnc::train
 
-#endif // ATTNC_TOOLS_ATTN_TRAIN_ADAM_H
+#endif // ATTNC_APPS_ATTN_TRAIN_ADAM_H

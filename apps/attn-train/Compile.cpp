@@ -1,4 +1,4 @@
-#include "compiler/tools/attn-train/Compile.h"
+#include "apps/attn-train/Compile.h"
 
 #include <cerrno>
 #include <cstdint>

@@ -2,8 +2,8 @@
 // attnc binary (`attnc MODEL.yaml --train -o M.so`), with a cache keyed on
 // the description's text and the attnc binary, so repeated runs (seeds,
 // benchmarks) compile once.
-#ifndef ATTNC_TOOLS_ATTN_TRAIN_COMPILE_H
-#define ATTNC_TOOLS_ATTN_TRAIN_COMPILE_H
+#ifndef ATTNC_APPS_ATTN_TRAIN_COMPILE_H
+#define ATTNC_APPS_ATTN_TRAIN_COMPILE_H
 
 #include <string>
 
@@ -32,4 +32,4 @@ std::string compileTrainingModule(const std::string &yaml,
 
 } // namespace attnc::train
 
-#endif // ATTNC_TOOLS_ATTN_TRAIN_COMPILE_H
+#endif // ATTNC_APPS_ATTN_TRAIN_COMPILE_H

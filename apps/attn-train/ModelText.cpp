@@ -1,4 +1,4 @@
-#include "compiler/tools/attn-train/ModelText.h"
+#include "apps/attn-train/ModelText.h"
 
 #include <stdexcept>
 

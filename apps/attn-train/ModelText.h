@@ -1,8 +1,8 @@
 // Model descriptions for a task: the templates of examples/*.yaml.in
 // (compiled into the tool) or a user's file, with ${NAME}, ${FEATURES} and
 // ${CLASSES} filled in.
-#ifndef ATTNC_TOOLS_ATTN_TRAIN_MODELTEXT_H
-#define ATTNC_TOOLS_ATTN_TRAIN_MODELTEXT_H
+#ifndef ATTNC_APPS_ATTN_TRAIN_MODELTEXT_H
+#define ATTNC_APPS_ATTN_TRAIN_MODELTEXT_H
 
 #include <cstdint>
 #include <map>
@@ -21,4 +21,4 @@ std::string fillTemplate(const std::string &text,
 
 } // namespace attnc::train
 
-#endif // ATTNC_TOOLS_ATTN_TRAIN_MODELTEXT_H
+#endif // ATTNC_APPS_ATTN_TRAIN_MODELTEXT_H

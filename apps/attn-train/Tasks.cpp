@@ -1,7 +1,7 @@
-#include "compiler/tools/attn-train/Tasks.h"
+#include "apps/attn-train/Tasks.h"
 
-#include "frontends/graph/Loaders.h"
-#include "frontends/graph/Synthetic.h"
+#include "graphdata/Datasets.h"
+#include "graphdata/Synthetic.h"
 
 #include <algorithm>
 #include <cmath>
@@ -72,7 +72,8 @@ Task syntheticTask(const std::string &name, graph::Dataset d) {
   return t;
 }
 
-Task citationTask(const std::string &name, const std::string &root) {
+Task citationTask(const graph::DatasetInfo &info, const std::string &root) {
+  const std::string &name = info.name;
   graph::Dataset d =
       graph::loadDatasetOrSynthetic(name, root, gatLoadOptions(true));
   if (d.synthetic)
@@ -81,7 +82,7 @@ Task citationTask(const std::string &name, const std::string &root) {
   t.split_text = "standard Planetoid split (GCN/GAT): " +
                  std::to_string(graph::countMask(t.train)) + " train (20 per "
                  "class), 500 val, 1000 test";
-  t.features_text = "binary bag of words (" + std::to_string(t.num_features) +
+  t.features_text = info.features + " (" + std::to_string(t.num_features) +
                     "), row-normalised";
   t.metric_text = "accuracy over the 1000 test nodes";
   return t;
@@ -94,43 +95,48 @@ void applyStratifiedSplit(Task &t, uint64_t seed) {
   t.test = std::move(s.test);
 }
 
-Task emailTask(const std::string &root) {
-  graph::Dataset d = graph::loadDatasetOrSynthetic("email-eu-core", root,
-                                                   gatLoadOptions(false));
+// Node classification on a stratified split (docs/gnn-tasks.md).
+Task socialTask(const graph::DatasetInfo &info, const std::string &root) {
+  const std::string &name = info.name;
+  graph::Dataset d =
+      graph::loadDatasetOrSynthetic(name, root, gatLoadOptions(false));
   if (d.synthetic)
-    return syntheticTask("email-eu-core", std::move(d));
-  Task t = fromDataset("email-eu-core", "social", std::move(d));
-  // No features: the identity, so the first layer's weight is a learned
-  // embedding of each node.
-  t.num_features = t.num_nodes;
-  t.features.assign(static_cast<size_t>(t.num_nodes * t.num_nodes), 0.0f);
-  for (int64_t i = 0; i < t.num_nodes; ++i)
-    t.features[static_cast<size_t>(i * t.num_nodes + i)] = 1.0f;
+    return syntheticTask(name, std::move(d));
+  Task t = fromDataset(name, "social", std::move(d));
+  if (t.num_features == 0) {
+    // No features: the identity, so the first layer's weight is a learned
+    // embedding of each node.
+    t.num_features = t.num_nodes;
+    t.features.assign(static_cast<size_t>(t.num_nodes * t.num_nodes), 0.0f);
+    for (int64_t i = 0; i < t.num_nodes; ++i)
+      t.features[static_cast<size_t>(i * t.num_nodes + i)] = 1.0f;
+    t.features_text = "none in the data: one-hot node identity (" +
+                      std::to_string(t.num_nodes) +
+                      " columns), so the first layer learns a per-node "
+                      "embedding";
+  } else {
+    t.features_text = info.features + " (" + std::to_string(t.num_features) +
+                      "), as given";
+  }
   applyStratifiedSplit(t, kSocialSplitSeed);
-  t.split_text = "stratified by department, seed 0: per class 60% train, 20% "
-                 "val, 20% test (rounded; classes of 1-2 nodes train only)";
-  t.features_text = "none in the data: one-hot node identity (1005 columns), "
-                    "so the first layer learns a per-node embedding";
-  t.metric_text = "accuracy over the test nodes";
-  return t;
-}
-
-Task facebookTask(const std::string &root) {
-  graph::Dataset d = graph::loadDatasetOrSynthetic("facebook", root,
-                                                   gatLoadOptions(false));
-  if (d.synthetic)
-    return syntheticTask("facebook", std::move(d));
-  Task t = fromDataset("facebook", "social", std::move(d));
-  applyStratifiedSplit(t, kSocialSplitSeed);
-  t.split_text = "stratified by page type, seed 0: per class 60% train, 20% "
-                 "val, 20% test (rounded)";
-  t.features_text = "binary page-description features (4714), as given";
+  // Rounding leaves a class of one or two nodes nothing for val and test.
+  std::vector<int64_t> classSize(static_cast<size_t>(t.num_classes), 0);
+  for (int32_t label : t.labels)
+    if (label >= 0)
+      ++classSize[static_cast<size_t>(label)];
+  const bool tinyClasses =
+      std::any_of(classSize.begin(), classSize.end(),
+                  [](int64_t n) { return n > 0 && n <= 2; });
+  t.split_text = "stratified by " + info.classes +
+                 ", seed 0: per class 60% train, 20% val, 20% test (rounded" +
+                 (tinyClasses ? "; classes of 1-2 nodes train only)" : ")");
   t.metric_text = "accuracy over the test nodes";
   return t;
 }
 
 // Atom-type prediction on a batch of molecules; see docs/gnn-tasks.md.
-Task moleculeTask(const std::string &name, const std::string &root) {
+Task moleculeTask(const graph::DatasetInfo &info, const std::string &root) {
+  const std::string &name = info.name;
   graph::Dataset d =
       graph::loadDatasetOrSynthetic(name, root, gatLoadOptions(false));
   if (d.synthetic)
@@ -268,9 +274,13 @@ Task moleculeTask(const std::string &name, const std::string &root) {
 } // namespace
 
 const std::vector<std::string> &taskNames() {
-  static const std::vector<std::string> names = {
-      "cora",  "citeseer", "email-eu-core", "facebook",
-      "mutag", "proteins", "nci1",          "ptc_mr"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const graph::DatasetInfo &d : graph::datasets())
+      if (d.task != graph::TaskKind::None)
+        n.push_back(d.name);
+    return n;
+  }();
   return names;
 }
 
@@ -298,15 +308,18 @@ graph::Split stratifiedSplit(const std::vector<int32_t> &labels,
 }
 
 Task loadTask(const std::string &name, const std::string &root) {
-  if (name == "cora" || name == "citeseer")
-    return citationTask(name, root);
-  if (name == "email-eu-core")
-    return emailTask(root);
-  if (name == "facebook")
-    return facebookTask(root);
-  if (name == "mutag" || name == "proteins" || name == "nci1" ||
-      name == "ptc_mr")
-    return moleculeTask(name, root);
+  for (const graph::DatasetInfo &info : graph::datasets())
+    if (info.name == name)
+      switch (info.task) {
+      case graph::TaskKind::Citation:
+        return citationTask(info, root);
+      case graph::TaskKind::Social:
+        return socialTask(info, root);
+      case graph::TaskKind::Molecules:
+        return moleculeTask(info, root);
+      case graph::TaskKind::None:
+        break;
+      }
   std::string known;
   for (const std::string &n : taskNames())
     known += (known.empty() ? "" : ", ") + n;

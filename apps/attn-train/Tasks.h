@@ -1,11 +1,11 @@
 // The node-classification tasks attn-train knows: each turns a dataset of
-// frontends/graph into features, a GAT-ready graph (symmetrised,
-// de-duplicated, one self-loop per node), labels and a train/val/test
-// split. docs/gnn-tasks.md states every choice made here.
-#ifndef ATTNC_TOOLS_ATTN_TRAIN_TASKS_H
-#define ATTNC_TOOLS_ATTN_TRAIN_TASKS_H
+// graphdata's table (graphdata/Datasets.h) into features, a GAT-ready graph
+// (symmetrised, de-duplicated, one self-loop per node), labels and a
+// train/val/test split. docs/gnn-tasks.md states every choice made here.
+#ifndef ATTNC_APPS_ATTN_TRAIN_TASKS_H
+#define ATTNC_APPS_ATTN_TRAIN_TASKS_H
 
-#include "frontends/graph/Graph.h"
+#include "graphdata/Graph.h"
 
 #include <cstdint>
 #include <string>
@@ -34,7 +34,8 @@ struct Task {
   std::vector<int64_t> original_node;
 };
 
-/// Every task name, in the order the benchmarks report them.
+/// Every task name: the datasets of graphdata's table that have a task
+/// (graph::TaskKind), in the table's order (the benchmarks').
 const std::vector<std::string> &taskNames();
 
 /// Loads task `name` from `dataRoot` (the folder holding cora/, citeseer/,
@@ -63,4 +64,4 @@ constexpr int64_t kMoleculeViews = 5;
 
 } // namespace attnc::train
 
-#endif // ATTNC_TOOLS_ATTN_TRAIN_TASKS_H
+#endif // ATTNC_APPS_ATTN_TRAIN_TASKS_H

@@ -1,4 +1,4 @@
-#include "compiler/tools/attn-train/Trainer.h"
+#include "apps/attn-train/Trainer.h"
 
 #include <algorithm>
 #include <chrono>

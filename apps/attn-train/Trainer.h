@@ -3,12 +3,12 @@
 // (Adam.h) steps on the host, and the inference entry `<name>` (dropout
 // off) gives validation and test metrics each epoch. Early stopping follows
 // the GAT reference code (docs/gnn-tasks.md).
-#ifndef ATTNC_TOOLS_ATTN_TRAIN_TRAINER_H
-#define ATTNC_TOOLS_ATTN_TRAIN_TRAINER_H
+#ifndef ATTNC_APPS_ATTN_TRAIN_TRAINER_H
+#define ATTNC_APPS_ATTN_TRAIN_TRAINER_H
 
-#include "compiler/tools/attn-train/Adam.h"
-#include "compiler/tools/attn-train/Tasks.h"
-#include "compiler/tools/attn-train/Transpose.h"
+#include "apps/attn-train/Adam.h"
+#include "apps/attn-train/Tasks.h"
+#include "apps/attn-train/Transpose.h"
 #include "runtime/attnc.hpp"
 
 #include <cstdint>
@@ -119,4 +119,4 @@ private:
 
 } // namespace attnc::train
 
-#endif // ATTNC_TOOLS_ATTN_TRAIN_TRAINER_H
+#endif // ATTNC_APPS_ATTN_TRAIN_TRAINER_H

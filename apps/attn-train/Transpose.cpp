@@ -1,4 +1,4 @@
-#include "compiler/tools/attn-train/Transpose.h"
+#include "apps/attn-train/Transpose.h"
 
 #include <stdexcept>
 #include <string>

@@ -3,8 +3,8 @@
 // the edges j -> i (t_destinations) and each edge's position in the CSR
 // col_indices (t_edges). The backward pass of graph attention walks it to
 // send gradients from destinations back to sources.
-#ifndef ATTNC_TOOLS_ATTN_TRAIN_TRANSPOSE_H
-#define ATTNC_TOOLS_ATTN_TRAIN_TRANSPOSE_H
+#ifndef ATTNC_APPS_ATTN_TRAIN_TRANSPOSE_H
+#define ATTNC_APPS_ATTN_TRAIN_TRANSPOSE_H
 
 #include <cstdint>
 #include <vector>
@@ -26,4 +26,4 @@ TransposedGraph transposeCsr(const std::vector<int64_t> &row_offsets,
 
 } // namespace attnc::train
 
-#endif // ATTNC_TOOLS_ATTN_TRAIN_TRANSPOSE_H
+#endif // ATTNC_APPS_ATTN_TRAIN_TRANSPOSE_H

@@ -6,11 +6,11 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "compiler/tools/attn-train/Compile.h"
-#include "compiler/tools/attn-train/ModelText.h"
-#include "compiler/tools/attn-train/Tasks.h"
-#include "compiler/tools/attn-train/Trainer.h"
-#include "frontends/graph/Loaders.h"
+#include "apps/attn-train/Compile.h"
+#include "apps/attn-train/ModelText.h"
+#include "apps/attn-train/Tasks.h"
+#include "apps/attn-train/Trainer.h"
+#include "graphdata/Datasets.h"
 #include "runtime/npy.h"
 
 #include <algorithm>

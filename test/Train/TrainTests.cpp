@@ -1,11 +1,11 @@
 // attn-train's building blocks against independent references, and a short
 // training run whose loss must fall.
-#include "compiler/tools/attn-train/Adam.h"
-#include "compiler/tools/attn-train/Compile.h"
-#include "compiler/tools/attn-train/ModelText.h"
-#include "compiler/tools/attn-train/Tasks.h"
-#include "compiler/tools/attn-train/Trainer.h"
-#include "compiler/tools/attn-train/Transpose.h"
+#include "apps/attn-train/Adam.h"
+#include "apps/attn-train/Compile.h"
+#include "apps/attn-train/ModelText.h"
+#include "apps/attn-train/Tasks.h"
+#include "apps/attn-train/Trainer.h"
+#include "apps/attn-train/Transpose.h"
 
 #include <gtest/gtest.h>
 
