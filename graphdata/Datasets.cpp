@@ -37,10 +37,10 @@ std::vector<DatasetInfo> makeTable() {
   const SyntheticOptions cora; // the defaults are Cora's sizes
   return {
       {"cora", "cora", loadCora, TaskKind::Citation, "", bagOfWords, cora},
-      {"citeseer", "citeseer", loadCiteseer, TaskKind::Citation, "",
-       bagOfWords, citeseerSizes()},
-      {"pubmed", "pubmed", loadPubmed, TaskKind::None, "", "TF-IDF over 500 words",
-       pubmedSizes()},
+      {"citeseer", "citeseer", loadCiteseer, TaskKind::Citation, "", bagOfWords,
+       citeseerSizes()},
+      {"pubmed", "pubmed", loadPubmed, TaskKind::None, "",
+       "TF-IDF over 500 words", pubmedSizes()},
       {"email-eu-core", "email-eu-core", loadEmailEuCore, TaskKind::Social,
        "department", "", cora},
       {"facebook", "facebook-musae", loadMusaeFacebook, TaskKind::Social,
@@ -93,8 +93,8 @@ const DatasetInfo &datasetInfo(const std::string &name) {
   std::string known;
   for (const std::string &n : datasetNames())
     known += (known.empty() ? "" : ", ") + n;
-  throw std::invalid_argument("unknown dataset '" + name + "' (known: " +
-                              known + ")");
+  throw std::invalid_argument("unknown dataset '" + name +
+                              "' (known: " + known + ")");
 }
 
 std::string datasetSubdirectory(const std::string &name) {

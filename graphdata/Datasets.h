@@ -36,8 +36,7 @@ struct DatasetInfo {
   /// Its folder under the data root (e.g. facebook -> facebook-musae).
   std::string subdirectory;
   /// Loads the dataset from its folder.
-  Dataset (*load)(const std::string &dir, const LoadOptions &options) =
-      nullptr;
+  Dataset (*load)(const std::string &dir, const LoadOptions &options) = nullptr;
   TaskKind task = TaskKind::None;
   /// What a class is, for descriptions ("department", "page type"); empty
   /// when the task describes it otherwise.

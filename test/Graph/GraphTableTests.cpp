@@ -13,9 +13,8 @@ TEST(GraphTable, NamesAreTheTableRowsInOrder) {
     rows.push_back(d.name);
   EXPECT_EQ(rows, datasetNames());
   EXPECT_EQ(rows, (std::vector<std::string>{
-                      "cora", "citeseer", "pubmed", "email-eu-core",
-                      "facebook", "karate", "mutag", "proteins", "nci1",
-                      "ptc_mr"}));
+                      "cora", "citeseer", "pubmed", "email-eu-core", "facebook",
+                      "karate", "mutag", "proteins", "nci1", "ptc_mr"}));
   EXPECT_EQ(std::set<std::string>(rows.begin(), rows.end()).size(),
             rows.size());
 }
