@@ -1,6 +1,8 @@
 //===- InitAll.cpp --------------------------------------------------------===//
 #include "compiler/InitAll.h"
 
+#include "compiler/Pipelines/Pipelines.h"
+
 #include "dialects/attn/IR/AttnDialect.h"
 #include "dialects/attn/Transforms/Passes.h"
 
@@ -19,4 +21,5 @@ void attnc::registerAllPasses() {
   mlir::attn::registerAttnPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
+  registerPipelines();
 }

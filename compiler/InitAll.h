@@ -16,7 +16,9 @@ namespace attnc {
 /// The dialects attn IR is written in: attn, func, arith, tensor.
 void registerAllDialects(mlir::DialectRegistry &registry);
 
-/// attn's passes plus the generic ones pipelines use (canonicalize, cse).
+/// attn's passes, the generic ones pipelines use (canonicalize, cse), and
+/// the named pipelines of compiler/Pipelines (attn-inference-pipeline,
+/// attn-training-pipeline).
 void registerAllPasses();
 
 } // namespace attnc

@@ -1,5 +1,5 @@
 // CSR construction options, statistics and helpers on hand-made graphs.
-#include "frontends/graph/Graph.h"
+#include "graphdata/Graph.h"
 
 #include <gtest/gtest.h>
 

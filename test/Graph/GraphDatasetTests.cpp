@@ -5,7 +5,7 @@
 // undirected counts. Which README count is compared is named at each check.
 #include "GraphTestSupport.h"
 
-#include "frontends/graph/Synthetic.h"
+#include "graphdata/Synthetic.h"
 
 #include <algorithm>
 #include <map>

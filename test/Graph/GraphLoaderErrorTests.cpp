@@ -2,7 +2,7 @@
 // corruption of valid files never crashes or hangs a loader.
 #include "GraphTestSupport.h"
 
-#include "frontends/graph/Random.h"
+#include "graphdata/Random.h"
 
 using namespace attnc::graph;
 using attnc::graph::testing::TempDir;

@@ -1,7 +1,7 @@
 // The generated citation-like fallback: sizes, determinism, structure.
 #include "GraphTestSupport.h"
 
-#include "frontends/graph/Synthetic.h"
+#include "graphdata/Synthetic.h"
 
 using namespace attnc::graph;
 using attnc::graph::testing::TempDir;

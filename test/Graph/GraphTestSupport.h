@@ -3,7 +3,7 @@
 #ifndef ATTNC_TEST_GRAPH_GRAPHTESTSUPPORT_H
 #define ATTNC_TEST_GRAPH_GRAPHTESTSUPPORT_H
 
-#include "frontends/graph/Loaders.h"
+#include "graphdata/Datasets.h"
 
 #include <gtest/gtest.h>
 

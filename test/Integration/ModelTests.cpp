@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "frontends/graph/Loaders.h"
+#include "graphdata/Datasets.h"
 #include "runtime/attnc.hpp"
 #include "test/Reference/reference.h"
 

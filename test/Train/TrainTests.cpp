@@ -1,16 +1,18 @@
 // attn-train's building blocks against independent references, and a short
 // training run whose loss must fall.
-#include "compiler/tools/attn-train/Adam.h"
-#include "compiler/tools/attn-train/Compile.h"
-#include "compiler/tools/attn-train/ModelText.h"
-#include "compiler/tools/attn-train/Tasks.h"
-#include "compiler/tools/attn-train/Trainer.h"
+#include "apps/attn-train/Adam.h"
+#include "apps/attn-train/Compile.h"
+#include "apps/attn-train/ModelText.h"
+#include "apps/attn-train/Tasks.h"
+#include "apps/attn-train/Trainer.h"
+#include "graphdata/Datasets.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 
 using namespace attnc::train;
@@ -63,6 +65,18 @@ TEST(Adam, DecayExemptParametersOnlyFollowTheirGradient) {
   EXPECT_EQ(exempt, 1.0f);
   // g' = 0.5 * 1: the first step moves by lr * g'/|g'| = lr.
   EXPECT_NEAR(decayed, 1.0 - o.lr, 1e-6);
+}
+
+TEST(Tasks, AreTheDatasetTableRowsWithATask) {
+  std::vector<std::string> expected;
+  for (const attnc::graph::DatasetInfo &d : attnc::graph::datasets())
+    if (d.task != attnc::graph::TaskKind::None)
+      expected.push_back(d.name);
+  EXPECT_EQ(taskNames(), expected);
+  EXPECT_EQ(taskNames(), (std::vector<std::string>{
+                             "cora", "citeseer", "email-eu-core", "facebook",
+                             "mutag", "proteins", "nci1", "ptc_mr"}));
+  EXPECT_THROW(loadTask("pubmed", "/nonexistent"), std::invalid_argument);
 }
 
 TEST(Split, StratifiedIsAPartitionWithTheStatedSizes) {

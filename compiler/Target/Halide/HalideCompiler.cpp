@@ -18,7 +18,10 @@ namespace attnc::halide {
 
 namespace {
 
-constexpr const char *kPluginDir = "/usr/lib/x86_64-linux-gnu/halide14";
+#ifndef ATTNC_HALIDE_PLUGIN_DIR
+#error "ATTNC_HALIDE_PLUGIN_DIR (Halide's autoscheduler folder) comes from CMake"
+#endif
+constexpr const char *kPluginDir = ATTNC_HALIDE_PLUGIN_DIR;
 
 std::string featureList(const Target &t) {
   static const std::pair<Target::Feature, const char *> known[] = {

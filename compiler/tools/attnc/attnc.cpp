@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/InitAll.h"
+#include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Target/Halide/HalideCompiler.h"
 #include "compiler/Target/Halide/ModuleLinker.h"
 #include "compiler/Target/Halide/TranslateToKernelGraph.h"
@@ -23,7 +24,6 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
-#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -197,15 +197,12 @@ int main(int argc, char **argv) {
   if (!attnc::halide::resolveTarget(target, targetInfo, error))
     return fail(error);
 
+  // The same pipelines as attn-opt --attn-{inference,training}-pipeline.
   mlir::PassManager pm(&context);
-  pm.addPass(mlir::createCanonicalizerPass());
-  if (train) {
-    pm.addPass(mlir::attn::createBuildTrainingStepPass());
-    // Erases the gradients nothing needs (e.g. of the input features).
-    pm.addPass(mlir::createCanonicalizerPass());
-    pm.addPass(mlir::createCSEPass());
-  }
-  pm.addPass(mlir::attn::createMaterializeScalePass());
+  if (train)
+    attnc::buildTrainingPipeline(pm);
+  else
+    attnc::buildInferencePipeline(pm);
   if (mlir::failed(pm.run(*module)))
     return 1;
 
