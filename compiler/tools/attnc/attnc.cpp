@@ -13,7 +13,6 @@
 #include "compiler/Target/Halide/HalideCompiler.h"
 #include "compiler/Target/Halide/ModuleLinker.h"
 #include "compiler/Target/Halide/TranslateToKernelGraph.h"
-#include "dialects/attn/Transforms/Passes.h"
 #include "frontends/model/ModelImporter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
