@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 
+#include "runtime/detail/elf_check.h"
 #include "runtime/detail/cpu_features.h"
 #include "runtime/detail/error.h"
 #include "runtime/detail/module_impl.h"
@@ -357,6 +358,11 @@ attnc_status load(const char *path, const attnc_module_options &options,
   if (!S_ISREG(info.st_mode))
     return fail(ATTNC_ERROR_INVALID_MODULE,
                 "'" + name + "' is not a module: not a regular file");
+  // dlopen trusts the file's headers: a truncated library faults inside it.
+  if (std::string why = attnc::detail::checkElfSharedLibrary(name);
+      !why.empty())
+    return fail(ATTNC_ERROR_INVALID_MODULE,
+                "'" + name + "' is not a module: " + why);
   // A name without '/' would make dlopen search the library path instead
   // of opening the file the caller named.
   std::string openPath = name.find('/') == std::string::npos ? "./" + name
