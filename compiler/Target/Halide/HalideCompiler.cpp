@@ -257,16 +257,17 @@ std::string compileFunction(mlir::func::FuncOp op, const kg::Function &fn,
     }
     }
     std::vector<Argument> args(params.begin(), params.end());
+    const std::string symbol = options.symbol.empty() ? fn.name : options.symbol;
     switch (kind) {
     case ArtifactKind::LoweredStmt:
       pipeline.compile_to_lowered_stmt(path, args, StmtOutputFormat::Text,
                                        target);
       break;
     case ArtifactKind::Assembly:
-      pipeline.compile_to_assembly(path, args, fn.name, target);
+      pipeline.compile_to_assembly(path, args, symbol, target);
       break;
     case ArtifactKind::Object:
-      pipeline.compile_to_object(path, args, fn.name, target);
+      pipeline.compile_to_object(path, args, symbol, target);
       break;
     }
   } catch (const CompileError &e) {

@@ -40,7 +40,18 @@ inline constexpr const char *kOpenCLFeatures = "opencl-cl_doubles";
 struct CompileOptions {
   std::string target = kDefaultTarget;
   ScheduleKind schedule = ScheduleKind::Manual;
+  /// The symbol the code is emitted under (NAME, NAME_argv,
+  /// NAME_metadata); the function's own name when empty.
+  std::string symbol;
 };
+
+/// The symbol of entry `entry` inside a module. Entries are called through
+/// the descriptor, never by name, so modules prefix them: an entry may then
+/// be named like anything the object also holds (malloc, free, the
+/// descriptor, Halide's runtime functions).
+inline std::string moduleEntrySymbol(const std::string &entry) {
+  return "attnc_entry_" + entry;
+}
 
 struct TargetInfo {
   std::string target;      // canonical Halide target string

@@ -90,7 +90,7 @@ std::string descriptorSource(const std::vector<kg::Function> &fns,
      << kAbiHeader << "\n";
   for (size_t f = 0; f < fns.size(); ++f) {
     const kg::Function &fn = fns[f];
-    os << "int " << fn.name << "_argv(void **args);\n";
+    os << "int " << moduleEntrySymbol(fn.name) << "_argv(void **args);\n";
     std::vector<const kg::Argument *> args;
     for (const kg::Argument &a : fn.inputs)
       args.push_back(&a);
@@ -123,7 +123,8 @@ std::string descriptorSource(const std::vector<kg::Function> &fns,
   }
   os << "static const attnc_entry_desc entries[] = {\n";
   for (size_t f = 0; f < fns.size(); ++f)
-    os << "  {" << cString(fns[f].name) << ", " << fns[f].name << "_argv, "
+    os << "  {" << cString(fns[f].name) << ", "
+       << moduleEntrySymbol(fns[f].name) << "_argv, "
        << fns[f].inputs.size() + fns[f].outputs.size() << ", args_" << f
        << ", " << cString(fns[f].loc) << "},\n";
   os << "};\n"

@@ -238,6 +238,11 @@ int main(int argc, char **argv) {
     std::string part = tmp.path + "/" + fn.name +
                        (kind == ArtifactKind::Object ? ".o" : ".txt");
     auto op = module->lookupSymbol<mlir::func::FuncOp>(fn.name);
+    // Objects and assembly export each entry under its own name; inside a
+    // module entries are reached through the descriptor, so their symbols
+    // are prefixed and may collide with nothing.
+    options.symbol =
+        emit == Emit::Module ? attnc::halide::moduleEntrySymbol(fn.name) : "";
     std::string err =
         attnc::halide::compileFunction(op, fn, options, kind, part);
     if (!err.empty())
