@@ -87,8 +87,9 @@ public:
         throw GraphInputError(where + ": the entry is encrypted");
       if (local > bytes.size() || bytes.size() - local < 30 ||
           u32(local) != 0x04034b50)
-        throw GraphInputError(where + ": truncated or corrupt archive (no "
-                                      "local header at offset " +
+        throw GraphInputError(where +
+                              ": truncated or corrupt archive (no "
+                              "local header at offset " +
                               std::to_string(local) + ")");
       uint64_t data = local + 30 + u16(local + 26) + u16(local + 28);
       if (data > bytes.size() || bytes.size() - data < csize)
@@ -111,8 +112,7 @@ public:
                               "savez_compressed write)");
       }
       uLong actual = crc32(0L, Z_NULL, 0);
-      actual = crc32_z(actual,
-                       reinterpret_cast<const Bytef *>(content.data()),
+      actual = crc32_z(actual, reinterpret_cast<const Bytef *>(content.data()),
                        content.size());
       if (actual != crc)
         throw GraphInputError(where + ": corrupt archive (CRC mismatch)");
@@ -188,8 +188,8 @@ private:
     z_stream s{};
     if (inflateInit2(&s, -MAX_WBITS) != Z_OK)
       throw GraphInputError(where + ": cannot start zlib");
-    s.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(bytes.data())) +
-                data;
+    s.next_in =
+        reinterpret_cast<Bytef *>(const_cast<char *>(bytes.data())) + data;
     s.avail_in = static_cast<uInt>(csize);
     s.next_out = reinterpret_cast<Bytef *>(out.data());
     s.avail_out = static_cast<uInt>(usize);
@@ -197,8 +197,9 @@ private:
     uint64_t produced = s.total_out;
     inflateEnd(&s);
     if (rc != Z_STREAM_END || produced != usize)
-      throw GraphInputError(where + ": corrupt archive (the deflate data does "
-                                    "not decompress to " +
+      throw GraphInputError(where +
+                            ": corrupt archive (the deflate data does "
+                            "not decompress to " +
                             std::to_string(usize) + " bytes)");
     return out;
   }
@@ -227,8 +228,7 @@ public:
     throw GraphInputError(keyPrefix(file, key) + ": " + what);
   }
 
-  const npy::Array &get(const std::string &key,
-                        const std::string &what) const {
+  const npy::Array &get(const std::string &key, const std::string &what) const {
     auto it = arrays.find(key);
     if (it == arrays.end())
       fail(key, "missing (" + what + ")");
@@ -241,8 +241,7 @@ public:
       fail(key, "shape " + shapeText(a.shape) + ", expected " + expected);
   }
 
-  std::vector<int64_t> ints(const std::string &key,
-                            const npy::Array &a) const {
+  std::vector<int64_t> ints(const std::string &key, const npy::Array &a) const {
     std::vector<int64_t> v(static_cast<size_t>(a.elementCount()));
     if (a.descr == "<i8") {
       std::memcpy(v.data(), a.data.data(), v.size() * 8);
@@ -258,8 +257,7 @@ public:
     return v;
   }
 
-  std::vector<float> floats(const std::string &key,
-                            const npy::Array &a) const {
+  std::vector<float> floats(const std::string &key, const npy::Array &a) const {
     std::vector<float> v(static_cast<size_t>(a.elementCount()));
     if (a.descr == "<f4") {
       std::memcpy(v.data(), a.data.data(), v.size() * 4);
@@ -270,8 +268,8 @@ public:
         v[i] = static_cast<float>(x);
       }
     } else {
-      fail(key, "dtype " + a.descr +
-                    ", expected float32 or float64 (<f4, <f8)");
+      fail(key,
+           "dtype " + a.descr + ", expected float32 or float64 (<f4, <f8)");
     }
     return v;
   }
@@ -308,8 +306,8 @@ void makeDirectories(const std::string &dir) {
     if (at == dir.size() || dir[at] == '/') {
       std::string part = dir.substr(0, at);
       if (mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
-        throw std::runtime_error(part + ": cannot create the folder: " +
-                                 std::strerror(errno));
+        throw std::runtime_error(
+            part + ": cannot create the folder: " + std::strerror(errno));
     }
   if (!isDirectory(dir))
     throw std::runtime_error(dir + ": exists and is not a folder");
@@ -355,8 +353,8 @@ std::map<std::string, npy::Array> readArrays(const std::string &path) {
     std::map<std::string, npy::Array> arrays;
     DIR *d = opendir(path.c_str());
     if (!d)
-      throw GraphInputError(path + ": cannot read the folder: " +
-                            std::strerror(errno));
+      throw GraphInputError(
+          path + ": cannot read the folder: " + std::strerror(errno));
     std::vector<std::string> names;
     while (dirent *e = readdir(d)) {
       std::string n = e->d_name;
@@ -396,8 +394,7 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
   for (int64_t i = 0; i < n; ++i) {
     if (y[i] < 0)
       a.fail("y", "node " + std::to_string(i) + " has label " +
-                      std::to_string(y[i]) +
-                      "; labels are classes 0..C-1");
+                      std::to_string(y[i]) + "; labels are classes 0..C-1");
     if (y[i] > std::numeric_limits<int32_t>::max() - 1)
       a.fail("y", "node " + std::to_string(i) + " has label " +
                       std::to_string(y[i]) + ", too large");
@@ -451,33 +448,34 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
     const std::vector<int64_t> ix = a.ints("x_indices", ixA);
     const std::vector<float> data = a.floats("x_data", dA);
     if (static_cast<int64_t>(ip.size()) != n + 1)
-      a.fail("x_indptr", std::to_string(ip.size()) +
-                             " entries, but y has " + std::to_string(n) +
-                             " nodes (expected N + 1 = " +
+      a.fail("x_indptr", std::to_string(ip.size()) + " entries, but y has " +
+                             std::to_string(n) + " nodes (expected N + 1 = " +
                              std::to_string(n + 1) + ")");
     const int64_t nnz = static_cast<int64_t>(ix.size());
     if (static_cast<int64_t>(data.size()) != nnz)
-      a.fail("x_data", std::to_string(data.size()) + " values, but x_indices "
-                       "has " + std::to_string(nnz));
+      a.fail("x_data", std::to_string(data.size()) +
+                           " values, but x_indices "
+                           "has " +
+                           std::to_string(nnz));
     if (ip[0] != 0)
-      a.fail("x_indptr", "x_indptr[0] = " + std::to_string(ip[0]) +
-                             ", expected 0");
+      a.fail("x_indptr",
+             "x_indptr[0] = " + std::to_string(ip[0]) + ", expected 0");
     for (int64_t i = 0; i < n; ++i)
       if (ip[i + 1] < ip[i])
-        a.fail("x_indptr", "x_indptr[" + std::to_string(i + 1) + "] = " +
-                               std::to_string(ip[i + 1]) + " < x_indptr[" +
-                               std::to_string(i) + "] = " +
-                               std::to_string(ip[i]));
+        a.fail("x_indptr", "x_indptr[" + std::to_string(i + 1) +
+                               "] = " + std::to_string(ip[i + 1]) +
+                               " < x_indptr[" + std::to_string(i) +
+                               "] = " + std::to_string(ip[i]));
     if (ip[n] != nnz)
-      a.fail("x_indptr", "x_indptr[" + std::to_string(n) + "] = " +
-                             std::to_string(ip[n]) + ", but x_indices has " +
-                             std::to_string(nnz) + " entries");
+      a.fail("x_indptr",
+             "x_indptr[" + std::to_string(n) + "] = " + std::to_string(ip[n]) +
+                 ", but x_indices has " + std::to_string(nnz) + " entries");
     for (int64_t k = 0; k < nnz; ++k) {
       if (ix[k] < 0 || ix[k] > (int64_t{1} << 30)) {
-        int64_t row = std::upper_bound(ip.begin(), ip.end(), k) - ip.begin() -
-                      1;
-        a.fail("x_indices", "x_indices[" + std::to_string(k) + "] = " +
-                                std::to_string(ix[k]) + " (node " +
+        int64_t row =
+            std::upper_bound(ip.begin(), ip.end(), k) - ip.begin() - 1;
+        a.fail("x_indices", "x_indices[" + std::to_string(k) +
+                                "] = " + std::to_string(ix[k]) + " (node " +
                                 std::to_string(row) +
                                 ") is not a column index");
       }
@@ -544,8 +542,8 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
                      "--split-ratio");
       std::vector<uint8_t> v = a.bools(key, mA);
       if (mA.shape.empty() || mA.shape.size() > 2)
-        a.fail(key, "shape " + shapeText(mA.shape) +
-                        ", expected [N] or [N, K]");
+        a.fail(key,
+               "shape " + shapeText(mA.shape) + ", expected [N] or [N, K]");
       if (mA.shape[0] != n)
         a.fail(key, std::to_string(mA.shape[0]) + " entries, but y has " +
                         std::to_string(n) + " nodes");
@@ -566,10 +564,9 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
           col[i] = v[static_cast<size_t>(i * k + options.splitColumn)];
         v = std::move(col);
       } else if (options.splitColumn > 0) {
-        a.fail(key, "shape " + shapeText(mA.shape) +
-                        " holds one split; --split " +
-                        std::to_string(options.splitColumn) +
-                        " needs [N, K] masks");
+        a.fail(key,
+               "shape " + shapeText(mA.shape) + " holds one split; --split " +
+                   std::to_string(options.splitColumn) + " needs [N, K] masks");
       }
       *masks[m] = std::move(v);
     }
@@ -605,9 +602,9 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
   t.edges_text = std::string(options.undirected ? "made undirected"
                                                 : "as given, directed") +
                  (options.selfLoops ? ", self-loops added" : "");
-  t.features_text = featureForm + " (" + std::to_string(width) + ")" +
-                    (options.normalizeFeatures == "row" ? ", row-normalised"
-                                                        : ", as given");
+  t.features_text =
+      featureForm + " (" + std::to_string(width) + ")" +
+      (options.normalizeFeatures == "row" ? ", row-normalised" : ", as given");
   t.metric_text = "accuracy over the test nodes";
   return t;
 }

@@ -62,8 +62,7 @@ void put32(std::string &s, uint32_t v) {
 
 std::string deflateRaw(const std::string &in) {
   z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, -MAX_WBITS, 8,
-                         Z_DEFAULT_STRATEGY),
+  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
             Z_OK);
   std::string out(deflateBound(&z, in.size()), '\0');
   z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.data()));
@@ -144,8 +143,8 @@ using Arrays = std::map<std::string, attnc::npy::Array>;
 // with F = 3, node 0 and 3 train, 1 and 4 val, 2 and 5 test.
 Arrays smallGraph() {
   Arrays a;
-  a["edge_index"] = array<int64_t>("<i8", {2, 6},
-                                   {0, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 0});
+  a["edge_index"] =
+      array<int64_t>("<i8", {2, 6}, {0, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 0});
   std::vector<float> x(18);
   for (size_t i = 0; i < x.size(); ++i)
     x[i] = static_cast<float>(i % 5);
@@ -189,8 +188,7 @@ void expectSameTask(const Task &a, const Task &b) {
 
 TEST(GraphInput, StoredAndDeflateArchivesLoadAlike) {
   const Arrays g = smallGraph();
-  Task stored =
-      loadGraphTask(writeFile("stored.npz", zipBytes(g, false)), {});
+  Task stored = loadGraphTask(writeFile("stored.npz", zipBytes(g, false)), {});
   Task deflated =
       loadGraphTask(writeFile("deflated.npz", zipBytes(g, true)), {});
   expectSameTask(stored, deflated);
@@ -209,8 +207,8 @@ TEST(GraphInput, StoredAndDeflateArchivesLoadAlike) {
 
 TEST(GraphInput, Int32EdgesSparseFeaturesAndGraphOptions) {
   Arrays g = smallGraph();
-  g["edge_index"] = array<int32_t>("<i4", {2, 6},
-                                   {0, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 0});
+  g["edge_index"] =
+      array<int32_t>("<i4", {2, 6}, {0, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 0});
   g.erase("x");
   // Row i has a 2 in column i % 4 (F = 4 from x_shape).
   g["x_indptr"] = array<int64_t>("<i8", {7}, {0, 1, 2, 3, 4, 5, 6});
@@ -233,12 +231,12 @@ TEST(GraphInput, Int32EdgesSparseFeaturesAndGraphOptions) {
 TEST(GraphInput, SplitColumnOfMaskMatrix) {
   Arrays g = smallGraph();
   // Column 1 swaps val and test.
-  g["train_mask"] = array<uint8_t>("|b1", {6, 2}, {1, 1, 0, 0, 0, 0, 1, 1,
-                                                   0, 0, 0, 0});
-  g["val_mask"] = array<uint8_t>("|b1", {6, 2}, {0, 0, 1, 0, 0, 1, 0, 0,
-                                                 1, 0, 0, 1});
-  g["test_mask"] = array<uint8_t>("|b1", {6, 2}, {0, 0, 0, 1, 1, 0, 0, 0,
-                                                  0, 1, 1, 0});
+  g["train_mask"] =
+      array<uint8_t>("|b1", {6, 2}, {1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0});
+  g["val_mask"] =
+      array<uint8_t>("|b1", {6, 2}, {0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1});
+  g["test_mask"] =
+      array<uint8_t>("|b1", {6, 2}, {0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0});
   GraphInputOptions o;
   o.splitColumn = 1;
   Task t = loadGraphTask(writeFile("columns.npz", zipBytes(g, false)), o);
@@ -334,8 +332,7 @@ TEST(GraphInputErrors, WrongDtype) {
 TEST(GraphInputErrors, WrongShape) {
   Arrays g = smallGraph();
   g["edge_index"] = array<int64_t>("<i8", {6}, {0, 1, 2, 3, 4, 5});
-  EXPECT_EQ(errorOf(g, "e3"),
-            "key 'edge_index': shape [6], expected [2, E]");
+  EXPECT_EQ(errorOf(g, "e3"), "key 'edge_index': shape [6], expected [2, E]");
   g = smallGraph();
   g["x"] = array<float>("<f4", {18}, std::vector<float>(18));
   EXPECT_EQ(errorOf(g, "e3x"), "key 'x': shape [18], expected [N, F]");
