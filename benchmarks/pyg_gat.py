@@ -3,11 +3,12 @@
 the same GAT recipe (2 layers, 8 heads x 8 hidden, ELU, dropout 0.6 on
 inputs and attention, Adam lr 0.005, weight decay 5e-4, up to 1000 epochs,
 patience 100 on val loss/accuracy, GAT's checkpoint rule) on the same data:
-attn-train --export writes the task's features x, graph edge_index (symmetrised, with
-self-loops), labels and split as .npy, which this script loads. Both run on
-the same CPU threads. Prints, per seed and as mean ± std, the test accuracy
-and the mean epoch time (forward + backward + Adam step) of each, and their
-ratio; writes benchmarks/results/pyg-gat-<machine>.json.
+attn-train --export writes the task's features (x), graph (edge_index,
+symmetrised, with self-loops), labels (y) and split as .npy, which this
+script loads. Both run on the same CPU threads. Prints, per seed and as
+mean ± std, the test accuracy and the mean epoch time (forward + backward +
+Adam step) of each, and their ratio; writes
+benchmarks/results/pyg-gat-<machine>.json.
 
   pip install torch torch_geometric
   benchmarks/pyg_gat.py --dataset cora --seeds 10
