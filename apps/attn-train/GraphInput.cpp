@@ -395,11 +395,17 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
     if (y[i] < 0)
       a.fail("y", "node " + std::to_string(i) + " has label " +
                       std::to_string(y[i]) + "; labels are classes 0..C-1");
-    if (y[i] > std::numeric_limits<int32_t>::max() - 1)
+    if (options.numClasses > 0 && y[i] >= options.numClasses)
       a.fail("y", "node " + std::to_string(i) + " has label " +
-                      std::to_string(y[i]) + ", too large");
+                      std::to_string(y[i]) + " >= C = " +
+                      std::to_string(options.numClasses) + " (--classes)");
+    if (y[i] > (int64_t{1} << 20))
+      a.fail("y", "node " + std::to_string(i) + " has label " +
+                      std::to_string(y[i]) + ", too large (over 2^20 classes)");
     classes = std::max(classes, y[i] + 1);
   }
+  if (options.numClasses > 0)
+    classes = options.numClasses;
   const std::string nText = " (N = " + std::to_string(n) + " from y)";
 
   // Edges.

@@ -36,6 +36,9 @@ struct GraphInputOptions {
   /// these train/val/test fractions; empty = use the file's masks.
   std::string splitRatio;
   uint64_t splitSeed = 0;
+  /// The number of classes C; 0 = max(y) + 1. With it, a label >= C is an
+  /// error, and classes no node has still get an output.
+  int64_t numClasses = 0;
 };
 
 /// The arrays of a .npz archive (stored or deflate entries) or of the .npy

@@ -476,6 +476,11 @@ int main(int argc, char **argv) {
                  "scaled to sum to 1; the built-in citation tasks are)")
       ->check(CLI::IsMember({"none", "row"}))
       ->needs(graphOption);
+  app.add_option("--classes", o.graphOptions.numClasses,
+                 "--graph: the number of classes C (default: the largest "
+                 "label + 1); a label >= C is an error")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20))
+      ->needs(graphOption);
   app.add_option("--split", o.graphOptions.splitColumn,
                  "--graph: the column K of [N, K] masks to use")
       ->check(CLI::Range(int64_t{0}, int64_t{1000000}))

@@ -355,6 +355,19 @@ TEST(GraphInputErrors, NegativeLabel) {
             "key 'y': node 3 has label -1; labels are classes 0..C-1");
 }
 
+TEST(GraphInputErrors, LabelNotBelowDeclaredClassCount) {
+  Arrays g = smallGraph();
+  g["y"] = array<int64_t>("<i8", {6}, {0, 0, 2, 1, 1, 1});
+  GraphInputOptions o;
+  o.numClasses = 2;
+  EXPECT_EQ(errorOf(g, "e5c", o),
+            "key 'y': node 2 has label 2 >= C = 2 (--classes)");
+  // Without --classes, C = max + 1; with a larger C, unused classes stay.
+  o.numClasses = 4;
+  Task t = loadGraphTask(writeFile("c4.npz", zipBytes(g, false)), o);
+  EXPECT_EQ(t.num_classes, 4);
+}
+
 TEST(GraphInputErrors, OverlappingMasks) {
   Arrays g = smallGraph();
   g["test_mask"] = array<uint8_t>("|b1", {6}, {0, 1, 1, 0, 0, 1});
