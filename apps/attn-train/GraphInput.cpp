@@ -66,7 +66,7 @@ public:
         uint64_t f = e + 4;
         if (id == 0x0001) {
           auto take = [&](uint64_t &v) {
-            if (v == 0xffffffffu && f + 8 <= e + 4 + size) {
+            if (v == 0xffffffffu && f + 8 <= std::min(e + 4 + size, end)) {
               v = u64(f);
               f += 8;
             }
@@ -104,6 +104,12 @@ public:
                                         "differ)");
         content = bytes.substr(data, csize);
       } else if (method == 8) {
+        // Deflate expands at most about 1032:1; a larger claim is corrupt
+        // (and would be a huge allocation).
+        if (usize / 1032 > csize + 1)
+          throw GraphInputError(
+              where + ": corrupt archive (" + std::to_string(csize) +
+              " compressed bytes cannot hold " + std::to_string(usize) + ")");
         content = inflateRaw(where, data, csize, usize);
       } else {
         throw GraphInputError(where + ": compression method " +
@@ -497,6 +503,10 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
                               std::to_string(width - 1));
       width = s[1];
     }
+    if (width > (int64_t{1} << 32) / n)
+      a.fail("x_indices", "N x F = " + std::to_string(n) + " x " +
+                              std::to_string(width) +
+                              " is too large for the dense feature matrix");
     t.features.assign(static_cast<size_t>(n * width), 0.0f);
     for (int64_t i = 0; i < n; ++i)
       for (int64_t k = ip[i]; k < ip[i + 1]; ++k)
