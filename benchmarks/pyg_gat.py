@@ -3,11 +3,12 @@
 the same GAT recipe (2 layers, 8 heads x 8 hidden, ELU, dropout 0.6 on
 inputs and attention, Adam lr 0.005, weight decay 5e-4, up to 1000 epochs,
 patience 100 on val loss/accuracy, GAT's checkpoint rule) on the same data:
-attn-train --export writes the task's features, graph (symmetrised, with
-self-loops), labels and split as .npy, which this script loads. Both run on
-the same CPU threads. Prints, per seed and as mean ± std, the test accuracy
-and the mean epoch time (forward + backward + Adam step) of each, and their
-ratio; writes benchmarks/results/pyg-gat-<machine>.json.
+attn-train --export writes the task's features (x), graph (edge_index,
+symmetrised, with self-loops), labels (y) and split as .npy, which this
+script loads. Both run on the same CPU threads. Prints, per seed and as
+mean ± std, the test accuracy and the mean epoch time (forward + backward +
+Adam step) of each, and their ratio; writes
+benchmarks/results/pyg-gat-<machine>.json.
 
   pip install torch torch_geometric
   benchmarks/pyg_gat.py --dataset cora --seeds 10
@@ -46,14 +47,14 @@ class GAT(torch.nn.Module):
 
 
 def load(d):
+    # The keys attn-train --graph reads (PyG's): edge_index is [source, target].
     a = {k: np.load(os.path.join(d, k + ".npy")) for k in
-         ["features", "row_offsets", "col_indices", "labels", "train_mask",
-          "val_mask", "test_mask"]}
-    rows = np.repeat(np.arange(len(a["row_offsets"]) - 1), np.diff(a["row_offsets"]))
-    # PyG's edge_index is [source, target]; the CSR row is the target.
-    edge_index = torch.from_numpy(np.stack([a["col_indices"], rows])).long()
-    t = {k: torch.from_numpy(v) for k, v in a.items() if k not in ("row_offsets", "col_indices")}
-    t["labels"] = t["labels"].long()
+         ["x", "edge_index", "y", "train_mask", "val_mask", "test_mask"]}
+    edge_index = torch.from_numpy(a["edge_index"]).long()
+    t = {"features": torch.from_numpy(a["x"]),
+         "labels": torch.from_numpy(a["y"]).long()}
+    for k in ("train_mask", "val_mask", "test_mask"):
+        t[k] = torch.from_numpy(a[k])
     return t, edge_index
 
 

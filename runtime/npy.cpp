@@ -170,17 +170,26 @@ int64_t Array::elementCount() const {
 }
 
 bool read(const std::string &path, Array &out, std::string &error) {
-  auto bad = [&](const std::string &what) {
-    error = path + ": " + what;
-    return false;
-  };
   std::ifstream file(path, std::ios::binary);
-  if (!file)
-    return bad(std::string("cannot open: ") + std::strerror(errno));
+  if (!file) {
+    error = path + ": cannot open: " + std::strerror(errno);
+    return false;
+  }
   std::string bytes((std::istreambuf_iterator<char>(file)),
                     std::istreambuf_iterator<char>());
-  if (file.bad())
-    return bad("read error");
+  if (file.bad()) {
+    error = path + ": read error";
+    return false;
+  }
+  return decode(bytes, path, out, error);
+}
+
+bool decode(const std::string &bytes, const std::string &name, Array &out,
+            std::string &error) {
+  auto bad = [&](const std::string &what) {
+    error = name + ": " + what;
+    return false;
+  };
   const auto *p = reinterpret_cast<const unsigned char *>(bytes.data());
   if (bytes.size() < kMagicSize + 2 ||
       bytes.compare(0, kMagicSize, kMagic) != 0)

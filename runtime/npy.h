@@ -30,6 +30,12 @@ size_t descrItemSize(const std::string &descr);
 // starts with the file name.
 bool read(const std::string &path, Array &out, std::string &error);
 
+// Decodes the bytes of a complete .npy file (e.g. an entry of a .npz
+// archive). On failure returns false and sets `error` to one line that
+// starts with `name`.
+bool decode(const std::string &bytes, const std::string &name, Array &out,
+            std::string &error);
+
 // Encodes a complete .npy file (header and data) in memory.
 bool encode(const Array &array, std::string &bytes, std::string &error);
 

@@ -9,6 +9,8 @@ packages=(
   libhalide14-0-dev libboost-graph-dev libgtest-dev
   libbenchmark-dev libopenblas-dev nlohmann-json3-dev libcli11-dev
   libyaml-cpp-dev
+  # zlib: attn-train --graph reads numpy.savez_compressed (deflate) archives.
+  zlib1g-dev
   # An OpenCL platform on the CPU: the GPU schedules run there through
   # --target=opencl, so machines without a GPU test them (CudaTests).
   ocl-icd-libopencl1 pocl-opencl-icd

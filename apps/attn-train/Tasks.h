@@ -22,6 +22,11 @@ struct Task {
   /// "SYNTHETIC" for generated data.
   std::string provenance;
   bool synthetic = false;
+  /// The file or folder an `attn-train --graph` task was read from (empty
+  /// for the built-in datasets).
+  std::string source_path;
+  /// How the graph's edges were made, for the log line.
+  std::string edges_text = "symmetrised, self-loops";
 
   int64_t num_nodes = 0, num_features = 0, num_classes = 0;
   std::vector<float> features; ///< [num_nodes, num_features], row-major

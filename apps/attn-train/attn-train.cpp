@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/attn-train/Compile.h"
+#include "apps/attn-train/GraphInput.h"
 #include "apps/attn-train/ModelText.h"
 #include "apps/attn-train/Tasks.h"
 #include "apps/attn-train/Trainer.h"
@@ -19,7 +20,6 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace attnc::train;
@@ -31,6 +31,8 @@ constexpr int kExitUsage = 2;
 
 struct Options {
   std::string dataset;
+  std::string graph; ///< --graph FILE.npz or DIR
+  GraphInputOptions graphOptions;
   std::string dataDir;
   std::string model = "gat";
   uint64_t seed = 1;
@@ -43,7 +45,39 @@ struct Options {
   bool quiet = false, json = false;
   bool denseFeatures = false;
   std::string recipe = "auto";
+  std::string splits; ///< --splits 0-9: one run per split
 };
+
+// "0-9", "0,2,5" or "0-2,7": the splits in the order given.
+std::vector<int64_t> parseSplits(const std::string &text) {
+  std::vector<int64_t> out;
+  auto bad = [&] {
+    return std::invalid_argument("--splits: '" + text +
+                                 "' is not a range (0-9) or list (0,2,5) of "
+                                 "split numbers");
+  };
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    size_t dash = part.find('-');
+    auto number = [&](const std::string &t) {
+      if (t.empty() || t.size() > 7 ||
+          t.find_first_not_of("0123456789") != std::string::npos)
+        throw bad();
+      return static_cast<int64_t>(std::stoll(t));
+    };
+    int64_t first = number(part.substr(0, dash));
+    int64_t last =
+        dash == std::string::npos ? first : number(part.substr(dash + 1));
+    if (last < first)
+      throw bad();
+    for (int64_t v = first; v <= last; ++v)
+      out.push_back(v);
+  }
+  if (out.empty() || text.back() == ',')
+    throw bad();
+  return out;
+}
 
 // The GAT reference code's regularisation (value dropout, no decay on
 // biases) is what reaches the paper's citation accuracies; elsewhere PyG's
@@ -93,41 +127,6 @@ std::string bar(int64_t done, int64_t total, int width = 20) {
          std::string(static_cast<size_t>(width - filled), '.');
 }
 
-void writeNpy(const std::string &dir, const std::string &name,
-              const std::string &descr, const std::vector<int64_t> &shape,
-              const void *data, size_t bytes) {
-  attnc::npy::Array a;
-  a.descr = descr;
-  a.shape = shape;
-  a.data.assign(static_cast<const unsigned char *>(data),
-                static_cast<const unsigned char *>(data) + bytes);
-  std::string encoded, error, temp;
-  const std::string path = dir + "/" + name + ".npy";
-  if (!attnc::npy::encode(a, encoded, error) ||
-      !attnc::npy::writeTemp(path, encoded, temp, error) ||
-      !attnc::npy::commit(temp, path, error))
-    throw std::runtime_error(error);
-}
-
-// The task's data as .npy files (features, CSR, labels, masks), for
-// benchmarks/pyg_gat.py.
-void exportTask(const Task &t, const std::string &dir) {
-  mkdir(dir.c_str(), 0755);
-  writeNpy(dir, "features", "<f4", {t.num_nodes, t.num_features},
-           t.features.data(), t.features.size() * sizeof(float));
-  writeNpy(dir, "row_offsets", "<i8", {t.num_nodes + 1},
-           t.graph.row_offsets.data(), t.graph.row_offsets.size() * 8);
-  writeNpy(dir, "col_indices", "<i8", {t.graph.numEdges()},
-           t.graph.col_indices.data(), t.graph.col_indices.size() * 8);
-  writeNpy(dir, "labels", "<i4", {t.num_nodes}, t.labels.data(),
-           t.labels.size() * 4);
-  writeNpy(dir, "train_mask", "|b1", {t.num_nodes}, t.train.data(),
-           t.train.size());
-  writeNpy(dir, "val_mask", "|b1", {t.num_nodes}, t.val.data(), t.val.size());
-  writeNpy(dir, "test_mask", "|b1", {t.num_nodes}, t.test.data(),
-           t.test.size());
-}
-
 void writePredictions(const Task &t, const Trainer &trainer,
                       const std::vector<float> &logProbs,
                       const std::string &path) {
@@ -172,13 +171,37 @@ int run(const Options &o) {
     text = readFile(o.model);
   }
   std::ostream &info = o.json ? std::cerr : std::cout;
-  Task task = loadTask(o.dataset, o.dataDir);
+  if (o.dataset.empty() == o.graph.empty())
+    throw std::invalid_argument(
+        "give one of --dataset NAME and --graph FILE.npz|DIR");
+  const std::vector<int64_t> splits =
+      o.splits.empty() ? std::vector<int64_t>{} : parseSplits(o.splits);
+  if (!splits.empty() && (!o.saveWeights.empty() || !o.predictions.empty()))
+    throw std::invalid_argument("--splits trains several models; "
+                                "--save-weights and --predictions take one");
+  // Split number s: column s of [N, K] masks, or seed s of --split-ratio.
+  const bool generatedSplits = !o.graphOptions.splitRatio.empty();
+  auto graphOptionsFor = [&](int64_t s) {
+    GraphInputOptions g = o.graphOptions;
+    if (generatedSplits)
+      g.splitSeed = static_cast<uint64_t>(s);
+    else
+      g.splitColumn = s;
+    return g;
+  };
+  Task task = o.graph.empty() ? loadTask(o.dataset, o.dataDir)
+              : splits.empty()
+                  ? loadGraphTask(o.graph, o.graphOptions)
+                  : loadGraphTask(o.graph, graphOptionsFor(splits[0]));
+  // Every split is checked before anything trains.
+  for (size_t k = 1; k < splits.size(); ++k)
+    loadGraphTask(o.graph, graphOptionsFor(splits[k]));
   if (task.synthetic)
     std::cerr << "attn-train: note: " << task.provenance << "\n";
   if (human) {
     info << "attn-train: " << task.name << " (" << task.family
          << "): " << task.num_nodes << " nodes, " << task.graph.numEdges()
-         << " edges (symmetrised, self-loops), " << task.num_features
+         << " edges (" << task.edges_text << "), " << task.num_features
          << " features, " << task.num_classes << " classes; train "
          << attnc::graph::countMask(task.train) << ", val "
          << attnc::graph::countMask(task.val) << ", test "
@@ -223,6 +246,93 @@ int run(const Options &o) {
   auto module = attnc::Module::load(modulePath);
   if (!module)
     throw std::runtime_error(module.status().message());
+
+  if (!splits.empty()) {
+    TrainOptions t;
+    t.epochs = o.epochs;
+    t.patience = o.patience;
+    t.adam.lr = o.lr;
+    t.adam.weight_decay = o.weightDecay;
+    t.decay_biases = recipe == "pyg";
+    t.seed = o.seed;
+    nlohmann::json runs = nlohmann::json::array();
+    std::vector<double> accuracies;
+    for (size_t k = 0; k < splits.size(); ++k) {
+      Task split =
+          k == 0 ? task : loadGraphTask(o.graph, graphOptionsFor(splits[k]));
+      Trainer trainer(*module, entry, split, o.seed);
+      TrainResult r = trainer.train(t);
+      accuracies.push_back(r.test.accuracy);
+      const int64_t nTrain = attnc::graph::countMask(split.train),
+                    nVal = attnc::graph::countMask(split.val),
+                    nTest = attnc::graph::countMask(split.test);
+      if (human) {
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "split %lld (train %lld, val %lld, test %lld): test "
+                      "accuracy %.4f (best epoch %lld of %lld, val acc "
+                      "%.4f)\n",
+                      static_cast<long long>(splits[k]),
+                      static_cast<long long>(nTrain),
+                      static_cast<long long>(nVal),
+                      static_cast<long long>(nTest), r.test.accuracy,
+                      static_cast<long long>(r.best_epoch),
+                      static_cast<long long>(r.epochs_run), r.val.accuracy);
+        info << line << std::flush;
+      }
+      runs.push_back({{"split", splits[k]},
+                      {"train_nodes", nTrain},
+                      {"val_nodes", nVal},
+                      {"test_nodes", nTest},
+                      {"epochs_run", r.epochs_run},
+                      {"best_epoch", r.best_epoch},
+                      {"val_accuracy", r.val.accuracy},
+                      {"val_loss", r.val.loss},
+                      {"test_accuracy", r.test.accuracy},
+                      {"mean_epoch_ms", r.mean_step_ms}});
+    }
+    // Mean and sample standard deviation (n - 1), as papers report them.
+    double mean = 0, var = 0;
+    for (double a : accuracies)
+      mean += a;
+    mean /= static_cast<double>(accuracies.size());
+    for (double a : accuracies)
+      var += (a - mean) * (a - mean);
+    const double sd =
+        accuracies.size() > 1
+            ? std::sqrt(var / static_cast<double>(accuracies.size() - 1))
+            : 0.0;
+    if (human) {
+      char line[256];
+      std::snprintf(line, sizeof line,
+                    "test accuracy over %zu splits: %.4f ± %.4f (mean ± "
+                    "sample std)\n",
+                    accuracies.size(), mean, sd);
+      info << line;
+    }
+    if (o.json)
+      std::cout << nlohmann::json{{"dataset", task.name},
+                                  {"family", task.family},
+                                  {"provenance", task.provenance},
+                                  {"path", task.source_path},
+                                  {"model", modelLabel},
+                                  {"recipe", recipe},
+                                  {"seed", o.seed},
+                                  {"nodes", task.num_nodes},
+                                  {"edges", task.graph.numEdges()},
+                                  {"features", task.num_features},
+                                  {"classes", task.num_classes},
+                                  {"split_kind", generatedSplits
+                                                     ? "split-ratio seeds"
+                                                     : "mask columns"},
+                                  {"runs", runs},
+                                  {"test_accuracy_mean", mean},
+                                  {"test_accuracy_std", sd},
+                                  {"module", modulePath}}
+                           .dump()
+                    << "\n";
+    return 0;
+  }
 
   Trainer trainer(*module, entry, task, o.seed);
   TrainOptions t;
@@ -290,6 +400,7 @@ int run(const Options &o) {
         {"family", task.family},
         {"synthetic", task.synthetic},
         {"provenance", task.provenance},
+        {"path", task.source_path},
         {"model", modelLabel},
         {"recipe", recipe},
         {"seed", o.seed},
@@ -297,6 +408,10 @@ int run(const Options &o) {
         {"edges", task.graph.numEdges()},
         {"features", task.num_features},
         {"classes", task.num_classes},
+        {"train_nodes", attnc::graph::countMask(task.train)},
+        {"val_nodes", attnc::graph::countMask(task.val)},
+        {"test_nodes", attnc::graph::countMask(task.test)},
+        {"split", task.split_text},
         {"epochs_run", r.epochs_run},
         {"best_epoch", r.best_epoch},
         {"train_accuracy", r.train.accuracy},
@@ -343,7 +458,47 @@ int main(int argc, char **argv) {
   std::string known;
   for (const std::string &n : taskNames())
     known += (known.empty() ? "" : ", ") + n;
-  app.add_option("--dataset", o.dataset, "one of: " + known)->required();
+  app.add_option("--dataset", o.dataset, "a built-in task, one of: " + known);
+  CLI::Option *graphOption = app.add_option(
+      "--graph", o.graph,
+      "train on your own graph: a .npz (numpy.savez or savez_compressed) or "
+      "a folder of .npy files with PyG's keys edge_index, x (or x_indptr, "
+      "x_indices, x_data), y, train_mask, val_mask, test_mask "
+      "(docs/gnn-tasks.md)");
+  app.add_flag("--undirected", o.graphOptions.undirected,
+               "--graph: add the reverse of every edge (repeats dropped)")
+      ->needs(graphOption);
+  app.add_flag("--self-loops", o.graphOptions.selfLoops,
+               "--graph: give every node a self-loop")
+      ->needs(graphOption);
+  app.add_option("--normalize-features", o.graphOptions.normalizeFeatures,
+                 "--graph: none (the default) or row (each feature row "
+                 "scaled to sum to 1; the built-in citation tasks are)")
+      ->check(CLI::IsMember({"none", "row"}))
+      ->needs(graphOption);
+  app.add_option("--classes", o.graphOptions.numClasses,
+                 "--graph: the number of classes C (default: the largest "
+                 "label + 1); a label >= C is an error")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20))
+      ->needs(graphOption);
+  app.add_option("--split", o.graphOptions.splitColumn,
+                 "--graph: the column K of [N, K] masks to use")
+      ->check(CLI::Range(int64_t{0}, int64_t{1000000}))
+      ->needs(graphOption);
+  app.add_option("--splits", o.splits,
+                 "--graph: one run per split, e.g. 0-9 or 0,2,5 (columns of "
+                 "[N, K] masks, or seeds of --split-ratio), then the mean "
+                 "and std of the test accuracy")
+      ->needs(graphOption)
+      ->excludes("--split");
+  app.add_option("--split-ratio", o.graphOptions.splitRatio,
+                 "--graph: ignore the file's masks and split per class "
+                 "TRAIN/VAL/TEST, e.g. 0.6/0.2/0.2 (needed when the file "
+                 "has no masks)")
+      ->needs(graphOption);
+  app.add_option("--split-seed", o.graphOptions.splitSeed,
+                 "--graph: seed of --split-ratio's split (default 0)")
+      ->needs(graphOption);
   app.add_option("--data-dir", o.dataDir,
                  "folder holding the datasets (default $ATTNC_DATA_DIR or "
                  "the repository's ../shared/data); a missing dataset folder "
@@ -382,7 +537,8 @@ int main(int argc, char **argv) {
                  "reference: the GAT reference code's regularisation (dropout "
                  "0.6 on aggregated features, ${FEATURE_DROPOUT}; no weight "
                  "decay on biases); pyg: PyG GATConv's (neither); auto: "
-                 "reference on citation tasks, pyg elsewhere")
+                 "reference on citation tasks, pyg elsewhere (--graph "
+                 "included)")
       ->check(CLI::IsMember({"auto", "reference", "pyg"}))
       ->capture_default_str();
   app.add_option("--save-weights", o.saveWeights,
@@ -391,7 +547,8 @@ int main(int argc, char **argv) {
                  "write per-node predictions (TSV: node, split, label, "
                  "predicted, confidence)");
   app.add_option("--export", o.exportDir,
-                 "write the task's data as .npy files to this folder");
+                 "write the task's data as .npy files to this folder "
+                 "(created if missing), under the keys --graph reads");
   app.add_option("--module", o.module,
                  "use this compiled training module instead of compiling");
   app.add_option("--cache-dir", o.cacheDir,
