@@ -158,6 +158,23 @@ void writePredictions(const Task &t, const Trainer &trainer,
     throw std::runtime_error("cannot write '" + path + "'");
 }
 
+/// The task and how it is trained, as every --json result states them.
+nlohmann::json describeTask(const Task &task, const std::string &modelLabel,
+                            const std::string &recipe, uint64_t seed) {
+  return {{"dataset", task.name},
+          {"family", task.family},
+          {"synthetic", task.synthetic},
+          {"provenance", task.provenance},
+          {"path", task.source_path},
+          {"model", modelLabel},
+          {"recipe", recipe},
+          {"seed", seed},
+          {"nodes", task.num_nodes},
+          {"edges", task.graph.numEdges()},
+          {"features", task.num_features},
+          {"classes", task.num_classes}};
+}
+
 int run(const Options &o) {
   const bool human = !o.quiet;
   std::string text = builtinTemplate(o.model);
@@ -310,27 +327,16 @@ int run(const Options &o) {
                     accuracies.size(), mean, sd);
       info << line;
     }
-    if (o.json)
-      std::cout << nlohmann::json{{"dataset", task.name},
-                                  {"family", task.family},
-                                  {"provenance", task.provenance},
-                                  {"path", task.source_path},
-                                  {"model", modelLabel},
-                                  {"recipe", recipe},
-                                  {"seed", o.seed},
-                                  {"nodes", task.num_nodes},
-                                  {"edges", task.graph.numEdges()},
-                                  {"features", task.num_features},
-                                  {"classes", task.num_classes},
-                                  {"split_kind", generatedSplits
-                                                     ? "split-ratio seeds"
-                                                     : "mask columns"},
-                                  {"runs", runs},
-                                  {"test_accuracy_mean", mean},
-                                  {"test_accuracy_std", sd},
-                                  {"module", modulePath}}
-                           .dump()
-                    << "\n";
+    if (o.json) {
+      nlohmann::json j = describeTask(task, modelLabel, recipe, o.seed);
+      j.update({{"split_kind",
+                 generatedSplits ? "split-ratio seeds" : "mask columns"},
+                {"runs", runs},
+                {"test_accuracy_mean", mean},
+                {"test_accuracy_std", sd},
+                {"module", modulePath}});
+      std::cout << j.dump() << "\n";
+    }
     return 0;
   }
 
@@ -395,19 +401,8 @@ int run(const Options &o) {
     info << line;
   }
   if (o.json) {
-    nlohmann::json j = {
-        {"dataset", task.name},
-        {"family", task.family},
-        {"synthetic", task.synthetic},
-        {"provenance", task.provenance},
-        {"path", task.source_path},
-        {"model", modelLabel},
-        {"recipe", recipe},
-        {"seed", o.seed},
-        {"nodes", task.num_nodes},
-        {"edges", task.graph.numEdges()},
-        {"features", task.num_features},
-        {"classes", task.num_classes},
+    nlohmann::json j = describeTask(task, modelLabel, recipe, o.seed);
+    j.update({
         {"train_nodes", attnc::graph::countMask(task.train)},
         {"val_nodes", attnc::graph::countMask(task.val)},
         {"test_nodes", attnc::graph::countMask(task.test)},
@@ -423,7 +418,7 @@ int run(const Options &o) {
         {"best_val_acc_test_accuracy", r.best_val_acc_test_accuracy},
         {"median_epoch_ms", r.median_step_ms},
         {"mean_inference_ms", r.mean_eval_ms},
-        {"module", modulePath}};
+        {"module", modulePath}});
     std::cout << j.dump() << "\n";
   }
   return 0;
