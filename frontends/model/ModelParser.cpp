@@ -169,11 +169,21 @@ bool asInt(const YAML::Node &n, int64_t &out) {
   return true;
 }
 
+/// `text` in quotes for a message, shortened when long: a value is echoed
+/// so the user can find it, not to copy a 5,000-digit number into the line.
+std::string quoted(const std::string &text) {
+  constexpr size_t kShown = 40;
+  if (text.size() <= kShown)
+    return "'" + text + "'";
+  return "'" + text.substr(0, kShown) + "...' (" +
+         std::to_string(text.size()) + " characters)";
+}
+
 int64_t positiveInt(const YAML::Node &n, const std::string &what) {
   std::string text = scalar(n, what);
   int64_t v;
   if (!asInt(n, v) || v <= 0)
-    fail(locOf(n), what + " must be a positive integer, got '" + text + "'");
+    fail(locOf(n), what + " must be a positive integer, got " + quoted(text));
   return v;
 }
 
@@ -181,7 +191,7 @@ double floatValue(const YAML::Node &n, const std::string &what) {
   std::string text = scalar(n, what);
   double v;
   if (!YAML::convert<double>::decode(n, v) || !std::isfinite(v))
-    fail(locOf(n), what + " must be a finite number, got '" + text + "'");
+    fail(locOf(n), what + " must be a finite number, got " + quoted(text));
   return v;
 }
 
@@ -189,7 +199,7 @@ bool boolValue(const YAML::Node &n, const std::string &what) {
   std::string text = scalar(n, what);
   bool v;
   if (!YAML::convert<bool>::decode(n, v))
-    fail(locOf(n), what + " must be true or false, got '" + text + "'");
+    fail(locOf(n), what + " must be true or false, got " + quoted(text));
   return v;
 }
 
@@ -197,8 +207,8 @@ std::string nameValue(const YAML::Node &n, const std::string &what) {
   std::string text = scalar(n, what);
   if (!isIdentifier(text, /*allowDots=*/true))
     fail(locOf(n), what + " must be a name (letters, digits, '_' and '.', "
-                          "starting with a letter or '_'), got '" +
-                       text + "'");
+                          "starting with a letter or '_'), got " +
+                       quoted(text));
   return text;
 }
 
@@ -208,7 +218,7 @@ std::string enumValue(const YAML::Node &n, const std::string &what,
   for (const std::string &c : choices)
     if (c == text)
       return text;
-  fail(locOf(n), "unknown " + what + " '" + text + "'; expected one of: " +
+  fail(locOf(n), "unknown " + what + " " + quoted(text) + "; expected one of: " +
                      join(choices));
 }
 
@@ -247,14 +257,14 @@ Dim parseDim(const YAML::Node &n, const std::string &what) {
   int64_t v;
   if (asInt(n, v)) {
     if (v <= 0)
-      fail(d.loc, what + " must be positive, got " + text);
+      fail(d.loc, what + " must be positive, got " + quoted(text));
     d.size = v;
     return d;
   }
   if (!isIdentifier(text, /*allowDots=*/false))
     fail(d.loc, what + " must be a positive integer or a symbolic size "
-                       "(a name such as 'batch'), got '" +
-                    text + "'");
+                       "(a name such as 'batch'), got " +
+                    quoted(text));
   d.symbol = text;
   return d;
 }
@@ -297,7 +307,7 @@ Input parseInput(const YAML::Node &n) {
       hasEdges = true;
       in.edges = parseDim(value, "'edges'");
     } else {
-      fail(keyLoc, "unknown field '" + key + "' in " +
+      fail(keyLoc, "unknown field " + quoted(key) + " in " +
                        (in.graph ? "a graph input" : "a tensor input") +
                        "; accepted fields: " + join(accepted));
     }
@@ -374,15 +384,15 @@ FieldValue parseField(const FieldSpec &spec, Loc keyLoc, const YAML::Node &n) {
       int64_t extent = 0;
       std::string text = scalar(value, "window '" + key + "'");
       if ((key == "left" || key == "right") && !asInt(value, extent))
-        fail(locOf(value), "window '" + key + "' must be an integer, got '" +
-                               text + "'");
+        fail(locOf(value), "window '" + key + "' must be an integer, got " +
+                               quoted(text));
       if (key == "left") {
         hasLeft = true, v.left = extent, v.leftLoc = locOf(value);
       } else if (key == "right") {
         hasRight = true, v.right = extent, v.rightLoc = locOf(value);
       } else {
-        fail(kl, "unknown field '" + key +
-                     "' in 'window'; accepted fields: left, right");
+        fail(kl, "unknown field " + quoted(key) +
+                     " in 'window'; accepted fields: left, right");
       }
     });
     if (!hasLeft || !hasRight)
@@ -408,8 +418,8 @@ Layer parseLayer(const YAML::Node &n) {
     if (k.kind == kindText)
       spec = &k;
   if (!spec)
-    fail(layer.kindLoc, "unknown layer kind '" + kindText +
-                            "'; expected one of: " + join(layerKinds()));
+    fail(layer.kindLoc, "unknown layer kind " + quoted(kindText) +
+                            "; expected one of: " + join(layerKinds()));
   layer.kind = kindText;
   std::vector<FieldSpec> fields = acceptedFields(*spec);
   forEachEntry(n, "a layer", [&](const std::string &key, Loc keyLoc,
@@ -428,7 +438,7 @@ Layer parseLayer(const YAML::Node &n) {
     std::vector<std::string> names;
     for (const FieldSpec &f : fields)
       names.push_back(f.name);
-    fail(keyLoc, "unknown field '" + key + "' in a " + layer.kind +
+    fail(keyLoc, "unknown field " + quoted(key) + " in a " + layer.kind +
                      " layer; accepted fields: " + join(names));
   });
   for (const FieldSpec &f : fields)
@@ -452,8 +462,8 @@ void parseTop(const YAML::Node &root, Model &model) {
       model.name = scalar(value, "'name'");
       if (!isIdentifier(model.name, /*allowDots=*/false))
         fail(model.nameLoc, "the model 'name' names the entry point and must "
-                            "be a C identifier, got '" +
-                                model.name + "'");
+                            "be a C identifier, got " +
+                                quoted(model.name));
     } else if (key == "description") {
       // Free text for people.
     } else if (key == "inputs") {
@@ -480,8 +490,8 @@ void parseTop(const YAML::Node &root, Model &model) {
         model.outputLocs.push_back(locOf(o));
       }
     } else {
-      fail(keyLoc, "unknown field '" + key +
-                       "' in the model; accepted fields: name, description, "
+      fail(keyLoc, "unknown field " + quoted(key) +
+                       " in the model; accepted fields: name, description, "
                        "inputs, layers, outputs");
     }
   });
@@ -508,8 +518,12 @@ const std::vector<std::string> &layerKinds() {
 
 bool parseModel(const std::string &text, Model &model, const ErrorSink &error) {
   try {
-    YAML::Node root = YAML::Load(text);
-    parseTop(root, model);
+    std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    // A second document would otherwise be ignored without a word.
+    if (documents.size() > 1)
+      fail(locOf(documents[1]), "a model description is one YAML document, "
+                                "but a second one starts here");
+    parseTop(documents.empty() ? YAML::Node() : documents[0], model);
     return true;
   } catch (const ParseError &e) {
     error(e.loc, e.message);
