@@ -32,6 +32,14 @@ SyntheticOptions pubmedSizes() {
   return o;
 }
 
+// The TU molecule datasets share one loader, told their file prefix.
+constexpr char kMutag[] = "MUTAG", kProteins[] = "PROTEINS", kNci1[] = "NCI1",
+               kPtcMr[] = "PTC_MR";
+template <const char *Prefix>
+Dataset loadTU(const std::string &dir, const LoadOptions &options) {
+  return loadTUDataset(dir, Prefix, options);
+}
+
 std::vector<DatasetInfo> makeTable() {
   const std::string bagOfWords = "binary bag of words";
   const SyntheticOptions cora; // the defaults are Cora's sizes
@@ -46,26 +54,11 @@ std::vector<DatasetInfo> makeTable() {
       {"facebook", "facebook-musae", loadMusaeFacebook, TaskKind::Social,
        "page type", "binary page-description features", cora},
       {"karate", "karate", loadKarate, TaskKind::None, "", "", cora},
-      {"mutag", "mutag",
-       [](const std::string &dir, const LoadOptions &o) {
-         return loadTUDataset(dir, "MUTAG", o);
-       },
-       TaskKind::Molecules, "", "", cora},
-      {"proteins", "proteins",
-       [](const std::string &dir, const LoadOptions &o) {
-         return loadTUDataset(dir, "PROTEINS", o);
-       },
-       TaskKind::Molecules, "", "", cora},
-      {"nci1", "nci1",
-       [](const std::string &dir, const LoadOptions &o) {
-         return loadTUDataset(dir, "NCI1", o);
-       },
-       TaskKind::Molecules, "", "", cora},
-      {"ptc_mr", "ptc_mr",
-       [](const std::string &dir, const LoadOptions &o) {
-         return loadTUDataset(dir, "PTC_MR", o);
-       },
-       TaskKind::Molecules, "", "", cora},
+      {"mutag", "mutag", loadTU<kMutag>, TaskKind::Molecules, "", "", cora},
+      {"proteins", "proteins", loadTU<kProteins>, TaskKind::Molecules, "", "",
+       cora},
+      {"nci1", "nci1", loadTU<kNci1>, TaskKind::Molecules, "", "", cora},
+      {"ptc_mr", "ptc_mr", loadTU<kPtcMr>, TaskKind::Molecules, "", "", cora},
   };
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <spawn.h>
@@ -29,13 +30,10 @@ uint64_t fnv1a(const std::string &text, uint64_t h = 0xcbf29ce484222325ULL) {
 }
 
 void makeDirs(const std::string &path) {
-  for (size_t pos = 1; pos <= path.size(); ++pos)
-    if (pos == path.size() || path[pos] == '/') {
-      std::string prefix = path.substr(0, pos);
-      if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
-        throw std::runtime_error("cannot create '" + prefix +
-                                 "': " + std::strerror(errno));
-    }
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec)
+    throw std::runtime_error("cannot create '" + path + "': " + ec.message());
 }
 
 std::string firstErrorLine(const std::string &logPath) {

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -308,15 +309,11 @@ std::string baseName(std::string path) {
 }
 
 void makeDirectories(const std::string &dir) {
-  for (size_t at = 1; at <= dir.size(); ++at)
-    if (at == dir.size() || dir[at] == '/') {
-      std::string part = dir.substr(0, at);
-      if (mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
-        throw std::runtime_error(
-            part + ": cannot create the folder: " + std::strerror(errno));
-    }
-  if (!isDirectory(dir))
-    throw std::runtime_error(dir + ": exists and is not a folder");
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    throw std::runtime_error(dir + ": cannot create the folder: " +
+                             ec.message());
 }
 
 void writeNpy(const std::string &dir, const std::string &name,

@@ -150,14 +150,18 @@ private:
     csrUses.push_back({rows, cols});
     rowOffsetNodes.push_back({rows, nodesOf});
   }
-  void sparseMatrix(Value rows, Value cols, Value rowsOf, Value columnsOf,
-                    int columnDim) override {
-    sparseUses.push_back({rows, cols, dimKey(columnsOf, columnDim)});
+  void transposedGraph(Value rows, Value offsets, Value destinations,
+                       Value edges, Value nodesOf) override {
+    transposedUses.push_back({rows, offsets, destinations, edges});
+    rowOffsetNodes.push_back({offsets, nodesOf});
+  }
+  void sparseMatrix(Value rows, Value cols, Value values, Value rowsOf,
+                    Value columnsOf, int columnDim) override {
+    sparseUses.push_back({rows, cols, values, dimKey(columnsOf, columnDim)});
     rowOffsetNodes.push_back({rows, rowsOf});
   }
   void keyLengths(Value lengths, Value keys, int keyDim) override {
-    keyLengthUses.push_back({lengths, keys});
-    keyLengthDims.push_back(keyDim);
+    keyLengthUses.push_back({lengths, dimKey(keys, keyDim)});
   }
 
   int inputIndex(Value v) {
@@ -265,26 +269,22 @@ private:
     }
     // The transposed graph of a backward graph attention: computed by the
     // runtime from the forward graph, whose row offsets it points at.
-    std::string transposedError;
-    func.walk([&](attn::GraphAttentionGradOp op) {
-      int r = inputIndex(op.getRowOffsets());
-      for (auto [v, role] : {std::pair{op.getTOffsets(), kg::Role::TOffsets},
-                             {op.getTDestinations(), kg::Role::TDestinations},
-                             {op.getTEdges(), kg::Role::TEdges}}) {
+    for (const TransposedUse &use : transposedUses) {
+      int r = inputIndex(use.rows);
+      for (auto [v, role] : {std::pair{use.offsets, kg::Role::TOffsets},
+                             {use.destinations, kg::Role::TDestinations},
+                             {use.edges, kg::Role::TEdges}}) {
         int t = inputIndex(v);
-        if (t < 0 || r < 0) {
-          transposedError = "the transposed graph of attn.graph_attention_grad "
-                            "and its forward graph must be arguments of '" +
-                            func.getSymName().str() +
-                            "', so that the runtime can compute it";
-          continue;
-        }
+        if (t < 0 || r < 0)
+          return func.emitError()
+                 << "the transposed graph of attn.graph_attention_grad and "
+                    "its forward graph must be arguments of '"
+                 << func.getSymName()
+                 << "', so that the runtime can compute it";
         derived[t].role = role;
         derived[t].relatedArg = r;
       }
-    });
-    if (!transposedError.empty())
-      return func.emitError() << transposedError;
+    }
     // Sparse matrices: the offsets pair with the column indices like a
     // graph's; the columns are bounded by an input carrying the column
     // count (the weight), or left to the kernels' clamps when none does.
@@ -305,22 +305,15 @@ private:
       derived[c].relatedArg = arg;
       derived[c].relatedDim = arg < 0 ? -1 : dim;
     }
-    auto sparseValues = [&](Value v) {
-      if (int i = inputIndex(v); i >= 0)
-        derived[i].role = kg::Role::SparseValues;
-    };
-    func.walk([&](attn::SparseLinearOp op) { sparseValues(op.getValues()); });
-    func.walk([&](attn::SparseLinearGradWeightOp op) {
-      sparseValues(op.getValues());
-    });
-    for (auto [k, use] : llvm::enumerate(keyLengthUses)) {
-      auto [lengths, key] = use;
+    for (const SparseUse &use : sparseUses)
+      if (int v = inputIndex(use.values); v >= 0)
+        derived[v].role = kg::Role::SparseValues;
+    for (auto [lengths, boundKey] : keyLengthUses) {
       int l = inputIndex(lengths);
       if (l < 0)
         continue; // computed in the kernel: nothing to check at the boundary
       derived[l].role = kg::Role::KeyLengths;
-      auto [arg, dim] = argumentCarrying(dimKey(key, keyLengthDims[k]),
-                                       /*inputsOnly=*/true);
+      auto [arg, dim] = argumentCarrying(boundKey, /*inputsOnly=*/true);
       derived[l].relatedArg = arg;
       derived[l].relatedDim = dim;
     }
@@ -449,11 +442,15 @@ private:
   std::vector<std::optional<kg::Role>> explicitRoles; // per input: attn.role
   llvm::EquivalenceClasses<int64_t> dims;
   std::multimap<int64_t, const char *> hints;
-  std::vector<std::pair<Value, Value>> csrUses, keyLengthUses,
-      rowOffsetNodes;
-  std::vector<int> keyLengthDims; // per keyLengthUses entry
+  std::vector<std::pair<Value, Value>> csrUses, rowOffsetNodes;
+  /// Key lengths and the dimKey of the extent that bounds them.
+  std::vector<std::pair<Value, int64_t>> keyLengthUses;
+  struct TransposedUse {
+    Value rows, offsets, destinations, edges;
+  };
+  std::vector<TransposedUse> transposedUses;
   struct SparseUse {
-    Value rows, cols;
+    Value rows, cols, values;
     int64_t columnsKey; // dimKey of a value whose extent is the column count
   };
   std::vector<SparseUse> sparseUses;

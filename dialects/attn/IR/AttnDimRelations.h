@@ -18,10 +18,16 @@ public:
   /// `rows` and `cols` are the CSR of a graph over the nodes counted by dim
   /// 0 of `nodesOf`: offsets have nodes + 1 entries, indices are node ids.
   virtual void graph(Value rows, Value cols, Value nodesOf) = 0;
-  /// `rows` and `cols` are the CSR of a sparse matrix with dim 0 of
-  /// `rowsOf` rows and dim `columnDim` of `columnsOf` columns.
-  virtual void sparseMatrix(Value rows, Value cols, Value rowsOf,
-                            Value columnsOf, int columnDim) = 0;
+  /// The transposed graph of the graph whose row offsets are `rows`:
+  /// offsets (nodes + 1 entries, nodes counted by dim 0 of `nodesOf`),
+  /// destinations and CSR edge positions. A runtime derives it from the
+  /// forward graph.
+  virtual void transposedGraph(Value rows, Value offsets, Value destinations,
+                               Value edges, Value nodesOf) = 0;
+  /// `rows`, `cols` and `values` are the CSR of a sparse matrix with dim 0
+  /// of `rowsOf` rows and dim `columnDim` of `columnsOf` columns.
+  virtual void sparseMatrix(Value rows, Value cols, Value values,
+                            Value rowsOf, Value columnsOf, int columnDim) = 0;
   /// `lengths` holds per-batch key lengths, each at most dim `keyDim` of
   /// `keys`.
   virtual void keyLengths(Value lengths, Value keys, int keyDim) = 0;

@@ -897,7 +897,7 @@ void SparseLinearOp::getDimRelations(DimRelations &r) {
   if (getBias())
     r.same(getBias(), 0, w, 0);
   r.hint(getColIndices(), 0, "nnz"), r.hint(y, 0, "N");
-  r.sparseMatrix(getRowOffsets(), getColIndices(), y, w, 1);
+  r.sparseMatrix(getRowOffsets(), getColIndices(), getValues(), y, w, 1);
 }
 
 void SparseLinearGradWeightOp::getDimRelations(DimRelations &r) {
@@ -905,7 +905,8 @@ void SparseLinearGradWeightOp::getDimRelations(DimRelations &r) {
   r.same(getColIndices(), 0, getValues(), 0);
   r.same(dy, 1, dw, 0);
   r.hint(getColIndices(), 0, "nnz"), r.hint(dy, 0, "N");
-  r.sparseMatrix(getRowOffsets(), getColIndices(), dy, dw, 1);
+  r.sparseMatrix(getRowOffsets(), getColIndices(), getValues(), dy, dw,
+                 1);
 }
 
 void SplitHeadsOp::getDimRelations(DimRelations &r) {
@@ -1039,5 +1040,6 @@ void GraphAttentionGradOp::getDimRelations(DimRelations &r) {
   // positions the kernel clamps into [0, E). The runtime computes all three
   // from the forward graph (roles t_offsets, ...: docs/runtime.md).
   r.graph(getRowOffsets(), getColIndices(), q);
-  r.graph(getTOffsets(), getTDestinations(), q);
+  r.transposedGraph(getRowOffsets(), getTOffsets(), getTDestinations(),
+                    getTEdges(), q);
 }
