@@ -384,7 +384,13 @@ std::map<std::string, npy::Array> readArrays(const std::string &path) {
 }
 
 Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
-  const Arrays a(path, readArrays(path));
+  return buildGraphTask(path, readArrays(path), options);
+}
+
+Task buildGraphTask(const std::string &path,
+                    std::map<std::string, npy::Array> arrays,
+                    const GraphInputOptions &options) {
+  const Arrays a(path, std::move(arrays));
 
   // Labels: their length is N.
   const npy::Array &yArray = a.get("y", "node labels, int [N]");
@@ -401,7 +407,8 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
     if (options.numClasses > 0 && y[i] >= options.numClasses)
       a.fail("y", "node " + std::to_string(i) + " has label " +
                       std::to_string(y[i]) + " >= C = " +
-                      std::to_string(options.numClasses) + " (--classes)");
+                      std::to_string(options.numClasses) + " (" +
+                      options.spelling("--classes") + ")");
     if (y[i] > (int64_t{1} << 20))
       a.fail("y", "node " + std::to_string(i) + " has label " +
                       std::to_string(y[i]) + ", too large (over 2^20 classes)");
@@ -540,7 +547,7 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
     t.val = std::move(s.val);
     t.test = std::move(s.test);
     if (graph::countMask(t.train) == 0)
-      throw GraphInputError(path + ": --split-ratio " + options.splitRatio +
+      throw GraphInputError(path + ": " + options.spelling("--split-ratio", options.splitRatio) +
                             " leaves no training node");
     t.split_text = "generated, stratified by class, seed " +
                    std::to_string(options.splitSeed) + ": " +
@@ -551,8 +558,8 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
     for (int m = 0; m < 3; ++m) {
       const std::string key = names[m];
       const npy::Array &mA =
-          a.get(key, "bool [N] or [N, K]; or generate a split with "
-                     "--split-ratio");
+          a.get(key, "bool [N] or [N, K]; or generate a split with " +
+                         options.spelling("--split-ratio"));
       std::vector<uint8_t> v = a.bools(key, mA);
       if (mA.shape.empty() || mA.shape.size() > 2)
         a.fail(key,
@@ -565,10 +572,12 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
         if (options.splitColumn < 0)
           a.fail(key, "shape " + shapeText(mA.shape) + " holds " +
                           std::to_string(k) +
-                          " splits; choose one with --split 0.." +
-                          std::to_string(k - 1));
+                          " splits; choose one with " +
+                          options.spelling("--split", "0.." +
+                                                       std::to_string(k - 1)));
         if (options.splitColumn >= k)
-          a.fail(key, "--split " + std::to_string(options.splitColumn) +
+          a.fail(key, options.spelling("--split",
+                                       std::to_string(options.splitColumn)) +
                           " is out of range: the masks hold " +
                           std::to_string(k) + " splits (0.." +
                           std::to_string(k - 1) + ")");
@@ -578,8 +587,10 @@ Task loadGraphTask(const std::string &path, const GraphInputOptions &options) {
         v = std::move(col);
       } else if (options.splitColumn > 0) {
         a.fail(key,
-               "shape " + shapeText(mA.shape) + " holds one split; --split " +
-                   std::to_string(options.splitColumn) + " needs [N, K] masks");
+               "shape " + shapeText(mA.shape) + " holds one split; " +
+                   options.spelling("--split",
+                                    std::to_string(options.splitColumn)) +
+                   " needs [N, K] masks");
       }
       *masks[m] = std::move(v);
     }

@@ -39,6 +39,18 @@ struct GraphInputOptions {
   /// The number of classes C; 0 = max(y) + 1. With it, a label >= C is an
   /// error, and classes no node has still get an output.
   int64_t numClasses = 0;
+  /// Messages name options as Python keywords (split_ratio=) rather than
+  /// attn-train's flags (--split-ratio).
+  bool pythonSpelling = false;
+  std::string spelling(const std::string &flag,
+                       const std::string &value = "") const {
+    if (!pythonSpelling)
+      return value.empty() ? flag : flag + " " + value;
+    std::string k = flag == "--classes" ? "num_classes" : flag.substr(2);
+    for (char &c : k)
+      c = c == '-' ? '_' : c;
+    return k + "=" + value;
+  }
 };
 
 /// The arrays of a .npz archive (stored or deflate entries) or of the .npy
@@ -47,6 +59,11 @@ std::map<std::string, npy::Array> readArrays(const std::string &path);
 
 /// Reads and checks a user's graph and builds the task (family "user").
 Task loadGraphTask(const std::string &path, const GraphInputOptions &options);
+/// The same from arrays already in memory (the Python package's route);
+/// `source` stands for the file in messages and in the task's description.
+Task buildGraphTask(const std::string &source,
+                    std::map<std::string, npy::Array> arrays,
+                    const GraphInputOptions &options);
 
 /// Writes the task as .npy files under the keys loadGraphTask reads (x
 /// dense, edge_index int64, y int32, bool masks), creating `dir` and its

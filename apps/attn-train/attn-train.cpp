@@ -9,6 +9,7 @@
 #include "apps/attn-train/Compile.h"
 #include "apps/attn-train/GraphInput.h"
 #include "apps/attn-train/ModelText.h"
+#include "apps/attn-train/Session.h"
 #include "apps/attn-train/Tasks.h"
 #include "apps/attn-train/Trainer.h"
 #include "graphdata/Datasets.h"
@@ -20,7 +21,13 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <cerrno>
+#include <cstdlib>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 using namespace attnc::train;
 
@@ -41,6 +48,7 @@ struct Options {
   double lr = 0.005;
   double weightDecay = 5e-4;
   std::string saveWeights, predictions, exportDir, module, cacheDir, attnc;
+  std::string history, plot; ///< --history FILE.json, --plot FILE.png
   std::string target = "host";
   bool quiet = false, json = false;
   bool denseFeatures = false;
@@ -77,48 +85,6 @@ std::vector<int64_t> parseSplits(const std::string &text) {
   if (out.empty() || text.back() == ',')
     throw bad();
   return out;
-}
-
-// The GAT reference code's regularisation (value dropout, no decay on
-// biases) is what reaches the paper's citation accuracies; elsewhere PyG's
-// GATConv recipe does better (docs/gnn-tasks.md, "The recipe").
-std::string resolveRecipe(const std::string &recipe, const Task &task) {
-  if (recipe != "auto")
-    return recipe;
-  return task.family == "citation" || task.family == "synthetic"
-             ? "reference"
-             : "pyg";
-}
-
-std::string readFile(const std::string &path) {
-  std::ifstream in(path);
-  if (!in)
-    throw std::runtime_error("cannot read model description '" + path + "'");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string entryName(const std::string &model, const std::string &task) {
-  std::string n = model + "_" + task;
-  for (char &c : n)
-    if (!std::isalnum(static_cast<unsigned char>(c)))
-      c = '_';
-  return n;
-}
-
-// The entry the description names (its `name:` line).
-std::string nameOfDescription(const std::string &yaml) {
-  std::istringstream in(yaml);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("name:", 0) == 0) {
-      std::string v = line.substr(5);
-      v.erase(0, v.find_first_not_of(" \t\"'"));
-      v.erase(v.find_last_not_of(" \t\r\"'") + 1);
-      return v;
-    }
-  throw std::runtime_error("the model description has no top-level 'name:'");
 }
 
 std::string bar(int64_t done, int64_t total, int width = 20) {
@@ -158,6 +124,77 @@ void writePredictions(const Task &t, const Trainer &trainer,
     throw std::runtime_error("cannot write '" + path + "'");
 }
 
+/// A failure whose one-line message another process already printed.
+struct AlreadyReported : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Per-epoch metrics as JSON: what --history writes and attnc.plot reads.
+void writeHistory(const TrainResult &r, const std::string &title,
+                  const std::string &path) {
+  nlohmann::json epochs = nlohmann::json::array();
+  for (const EpochStats &s : r.history)
+    epochs.push_back({{"epoch", s.epoch},
+                      {"train_loss", s.train_loss},
+                      {"train_accuracy", s.train.accuracy},
+                      {"val_loss", s.val.loss},
+                      {"val_accuracy", s.val.accuracy},
+                      {"test_accuracy", s.test.accuracy},
+                      {"step_ms", s.step_ms}});
+  nlohmann::json j = {{"title", title},
+                      {"best_epoch", r.best_epoch},
+                      {"history", epochs}};
+  const std::string temp = path + ".tmp" + std::to_string(getpid());
+  {
+    std::ofstream out(temp);
+    out << j.dump() << "\n";
+    if (!out) {
+      std::remove(temp.c_str());
+      throw std::runtime_error("cannot write '" + path + "'");
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("cannot write '" + path + "'");
+}
+
+/// Draws the curves with the attnc Python package (attnc.plot), so the
+/// command line and result.plot() draw the same picture.
+void plotHistory(const std::string &historyPath, const std::string &png) {
+  const char *python = std::getenv("ATTNC_PYTHON");
+  std::string interpreter = python && *python ? python : ATTN_TRAIN_PYTHON;
+  if (std::string dir = ATTN_TRAIN_PYTHONPATH; !dir.empty()) {
+    const char *old = std::getenv("PYTHONPATH");
+    setenv("PYTHONPATH",
+           (dir + (old && *old ? ":" + std::string(old) : "")).c_str(), 1);
+  }
+  const char *code =
+      "import sys\n"
+      "try:\n"
+      "    import attnc.plot as p\n"
+      "except ImportError as e:\n"
+      "    sys.exit('attn-train: error: --plot needs the attnc Python "
+      "package (' + str(e) + ')')\n"
+      "sys.exit(p.main(sys.argv))\n";
+  std::vector<std::string> args = {interpreter, "-c", code, historyPath, png};
+  std::vector<char *> argv;
+  for (std::string &a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawnp(&pid, interpreter.c_str(), nullptr, nullptr, argv.data(),
+                   environ) != 0)
+    throw std::runtime_error("--plot: cannot run '" + interpreter +
+                             "' (set ATTNC_PYTHON to a Python with the attnc "
+                             "package and matplotlib)");
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+    throw AlreadyReported("--plot");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error("--plot: " + png + " was not drawn");
+}
+
 /// The task and how it is trained, as every --json result states them.
 nlohmann::json describeTask(const Task &task, const std::string &modelLabel,
                             const std::string &recipe, uint64_t seed) {
@@ -177,15 +214,10 @@ nlohmann::json describeTask(const Task &task, const std::string &modelLabel,
 
 int run(const Options &o) {
   const bool human = !o.quiet;
-  std::string text = builtinTemplate(o.model);
-  std::string modelLabel = o.model;
-  if (text.empty()) {
-    if (o.model.size() < 5 ||
-        (o.model.compare(o.model.size() - 5, 5, ".yaml") != 0 &&
-         o.model.compare(o.model.size() - 4, 4, ".yml") != 0))
-      throw std::invalid_argument("--model: '" + o.model +
-                                  "' is neither gat, mlp nor a .yaml file");
-    text = readFile(o.model);
+  try { // a bad --model is refused before any data is read
+    modelText(o.model);
+  } catch (const std::invalid_argument &e) {
+    throw std::invalid_argument(std::string("--model: ") + e.what());
   }
   std::ostream &info = o.json ? std::cerr : std::cout;
   if (o.dataset.empty() == o.graph.empty())
@@ -193,9 +225,11 @@ int run(const Options &o) {
         "give one of --dataset NAME and --graph FILE.npz|DIR");
   const std::vector<int64_t> splits =
       o.splits.empty() ? std::vector<int64_t>{} : parseSplits(o.splits);
-  if (!splits.empty() && (!o.saveWeights.empty() || !o.predictions.empty()))
+  if (!splits.empty() && (!o.saveWeights.empty() || !o.predictions.empty() ||
+                          !o.history.empty() || !o.plot.empty()))
     throw std::invalid_argument("--splits trains several models; "
-                                "--save-weights and --predictions take one");
+                                "--save-weights, --predictions, --history "
+                                "and --plot take one");
   // Split number s: column s of [N, K] masks, or seed s of --split-ratio.
   const bool generatedSplits = !o.graphOptions.splitRatio.empty();
   auto graphOptionsFor = [&](int64_t s) {
@@ -234,29 +268,25 @@ int run(const Options &o) {
       info << "  exported to " << o.exportDir << "\n";
   }
 
-  const std::string recipe = resolveRecipe(o.recipe, task);
+  ModelChoice choice;
+  choice.model = o.model;
+  choice.recipe = o.recipe;
+  choice.denseFeatures = o.denseFeatures;
+  choice.module = o.module;
+  choice.attnc = o.attnc;
+  choice.cacheDir = o.cacheDir;
+  choice.target = o.target;
+  const std::string &recipe = resolveRecipe(o.recipe, task);
   if (human)
     info << "  recipe: " << recipe
          << (recipe == "reference"
                  ? " (GAT reference code: dropout on aggregated features, "
                    "no weight decay on biases)\n"
                  : " (PyG GATConv: weight decay on every parameter)\n");
-  const std::string yaml = fillTemplate(
-      text, {{"NAME", entryName(o.model.find('.') == std::string::npos
-                                     ? o.model
-                                     : "model",
-                                 task.name)},
-             {"FEATURES", std::to_string(task.num_features)},
-             {"CLASSES", std::to_string(task.num_classes)},
-             {"LAYOUT", o.denseFeatures ? "dense" : "csr"},
-             {"FEATURE_DROPOUT", recipe == "reference" ? "0.6" : "0"}});
-  const std::string entry = nameOfDescription(yaml);
-  std::string modulePath = o.module;
-  if (modulePath.empty())
-    modulePath = compileTrainingModule(
-        yaml, entry,
-        {o.attnc.empty() ? attncNextToSelf() : o.attnc,
-         o.cacheDir.empty() ? defaultCacheDir() : o.cacheDir, o.target});
+  const PreparedModel prepared = prepareModel(task, choice);
+  const std::string &entry = prepared.entry;
+  const std::string &modulePath = prepared.modulePath;
+  const std::string &modelLabel = prepared.label;
   if (human)
     info << "  model: " << modelLabel << " -> " << modulePath << " (entries "
          << entry << ", " << entry << "_train)\n";
@@ -270,8 +300,8 @@ int run(const Options &o) {
     t.patience = o.patience;
     t.adam.lr = o.lr;
     t.adam.weight_decay = o.weightDecay;
-    t.decay_biases = recipe == "pyg";
     t.seed = o.seed;
+    t = recipeOptions(prepared, t);
     nlohmann::json runs = nlohmann::json::array();
     std::vector<double> accuracies;
     for (size_t k = 0; k < splits.size(); ++k) {
@@ -346,8 +376,8 @@ int run(const Options &o) {
   t.patience = o.patience;
   t.adam.lr = o.lr;
   t.adam.weight_decay = o.weightDecay;
-  t.decay_biases = recipe == "pyg";
   t.seed = o.seed;
+  t = recipeOptions(prepared, t);
   const bool tty = isatty(2);
   if (human)
     t.on_epoch = [&](const EpochStats &s) {
@@ -381,6 +411,25 @@ int run(const Options &o) {
                           std::to_string(r.test.accuracy)}});
   if (!o.predictions.empty())
     writePredictions(task, trainer, logProbs, o.predictions);
+  if (!o.history.empty() || !o.plot.empty()) {
+    char title[160];
+    std::snprintf(title, sizeof title, "%s on %s: test accuracy %.4f",
+                  modelLabel.c_str(), task.name.c_str(), r.test.accuracy);
+    const std::string historyPath =
+        !o.history.empty() ? o.history
+                           : o.plot + ".history" + std::to_string(getpid());
+    writeHistory(r, title, historyPath);
+    if (!o.plot.empty()) {
+      struct Cleanup {
+        std::string path;
+        ~Cleanup() {
+          if (!path.empty())
+            std::remove(path.c_str());
+        }
+      } cleanup{o.history.empty() ? historyPath : ""};
+      plotHistory(historyPath, o.plot);
+    }
+  }
 
   if (human) {
     char line[256];
@@ -541,6 +590,11 @@ int main(int argc, char **argv) {
   app.add_option("--predictions", o.predictions,
                  "write per-node predictions (TSV: node, split, label, "
                  "predicted, confidence)");
+  app.add_option("--history", o.history,
+                 "write the per-epoch losses and accuracies (JSON)");
+  app.add_option("--plot", o.plot,
+                 "draw loss and accuracy curves to this image (.png, .svg, "
+                 ".pdf; needs the attnc Python package and matplotlib)");
   app.add_option("--export", o.exportDir,
                  "write the task's data as .npy files to this folder "
                  "(created if missing), under the keys --graph reads");
@@ -563,6 +617,8 @@ int main(int argc, char **argv) {
   }
   try {
     return run(o);
+  } catch (const AlreadyReported &) {
+    return kExitError;
   } catch (const std::invalid_argument &e) {
     std::cerr << "attn-train: error: " << e.what() << "\n";
     return kExitUsage;
