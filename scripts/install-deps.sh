@@ -5,6 +5,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache python3 pkg-config
+  # The Python package: headers to build it, venv for build/python-env.
+  python3-dev python3-venv
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libhalide14-0-dev libboost-graph-dev libgtest-dev
   libbenchmark-dev libopenblas-dev nlohmann-json3-dev libcli11-dev
