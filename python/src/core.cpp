@@ -704,6 +704,18 @@ nb::object metricsDict(const attnc::train::Metrics &m) {
   return d;
 }
 
+nb::dict epochDict(const attnc::train::EpochStats &s) {
+  nb::dict e;
+  e["epoch"] = s.epoch;
+  e["train_loss"] = s.train_loss;
+  e["train_accuracy"] = s.train.accuracy;
+  e["val_loss"] = s.val.loss;
+  e["val_accuracy"] = s.val.accuracy;
+  e["test_accuracy"] = s.test.accuracy;
+  e["step_ms"] = s.step_ms;
+  return e;
+}
+
 nb::dict trainGraph(nb::dict arrays, const std::string &source,
                     nb::dict graphOptions, nb::dict model, nb::dict train,
                     std::optional<nb::callable> onEpoch) {
@@ -757,14 +769,7 @@ nb::dict trainGraph(nb::dict arrays, const std::string &source,
     if (onEpoch)
       t.on_epoch = [&](const EpochStats &s) {
         nb::gil_scoped_acquire locked;
-        nb::dict e;
-        e["epoch"] = s.epoch;
-        e["train_loss"] = s.train_loss;
-        e["train_accuracy"] = s.train.accuracy;
-        e["val_loss"] = s.val.loss;
-        e["val_accuracy"] = s.val.accuracy;
-        e["test_accuracy"] = s.test.accuracy;
-        e["step_ms"] = s.step_ms;
+        nb::dict e = epochDict(s);
         e["best_epoch"] = s.best_epoch;
         (*onEpoch)(e);
         // Ctrl-C: stop at the end of this epoch.
@@ -775,17 +780,8 @@ nb::dict trainGraph(nb::dict arrays, const std::string &source,
     trainer->evaluate();
   }
   nb::list history;
-  for (const EpochStats &s : r.history) {
-    nb::dict e;
-    e["epoch"] = s.epoch;
-    e["train_loss"] = s.train_loss;
-    e["train_accuracy"] = s.train.accuracy;
-    e["val_loss"] = s.val.loss;
-    e["val_accuracy"] = s.val.accuracy;
-    e["test_accuracy"] = s.test.accuracy;
-    e["step_ms"] = s.step_ms;
-    history.append(e);
-  }
+  for (const EpochStats &s : r.history)
+    history.append(epochDict(s));
   out["history"] = history;
   out["best_epoch"] = r.best_epoch;
   out["epochs_run"] = r.epochs_run;
