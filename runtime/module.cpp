@@ -416,6 +416,8 @@ attnc_status load(const char *path, const attnc_module_options &options,
                     "'; this runtime executes CPU, CUDA and OpenCL modules "
                     "only");
 
+  module->cpuVariant =
+      reinterpret_cast<const char *(*)()>(dlsym(handle, "attnc_cpu_variant"));
   auto setHandler = reinterpret_cast<SetErrorHandlerFn>(
       dlsym(handle, kSetErrorHandlerSymbol));
   if (!setHandler)
@@ -499,6 +501,10 @@ void attnc_module_release(attnc_module *module) {
 
 const char *attnc_module_path(const attnc_module *module) {
   return module ? module->path.c_str() : "";
+}
+
+const char *attnc_module_cpu_variant(const attnc_module *module) {
+  return module && module->cpuVariant ? module->cpuVariant() : "";
 }
 
 const attnc_module_desc *attnc_module_descriptor(const attnc_module *module) {

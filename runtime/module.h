@@ -96,6 +96,12 @@ attnc_status attnc_module_check_cpu(const attnc_module *module);
  * device; else ATTNC_ERROR_UNSUPPORTED with a message naming the module. */
 attnc_status attnc_module_check_device(const attnc_module *module);
 
+/* The kernel variant this module runs on this CPU: "avx512" or "avx2" for
+ * a module attnc built for several ISAs (its default, x86-64-multi; the
+ * best the CPU has, capped by $ATTNC_CPU_VARIANT naming a variant), "" for
+ * a module built for one target. */
+const char *attnc_module_cpu_variant(const attnc_module *module);
+
 /* "f32", "f64", "i32", "i64", "bool", "f16"; "?" for anything else. */
 const char *attnc_dtype_name(int32_t dtype);
 

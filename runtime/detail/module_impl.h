@@ -31,6 +31,8 @@ struct attnc_module {
   // Outcome of the CPU check, made once at load.
   attnc_status cpuStatus = ATTNC_OK;
   std::string cpuMessage;
+  // Multi-ISA modules export the variant their dispatcher picked.
+  const char *(*cpuVariant)() = nullptr;
   // GPU modules (CUDA, OpenCL): the hooks, the outcome of the driver check
   // made at load (the handle of the API's library, opened RTLD_GLOBAL so
   // the module's Halide runtime finds its symbols), and whether a kernel

@@ -144,6 +144,18 @@ std::string firstLine(const std::string &s) {
 
 bool resolveTarget(const std::string &target, TargetInfo &info,
                    std::string &error) {
+  if (target == kMultiTarget) {
+    Target base(kDefaultTarget);
+    Target wide(std::string(kDefaultTarget) + "-" + kAvx512Features);
+    info.variants = {
+        {"avx512", wide.to_string(),
+         {"avx512f", "avx512bw", "avx512dq", "avx512vl"}},
+        {"avx2", base.to_string(), {}}};
+    info.target = wide.to_string() + "," + base.to_string();
+    info.cpuFeatures = featureList(base);
+    info.device = "cpu";
+    return true;
+  }
   Target t;
   if (target == "host") {
     t = get_host_target();
@@ -152,8 +164,8 @@ bool resolveTarget(const std::string &target, TargetInfo &info,
   } else if (target == "opencl") {
     t = Target(std::string(kDefaultTarget) + "-" + kOpenCLFeatures);
   } else if (!Target::validate_target_string(target)) {
-    error = "unknown target '" + target +
-            "' (expected 'host', 'cuda', 'opencl' or a Halide target such as " +
+    error = "unknown target '" + target + "' (expected '" + kMultiTarget +
+            "', 'host', 'cuda', 'opencl' or a Halide target such as " +
             kDefaultTarget + ")";
     return false;
   } else {
@@ -180,6 +192,7 @@ bool resolveTarget(const std::string &target, TargetInfo &info,
   if (t.has_feature(Target::CUDA) && t.get_cuda_capability_lower_bound() == 20)
     t.set_feature(Target::CUDACapability80);
   info.target = t.to_string();
+  info.variants = {{"", info.target, {}}};
   info.cpuFeatures = featureList(t);
   info.device = t.has_feature(Target::CUDA)     ? "cuda"
                 : t.has_feature(Target::OpenCL) ? "opencl"

@@ -11,6 +11,7 @@
 #include "compiler/Target/Halide/KernelGraph.h"
 
 #include <string>
+#include <vector>
 
 namespace mlir::func {
 class FuncOp;
@@ -21,10 +22,20 @@ namespace attnc::halide {
 enum class ScheduleKind { Manual, Adams2019, Mullapudi2016, Li2018 };
 enum class ArtifactKind { LoweredStmt, Assembly, Object };
 
-/// The default target: x86-64 with AVX2/FMA (x86-64-v3), which runs on any
-/// x86 server CPU of the last decade. `host` means the build machine.
+/// The single-ISA baseline: x86-64 with AVX2/FMA (x86-64-v3), which runs
+/// on any x86 server CPU of the last decade; what `cuda` and `opencl` add
+/// their GPU features to, and the fallback variant of kMultiTarget.
 inline constexpr const char *kDefaultTarget =
     "x86-64-linux-sse41-avx-avx2-fma-f16c";
+
+/// attnc's default: one module holding every CPU kernel twice, for
+/// AVX-512 (Skylake-SP and later: F, BW, DQ, VL) and for kDefaultTarget;
+/// the module picks the best its CPU has on the first call. `host` means
+/// the build machine only; a Halide target string forces one.
+inline constexpr const char *kMultiTarget = "x86-64-multi";
+
+/// The AVX-512 variant's features beyond kDefaultTarget.
+inline constexpr const char *kAvx512Features = "avx512-avx512_skylake";
 
 /// What `--target=cuda` adds to kDefaultTarget: Halide's CUDA backend for
 /// compute capability 8.0 and later (A100, H100, H200: PTX is JIT-compiled
@@ -38,7 +49,7 @@ inline constexpr const char *kCudaFeatures = "cuda-cuda_capability_80";
 inline constexpr const char *kOpenCLFeatures = "opencl-cl_doubles";
 
 struct CompileOptions {
-  std::string target = kDefaultTarget;
+  std::string target = kDefaultTarget; // one variant's: never kMultiTarget
   ScheduleKind schedule = ScheduleKind::Manual;
   /// The symbol the code is emitted under (NAME, NAME_argv,
   /// NAME_metadata); the function's own name when empty.
@@ -53,15 +64,37 @@ inline std::string moduleEntrySymbol(const std::string &entry) {
   return "attnc_entry_" + entry;
 }
 
-struct TargetInfo {
-  std::string target;      // canonical Halide target string
-  std::string cpuFeatures; // comma-separated, for the module's CPU check
-  std::string device;      // "cpu", "cuda" or "opencl"
+/// The symbol of one variant of an entry in a multi-variant module; the
+/// entry's own symbol is then the descriptor's dispatcher.
+inline std::string moduleVariantSymbol(const std::string &entry,
+                                       const std::string &variant) {
+  return moduleEntrySymbol(entry) + "__" + variant;
+}
+
+/// One compiled form of every kernel of a module.
+struct TargetVariant {
+  std::string name;   // "avx512", "avx2": symbol suffix, ATTNC_CPU_VARIANT
+  std::string target; // canonical Halide target string
+  /// GCC __builtin_cpu_supports names the variant needs beyond the base.
+  std::vector<std::string> cpuChecks;
 };
 
-/// Resolves `target` ("host", "cuda", "opencl", a Halide target string) or
-/// returns false with `error` set. "cuda" is kDefaultTarget plus
-/// kCudaFeatures, "opencl" plus kOpenCLFeatures; a
+struct TargetInfo {
+  /// The canonical Halide target string; for several variants, theirs
+  /// joined by ',' (best first, as Halide spells multi-targets).
+  std::string target;
+  std::string cpuFeatures; // the base variant's, for the module's CPU check
+  std::string device;      // "cpu", "cuda" or "opencl"
+  /// Best first; the last (the base) runs on every CPU the module loads
+  /// on. One variant with an empty name for a single target.
+  std::vector<TargetVariant> variants;
+
+  bool multiVariant() const { return variants.size() > 1; }
+};
+
+/// Resolves `target` (kMultiTarget, "host", "cuda", "opencl", a Halide
+/// target string) or returns false with `error` set. "cuda" is
+/// kDefaultTarget plus kCudaFeatures, "opencl" plus kOpenCLFeatures; a
 /// CUDA target without a capability feature gets cuda_capability_80.
 bool resolveTarget(const std::string &target, TargetInfo &info,
                    std::string &error);

@@ -46,7 +46,7 @@ mlir::LogicalResult toStmt(mlir::ModuleOp module, llvm::raw_ostream &os) {
   if (mlir::failed(boundaries(module, fns, info)))
     return mlir::failure();
   halide::CompileOptions options;
-  options.target = info.target;
+  options.target = info.variants.back().target; // the base variant
   for (const kg::Function &fn : fns) {
     llvm::SmallString<128> path;
     if (llvm::sys::fs::createTemporaryFile("attn-translate", "stmt", path))

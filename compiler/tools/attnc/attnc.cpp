@@ -59,11 +59,12 @@ cl::opt<Emit> emit(
     cl::cat(category));
 cl::opt<std::string> target(
     "target",
-    cl::desc("Halide target: 'host' (this machine's CPU), 'cuda' (the "
-             "default x86-64 host plus CUDA, sm_80+), 'opencl' (the same GPU "
-             "schedules on any OpenCL device) or a target string; default "
-             "x86-64 with AVX2/FMA"),
-    cl::init(attnc::halide::kDefaultTarget), cl::cat(category));
+    cl::desc("Halide target: 'x86-64-multi' (the default: every kernel for "
+             "AVX-512 and for AVX2/FMA in one module, which runs the best "
+             "the CPU has), 'host' (this machine's CPU), 'cuda' (x86-64 "
+             "AVX2/FMA plus CUDA, sm_80+), 'opencl' (the same GPU schedules "
+             "on any OpenCL device) or a Halide target string"),
+    cl::init(attnc::halide::kMultiTarget), cl::cat(category));
 cl::opt<bool> train(
     "train",
     cl::desc("Also emit <f>_train for each model <f>: the loss and the "
@@ -228,26 +229,39 @@ int main(int argc, char **argv) {
     return 1;
 
   attnc::halide::CompileOptions options;
-  options.target = targetInfo.target;
   options.schedule = schedule;
   ArtifactKind kind = emit == Emit::HalideStmt ? ArtifactKind::LoweredStmt
                       : emit == Emit::Assembly ? ArtifactKind::Assembly
                                                : ArtifactKind::Object;
+  // A module holds every variant behind the descriptor's dispatcher; the
+  // other artifacts are the base variant's (one symbol per entry).
+  const auto &variants = targetInfo.variants;
+  const size_t firstVariant = emit == Emit::Module ? 0 : variants.size() - 1;
   std::vector<std::string> parts;
   for (const attnc::kg::Function &fn : functions) {
-    std::string part = tmp.path + "/" + fn.name +
-                       (kind == ArtifactKind::Object ? ".o" : ".txt");
     auto op = module->lookupSymbol<mlir::func::FuncOp>(fn.name);
-    // Objects and assembly export each entry under its own name; inside a
-    // module entries are reached through the descriptor, so their symbols
-    // are prefixed and may collide with nothing.
-    options.symbol =
-        emit == Emit::Module ? attnc::halide::moduleEntrySymbol(fn.name) : "";
-    std::string err =
-        attnc::halide::compileFunction(op, fn, options, kind, part);
-    if (!err.empty())
-      return fail(err);
-    parts.push_back(part);
+    for (size_t v = firstVariant; v < variants.size(); ++v) {
+      const bool base = v + 1 == variants.size();
+      std::string part = tmp.path + "/" + fn.name +
+                         (variants[v].name.empty() ? "" : "." + variants[v].name) +
+                         (kind == ArtifactKind::Object ? ".o" : ".txt");
+      // The Halide runtime comes from the base variant only: it must run
+      // on every CPU the module loads on.
+      options.target = variants[v].target + (base ? "" : "-no_runtime");
+      // Objects and assembly export each entry under its own name; inside
+      // a module entries are reached through the descriptor, so their
+      // symbols are prefixed and may collide with nothing.
+      options.symbol = emit != Emit::Module ? ""
+                       : targetInfo.multiVariant()
+                           ? attnc::halide::moduleVariantSymbol(fn.name,
+                                                                variants[v].name)
+                           : attnc::halide::moduleEntrySymbol(fn.name);
+      std::string err =
+          attnc::halide::compileFunction(op, fn, options, kind, part);
+      if (!err.empty())
+        return fail(err);
+      parts.push_back(part);
+    }
   }
 
   if (emit == Emit::Module) {

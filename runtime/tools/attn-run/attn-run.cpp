@@ -96,6 +96,8 @@ void printSignatures(const attnc::Module &module, const std::string &path) {
               path.c_str(), desc.abi_version, desc.target ? desc.target : "?",
               desc.device && *desc.device ? desc.device : "cpu",
               desc.cpu_features ? desc.cpu_features : "");
+  if (const char *variant = attnc_module_cpu_variant(module.get()); *variant)
+    std::printf("  kernels for this CPU: the %s variant\n", variant);
   for (const attnc_entry_desc *entry : module.entries()) {
     std::string ins, outs;
     for (int32_t a = 0; a < entry->num_args; ++a) {
