@@ -30,9 +30,18 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace cl = llvm::cl;
 using attnc::halide::ArtifactKind;
@@ -146,6 +155,95 @@ int concatenate(const std::vector<std::string> &parts, const std::string &to) {
   return out ? 0 : fail("cannot write '" + to + "'");
 }
 
+/// One Halide pipeline to compile: an entry in one target variant.
+struct CompileJob {
+  const attnc::kg::Function *fn;
+  attnc::halide::CompileOptions options;
+  ArtifactKind kind;
+  std::string part;
+};
+
+std::string runJob(mlir::ModuleOp module, const CompileJob &job) {
+  auto op = module.lookupSymbol<mlir::func::FuncOp>(job.fn->name);
+  return attnc::halide::compileFunction(op, *job.fn, job.options, job.kind,
+                                        job.part);
+}
+
+/// How many pipelines compile at once: $ATTNC_JOBS, else one per core.
+unsigned parallelJobs() {
+  if (const char *env = std::getenv("ATTNC_JOBS"))
+    if (int n = std::atoi(env); n > 0)
+      return static_cast<unsigned>(n);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// Compiles every job, several at once in forked children: Halide
+/// compiles one pipeline on one core, and keeps global state that makes
+/// threads unsafe. A child reports its one-line error in PART.err. Returns
+/// the first job's error (in job order), or "".
+std::string compileAll(mlir::ModuleOp module,
+                       const std::vector<CompileJob> &jobs) {
+  const unsigned width = std::min<size_t>(parallelJobs(), jobs.size());
+  if (width <= 1) {
+    for (const CompileJob &job : jobs)
+      if (std::string err = runJob(module, job); !err.empty())
+        return err;
+    return "";
+  }
+  std::fflush(nullptr);
+  std::vector<std::string> errors(jobs.size());
+  std::map<pid_t, size_t> running;
+  size_t next = 0;
+  bool failed = false;
+  while (next < jobs.size() || !running.empty()) {
+    while (!failed && next < jobs.size() && running.size() < width) {
+      pid_t pid = fork();
+      if (pid == 0) {
+        std::string err = runJob(module, jobs[next]);
+        if (!err.empty())
+          std::ofstream(jobs[next].part + ".err") << err;
+        std::fflush(nullptr);
+        _exit(err.empty() ? 0 : 1);
+      }
+      if (pid < 0) {
+        errors[next] = "cannot start a compiling process: " +
+                       std::string(std::strerror(errno));
+        failed = true;
+        break;
+      }
+      running[pid] = next++;
+    }
+    if (running.empty())
+      break;
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0)
+      return "waiting for the compiling processes failed: " +
+             std::string(std::strerror(errno));
+    auto it = running.find(pid);
+    if (it == running.end())
+      continue;
+    const CompileJob &job = jobs[it->second];
+    std::string &err = errors[it->second];
+    running.erase(it);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      continue;
+    failed = true;
+    std::ifstream in(job.part + ".err");
+    std::getline(in, err);
+    if (err.empty())
+      err = job.fn->loc + ": compiling '" + job.fn->name + "' failed (" +
+            (WIFSIGNALED(status)
+                 ? "killed by signal " + std::to_string(WTERMSIG(status))
+                 : "exit status " + std::to_string(WEXITSTATUS(status))) +
+            ")";
+  }
+  for (const std::string &err : errors)
+    if (!err.empty())
+      return err;
+  return "";
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -237,32 +335,33 @@ int main(int argc, char **argv) {
   // other artifacts are the base variant's (one symbol per entry).
   const auto &variants = targetInfo.variants;
   const size_t firstVariant = emit == Emit::Module ? 0 : variants.size() - 1;
-  std::vector<std::string> parts;
+  std::vector<CompileJob> jobs;
   for (const attnc::kg::Function &fn : functions) {
-    auto op = module->lookupSymbol<mlir::func::FuncOp>(fn.name);
     for (size_t v = firstVariant; v < variants.size(); ++v) {
       const bool base = v + 1 == variants.size();
-      std::string part = tmp.path + "/" + fn.name +
-                         (variants[v].name.empty() ? "" : "." + variants[v].name) +
-                         (kind == ArtifactKind::Object ? ".o" : ".txt");
+      CompileJob job{&fn, options, kind, ""};
+      job.part = tmp.path + "/" + fn.name +
+                 (variants[v].name.empty() ? "" : "." + variants[v].name) +
+                 (kind == ArtifactKind::Object ? ".o" : ".txt");
       // The Halide runtime comes from the base variant only: it must run
       // on every CPU the module loads on.
-      options.target = variants[v].target + (base ? "" : "-no_runtime");
+      job.options.target = variants[v].target + (base ? "" : "-no_runtime");
       // Objects and assembly export each entry under its own name; inside
       // a module entries are reached through the descriptor, so their
       // symbols are prefixed and may collide with nothing.
-      options.symbol = emit != Emit::Module ? ""
-                       : targetInfo.multiVariant()
-                           ? attnc::halide::moduleVariantSymbol(fn.name,
-                                                                variants[v].name)
-                           : attnc::halide::moduleEntrySymbol(fn.name);
-      std::string err =
-          attnc::halide::compileFunction(op, fn, options, kind, part);
-      if (!err.empty())
-        return fail(err);
-      parts.push_back(part);
+      job.options.symbol =
+          emit != Emit::Module ? ""
+          : targetInfo.multiVariant()
+              ? attnc::halide::moduleVariantSymbol(fn.name, variants[v].name)
+              : attnc::halide::moduleEntrySymbol(fn.name);
+      jobs.push_back(std::move(job));
     }
   }
+  if (std::string err = compileAll(*module, jobs); !err.empty())
+    return fail(err);
+  std::vector<std::string> parts;
+  for (const CompileJob &job : jobs)
+    parts.push_back(job.part);
 
   if (emit == Emit::Module) {
     std::string staged = tmp.path + "/module.so";
