@@ -122,6 +122,10 @@ class Module:
     target = property(lambda self: self._core.target,
                       doc="the Halide target the kernels were built for")
     device = property(lambda self: self._core.device)
+    cpu_variant = property(
+        lambda self: self._core.cpu_variant,
+        doc="the kernels this CPU runs: 'avx512' or 'avx2' in a module "
+            "built for several ISAs (attnc's default), else ''")
     cpu_features = property(lambda self: self._core.cpu_features)
 
     def __getattr__(self, name):

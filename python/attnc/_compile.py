@@ -80,21 +80,24 @@ def _run(compiler, source, output, flags):
         raise CompileError(_first_error(proc.stdout), proc.stdout)
 
 
-def compile(source, *, target="host", train=False, output=None,
+def compile(source, *, target=None, train=False, output=None,
             cache=True):
     """Compiles ``source`` — the path of a model description (.yaml), attn
     IR (.mlir) or ONNX model, or the text of a description or of attn IR —
     into a module and loads it.
 
-    ``target`` is attnc's --target ("host" for this machine's CPU, a Halide
-    target string, "cuda"); ``train`` also emits each model's training
+    ``target`` is attnc's --target: by default attnc's own (x86-64-multi:
+    AVX-512 and AVX2 kernels, the best picked on the CPU that runs it),
+    "host" for this machine's CPU only (half the compile time), a Halide
+    target string, "cuda"; ``train`` also emits each model's training
     entry (``<name>_train``). With ``output`` the module is written there;
     otherwise it is kept in the cache (see :func:`cache_dir`).
     """
     from . import Module
 
     compiler = compiler_path()
-    flags = [f"--target={target}"] + (["--train"] if train else [])
+    flags = ([f"--target={target}"] if target else []) + (
+        ["--train"] if train else [])
     is_path = isinstance(source, os.PathLike) or (
         isinstance(source, str) and "\n" not in source
         and source.endswith(_SUFFIXES))

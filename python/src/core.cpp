@@ -500,6 +500,9 @@ public:
   }
 
   std::string path() const { return attnc_module_path(state_->module); }
+  std::string cpuVariant() const {
+    return attnc_module_cpu_variant(state_->module);
+  }
   const attnc_module_desc &desc() const {
     return *attnc_module_descriptor(state_->module);
   }
@@ -934,6 +937,7 @@ NB_MODULE(_core, m) {
       .def_prop_ro("path", &Module::path)
       .def_prop_ro("target", [](const Module &mod) { return mod.desc().target; })
       .def_prop_ro("device", [](const Module &mod) { return mod.desc().device; })
+      .def_prop_ro("cpu_variant", &Module::cpuVariant)
       .def_prop_ro("cpu_features",
                    [](const Module &mod) { return mod.desc().cpu_features; })
       .def_prop_ro("entry_list", &Module::entries)

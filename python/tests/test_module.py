@@ -48,6 +48,8 @@ def test_entries_describe_arguments(entries_module):
     assert graph["rows"].role == "csr row offsets"
     assert graph["rows"].related == "cols"
     assert m.device == "cpu" and m.target.startswith("x86-64")
+    # attnc's default target: AVX-512 and AVX2 kernels, one picked here.
+    assert m.cpu_variant in ("avx512", "avx2")
 
 
 @pytest.mark.parametrize("batch,seq", [(1, 1), (2, 7), (3, 129)])
@@ -309,8 +311,10 @@ layers:
     out: 3
 outputs: [lin]
 """
-    m = attnc.compile(yaml, train=True, output=tmp_path / "tiny.so")
+    m = attnc.compile(yaml, train=True, output=tmp_path / "tiny.so",
+                      target="host")
     assert os.path.exists(tmp_path / "tiny.so")
+    assert m.cpu_variant == ""  # one target, no dispatcher
     assert set(m.entries) >= {"tiny", "tiny_train"}
     roles = {a.role for a in m.entries["tiny_train"].args}
     assert {"parameter", "gradient"} <= roles
