@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "frontends/model/ModelParser.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -527,6 +528,11 @@ bool parseModel(const std::string &text, Model &model, const ErrorSink &error) {
     return true;
   } catch (const ParseError &e) {
     error(e.loc, e.message);
+  } catch (const YAML::DeepRecursion &e) {
+    // yaml-cpp stops a runaway recursion with the message "bad file".
+    error(locOf(e.mark), "invalid YAML: lists and mappings are nested too "
+                         "deeply here (past the parser's limit); a model "
+                         "description nests 4 levels");
   } catch (const YAML::Exception &e) {
     error(locOf(e.mark), "invalid YAML: " + e.msg);
   } catch (const std::exception &e) {
