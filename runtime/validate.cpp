@@ -106,6 +106,75 @@ attnc_status checkAgainstRelatedDim(const attnc_call &call, int32_t index,
                      call.entry->args[desc.related_arg].name + "')");
 }
 
+int64_t sideValue(const attnc_call &call, const attnc_check_side &side) {
+  return side.arg >= 0 ? call.args[side.arg].shape[side.dim] : side.value;
+}
+
+std::string boundText(const attnc_call &call, const attnc_check_side &side) {
+  return side.arg < 0 ? std::string()
+                      : " (dim " + std::to_string(side.dim) + " of " +
+                            argLabel(call, side.arg) + ")";
+}
+
+bool holds(int32_t kind, int64_t subject, int64_t bound) {
+  switch (kind) {
+  case ATTNC_CHECK_AT_MOST:
+    return subject <= bound;
+  case ATTNC_CHECK_DIVIDES:
+    return subject == 0 ? bound == 0 : bound % subject == 0;
+  default: // ATTNC_CHECK_BROADCASTS
+    return subject == 1 || subject == bound;
+  }
+}
+
+// A relation between two extents (module_abi.h, attnc_check_desc). The
+// message blames the subject's input, or the bound's when the subject is a
+// constant.
+attnc_status checkExtents(const attnc_call &call, const attnc_check_desc &c) {
+  int64_t subject = sideValue(call, c.subject);
+  int64_t bound = sideValue(call, c.bound);
+  if (holds(c.kind, subject, bound))
+    return ATTNC_OK;
+  std::string what = c.what ? c.what : "extent";
+  std::string b = std::to_string(bound), v = std::to_string(subject);
+  if (c.subject.arg < 0)
+    return invalid(
+        call, c.bound.arg,
+        "dim " + std::to_string(c.bound.dim) + " is " + b + ", but the " +
+            what + " is " + v + ", which must " +
+            (c.kind == ATTNC_CHECK_AT_MOST ? "be at most it"
+             : c.kind == ATTNC_CHECK_DIVIDES ? "divide it"
+                                             : "be 1 or equal it"));
+  std::string relation =
+      c.kind == ATTNC_CHECK_AT_MOST   ? "more than " + b
+      : c.kind == ATTNC_CHECK_DIVIDES ? "which does not divide " + b
+                                      : "expected 1 or " + b;
+  return invalid(call, c.subject.arg,
+                 "dim " + std::to_string(c.subject.dim) + " (" + what +
+                     ") is " + v + ", " + relation + boundText(call, c.bound));
+}
+
+// Every element of an integer input in [0, bound): the first one outside,
+// by its flat (C-order) index.
+attnc_status checkIndices(const attnc_call &call, const attnc_check_desc &c) {
+  const attnc_call::Arg &arg = call.args[c.subject.arg];
+  int32_t dtype = call.entry->args[c.subject.arg].dtype;
+  int64_t bound = sideValue(call, c.bound), n = 1;
+  for (int64_t extent : arg.shape)
+    n *= extent;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t v = element(arg, dtype, i);
+    if (v >= 0 && v < bound)
+      continue;
+    return invalid(call, c.subject.arg,
+                   std::string(c.what ? c.what : "index") +
+                       " at flat index " + std::to_string(i) + " is " +
+                       std::to_string(v) + ", outside [0, " +
+                       std::to_string(bound) + ")" + boundText(call, c.bound));
+  }
+  return ATTNC_OK;
+}
+
 } // namespace
 
 std::string argLabel(const attnc_call &call, int32_t index) {
@@ -185,7 +254,13 @@ attnc_status validateShapes(const attnc_call &call) {
       return invalid(call, a, "data is NULL");
   }
   Bindings names;
-  return bindNames(call, names, /*report=*/true);
+  if (attnc_status s = bindNames(call, names, /*report=*/true))
+    return s;
+  for (int32_t c = 0; c < call.entry->num_checks; ++c)
+    if (call.entry->checks[c].kind != ATTNC_CHECK_INDEX_BELOW)
+      if (attnc_status s = checkExtents(call, call.entry->checks[c]))
+        return s;
+  return ATTNC_OK;
 }
 
 attnc_status validateContents(const attnc_call &call) {
@@ -210,6 +285,10 @@ attnc_status validateContents(const attnc_call &call) {
               call, a, "sparse column index", /*inclusive=*/false))
         return s;
   }
+  for (int32_t c = 0; c < call.entry->num_checks; ++c)
+    if (call.entry->checks[c].kind == ATTNC_CHECK_INDEX_BELOW)
+      if (attnc_status s = checkIndices(call, call.entry->checks[c]))
+        return s;
   return ATTNC_OK;
 }
 

@@ -74,7 +74,7 @@ TEST(RuntimeModuleLoad, AbiVersion1IsRefused) {
   EXPECT_EQ(s.code(), ATTNC_ERROR_ABI_MISMATCH);
   EXPECT_EQ(s.message(), std::string(kBadAbi) +
                              ": module ABI version 1, this runtime reads "
-                             "version 2; recompile it with this attnc");
+                             "version 3; recompile it with this attnc");
 }
 
 TEST(RuntimeModuleLoad, TransposedGraphMustLinkToAGraph) {

@@ -32,7 +32,7 @@ static const attnc_arg_desc kArgs[] = {
 };
 #endif
 static const attnc_entry_desc kEntries[] = {
-    {"e", never_called_argv, sizeof(kArgs) / sizeof(kArgs[0]), kArgs, 0}};
+    {"e", never_called_argv, sizeof(kArgs) / sizeof(kArgs[0]), kArgs, 0, 0, 0}};
 
 #if defined(BROKEN_ABI_VERSION)
 /* A module of ABI version 1 (its descriptor is never read past the
