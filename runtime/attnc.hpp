@@ -311,6 +311,10 @@ public:
   }
 
   Status validate() { return Status::fromLast(attnc_call_validate(call_)); }
+  // The inputs' checks alone, before outputs are allocated.
+  Status validateInputs() {
+    return Status::fromLast(attnc_call_validate_inputs(call_));
+  }
   Status execute() { return Status::fromLast(attnc_call_execute(call_)); }
 
 private:

@@ -188,9 +188,12 @@ std::string argWhere(const attnc_call &call, int32_t index) {
          argLabel(call, index);
 }
 
-attnc_status bindNames(const attnc_call &call, Bindings &names, bool report) {
+attnc_status bindNames(const attnc_call &call, Bindings &names, bool report,
+                       bool inputsOnly) {
   // Inputs bind first, so a wrong output is the one blamed.
   for (int kind : {ATTNC_ARG_INPUT, ATTNC_ARG_OUTPUT}) {
+    if (inputsOnly && kind == ATTNC_ARG_OUTPUT)
+      break;
     for (int32_t a = 0; a < call.entry->num_args; ++a) {
       const attnc_arg_desc &desc = call.entry->args[a];
       if (desc.kind != kind || !call.args[a].set)
@@ -219,10 +222,38 @@ attnc_status bindNames(const attnc_call &call, Bindings &names, bool report) {
   return ATTNC_OK;
 }
 
-attnc_status validateShapes(const attnc_call &call) {
+attnc_status checkHalideLimits(const attnc_call &call, int32_t index,
+                               const std::vector<int64_t> &shape) {
+  // halide_buffer_t holds extents and strides as int32 (and Halide indexes
+  // with 32-bit arithmetic): every extent and the element count, which
+  // bounds every stride, stay below 2^31.
+  int64_t elements = 1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] > INT32_MAX)
+      return invalid(call, index,
+                     "dim " + std::to_string(d) + " is " +
+                         std::to_string(shape[d]) +
+                         "; Halide's extents must be below 2^31");
+    if (shape[d] == 0)
+      return ATTNC_OK;
+  }
+  for (size_t d = shape.size(); d-- > 0;) {
+    elements *= shape[d];
+    if (elements > INT32_MAX)
+      return invalid(call, index,
+                     "shape " + shapeText(shape) + " holds 2^31 or more "
+                     "elements from dim " + std::to_string(d) +
+                         " inwards; Halide's buffers hold fewer");
+  }
+  return ATTNC_OK;
+}
+
+attnc_status validateShapes(const attnc_call &call, bool inputsOnly) {
   for (int32_t a = 0; a < call.entry->num_args; ++a) {
     const attnc_arg_desc &desc = call.entry->args[a];
     const attnc_call::Arg &arg = call.args[a];
+    if (inputsOnly && desc.kind != ATTNC_ARG_INPUT)
+      continue;
     if (!arg.set)
       return invalid(call, a, "not set");
     int64_t elements = 1;
@@ -242,19 +273,15 @@ attnc_status validateShapes(const attnc_call &call) {
                        "CSR row offsets are empty; they need nodes + 1 "
                        "entries");
     }
-    // halide_buffer_t holds extents and strides as int32; the outermost
-    // dimension's stride is the product of the inner extents.
-    for (int32_t d = desc.rank - 1; d >= 0; --d) {
-      if (arg.shape[d] > INT32_MAX || elements > INT32_MAX)
-        return invalid(call, a, "shape " + shapeText(arg.shape) +
-                                    " is too large for a Halide buffer");
-      elements *= arg.shape[d];
-    }
+    if (attnc_status s = checkHalideLimits(call, a, arg.shape))
+      return s;
+    for (int64_t extent : arg.shape)
+      elements *= extent;
     if (elements > 0 && !arg.data)
       return invalid(call, a, "data is NULL");
   }
   Bindings names;
-  if (attnc_status s = bindNames(call, names, /*report=*/true))
+  if (attnc_status s = bindNames(call, names, /*report=*/true, inputsOnly))
     return s;
   for (int32_t c = 0; c < call.entry->num_checks; ++c)
     if (call.entry->checks[c].kind != ATTNC_CHECK_INDEX_BELOW)

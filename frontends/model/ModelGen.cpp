@@ -20,6 +20,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 
+#include <climits>
 #include <map>
 #include <optional>
 #include <set>
@@ -173,9 +174,17 @@ private:
                std::vector<int64_t> dims, const std::string &dtype,
                attn::InitKind init = attn::InitKind::glorot) {
     Shape shape;
+    std::string name = layer.name + "." + suffix;
     for (int64_t d : dims)
       shape.push_back(fixed(d));
-    std::string name = layer.name + "." + suffix;
+    // Each factor is below 2^31 (the parser's limit): no overflow before
+    // the count passes it.
+    int64_t elements = 1;
+    for (int64_t d : dims)
+      if ((elements *= d) > INT32_MAX)
+        fail(layer.loc, "parameter '" + name + "' " + str(shape) +
+                            " holds 2^31 or more elements; Halide's buffers "
+                            "hold fewer");
     if (argNames.count(name))
       fail(layer.loc, "parameter '" + name + "' of layer '" + layer.name +
                           "' has the name of another entry argument");

@@ -304,6 +304,15 @@ public:
       if (given[a])
         check(attnc_call_set_arg(pc.call, a, &inputs[a].tensor));
     checkComplete(given);
+    attnc_status s;
+    // Every input is checked before any output is allocated: output shapes
+    // are deduced from the inputs.
+    {
+      nb::gil_scoped_release unlocked;
+      s = attnc_call_validate_inputs(pc.call);
+    }
+    if (s != ATTNC_OK)
+      raiseLast(s);
 
     // Shapes first: a call whose output shapes cannot be deduced allocates
     // nothing. (Memory is not touched before the kernel writes it.)
@@ -338,7 +347,6 @@ public:
       attnc_tensor t{d.dtype, d.rank, o.shape.data(), o.data};
       check(attnc_call_set_arg(pc.call, a, &t));
     }
-    attnc_status s;
     {
       nb::gil_scoped_release unlocked;
       s = attnc_call_execute(pc.call);

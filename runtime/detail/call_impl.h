@@ -60,9 +60,15 @@ struct Binding {
 };
 using Bindings = std::map<std::string, Binding>;
 
-// Checks that every argument is set with matching extents: static ones,
-// named ones agreeing across arguments, and limits of halide_buffer_t.
-attnc_status validateShapes(const attnc_call &call);
+// Checks that every argument (every input, `inputsOnly`) is set with
+// matching extents: static ones, named ones agreeing across arguments, the
+// entry's extent checks, and limits of halide_buffer_t.
+attnc_status validateShapes(const attnc_call &call, bool inputsOnly = false);
+
+// Refuses a shape for argument `index` that a halide_buffer_t cannot
+// describe: an extent or element count of 2^31 or more.
+attnc_status checkHalideLimits(const attnc_call &call, int32_t index,
+                               const std::vector<int64_t> &shape);
 
 // Checks input contents that the entry's roles constrain (CSR, key lengths).
 attnc_status validateContents(const attnc_call &call);
@@ -81,7 +87,8 @@ inline bool isOffsetsRole(int32_t role) {
 
 // Binds named extents from the set arguments; on a conflict fails with a
 // validation message when `report`, else keeps the first binding.
-attnc_status bindNames(const attnc_call &call, Bindings &names, bool report);
+attnc_status bindNames(const attnc_call &call, Bindings &names, bool report,
+                       bool inputsOnly = false);
 
 } // namespace attnc::detail
 

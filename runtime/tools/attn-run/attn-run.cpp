@@ -405,6 +405,23 @@ bool run(const Options &opts, Failure &failure) {
       return false;
     }
   }
+  // Messages about an argument start with "entry 'E', input 'A'"; name the
+  // file that argument came from too.
+  auto withFile = [&](const std::string &message) {
+    for (const auto &[name, path] : inputFiles)
+      if (message.rfind("entry '" + std::string(entry.name) + "', input '" +
+                            name + "'",
+                        0) == 0)
+        return path + ": " + message;
+    return message;
+  };
+  // Every input is checked before any output memory is taken: output
+  // shapes are deduced from the inputs, and a bad one (a 128-byte file
+  // declaring 2^31 rows) must not cost gigabytes first.
+  if (attnc::Status s = call.validateInputs(); !s) {
+    failure = {kExitError, withFile(s.message())};
+    return false;
+  }
   // Outputs: shapes deduced from the inputs, memory allocated here.
   for (int32_t a = 0; a < entry.num_args; ++a) {
     const attnc_arg_desc &arg = entry.args[a];
@@ -428,15 +445,7 @@ bool run(const Options &opts, Failure &failure) {
   }
 
   if (attnc::Status s = call.execute(); !s) {
-    // Messages about an argument start with "entry 'E', input 'A'"; name
-    // the file that argument came from too.
-    std::string file;
-    for (const auto &[name, path] : inputFiles)
-      if (s.message().rfind("entry '" + std::string(entry.name) +
-                                "', input '" + name + "'",
-                            0) == 0)
-        file = path + ": ";
-    failure = {kExitError, file + s.message()};
+    failure = {kExitError, withFile(s.message())};
     return false;
   }
   if (opts.bench > 0) {
