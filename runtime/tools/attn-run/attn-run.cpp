@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -318,6 +319,28 @@ bool run(const Options &opts, Failure &failure) {
                        ": " + argNames(entry, kind) + ")"};
         return false;
       }
+    }
+  }
+
+  // Two outputs to one file: one would silently replace the other. Paths
+  // are compared resolved (./o.npy, o.npy and a symbolic link are one).
+  std::map<std::string, std::string> outputOf; // resolved path -> output
+  for (int32_t a = 0; a < entry.num_args; ++a) {
+    const attnc_arg_desc &arg = entry.args[a];
+    if (arg.kind != ATTNC_ARG_OUTPUT)
+      continue;
+    auto it = outputFiles.find(arg.name);
+    std::string path =
+        it != outputFiles.end() ? it->second : std::string(arg.name) + ".npy";
+    std::error_code ec;
+    std::string resolved = std::filesystem::weakly_canonical(path, ec);
+    auto [seen, fresh] =
+        outputOf.emplace(ec ? path : resolved, std::string(arg.name));
+    if (!fresh) {
+      failure = {kExitUsage, "outputs '" + seen->second + "' and '" +
+                                 arg.name + "' would both be written to '" +
+                                 path + "'; give each its own --output"};
+      return false;
     }
   }
 
