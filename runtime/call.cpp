@@ -249,9 +249,11 @@ attnc_status validate(attnc_call &call, bool inputsOnly = false) {
   }
   if (attnc_status s = attnc::detail::validateShapes(call, inputsOnly))
     return s;
-  if (call.module->flags & ATTNC_MODULE_SKIP_CONTENT_CHECKS)
-    return ATTNC_OK;
-  return attnc::detail::validateContents(call);
+  if (!(call.module->flags & ATTNC_MODULE_SKIP_CONTENT_CHECKS))
+    if (attnc_status s = attnc::detail::validateContents(call))
+      return s;
+  // Asked for explicitly, so not skipped with the other content checks.
+  return call.checkFinite ? attnc::detail::validateFinite(call) : ATTNC_OK;
 }
 
 } // namespace
@@ -275,6 +277,7 @@ attnc_status attnc_call_create(attnc_module *module, const char *entry,
     auto call = std::make_unique<attnc_call>();
     call->module = module;
     call->entry = attnc_module_entry(module, index);
+    call->checkFinite = module->flags & ATTNC_MODULE_CHECK_FINITE;
     call->args.resize(call->entry->num_args);
     for (attnc_call::Arg &arg : call->args)
       call->argv.push_back(&arg.buffer);
@@ -401,6 +404,16 @@ attnc_status attnc_call_validate(attnc_call *call) {
       return fail(ATTNC_ERROR_INVALID_ARGUMENT,
                   "attnc_call_validate: NULL call");
     return validate(*call);
+  });
+}
+
+attnc_status attnc_call_check_finite(attnc_call *call, int32_t enable) {
+  return guarded([&] {
+    if (!call)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_call_check_finite: NULL call");
+    call->checkFinite = enable != 0;
+    return ATTNC_OK;
   });
 }
 

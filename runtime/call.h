@@ -71,6 +71,12 @@ attnc_status attnc_call_set_arg_by_name(attnc_call *call, const char *name,
 attnc_status attnc_call_infer_shape(const attnc_call *call, int32_t index,
                                     int64_t *shape);
 
+/* Turns the finite-input check of this call on (`enable` != 0) or off:
+ * with it, validation refuses a NaN or an infinity in any floating-point
+ * input, naming the input and the element's flat (C-order) index. Calls
+ * start with the module's ATTNC_MODULE_CHECK_FINITE flag. */
+attnc_status attnc_call_check_finite(attnc_call *call, int32_t enable);
+
 /* Runs all checks without executing the kernel. */
 attnc_status attnc_call_validate(attnc_call *call);
 

@@ -1,4 +1,5 @@
 #include <climits>
+#include <cmath>
 
 #include "runtime/detail/call_impl.h"
 #include "runtime/detail/error.h"
@@ -175,7 +176,56 @@ attnc_status checkIndices(const attnc_call &call, const attnc_check_desc &c) {
   return ATTNC_OK;
 }
 
+// The flat index of the first non-finite element of `n` at `data`, or -1.
+template <typename T> int64_t firstNonFinite(const void *data, int64_t n) {
+  const T *p = static_cast<const T *>(data);
+  for (int64_t i = 0; i < n; ++i)
+    if (!std::isfinite(p[i]))
+      return i;
+  return -1;
+}
+
+std::string nonFiniteText(double v) {
+  return std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+}
+
 } // namespace
+
+attnc_status validateFinite(const attnc_call &call) {
+  for (int32_t a = 0; a < call.entry->num_args; ++a) {
+    const attnc_arg_desc &desc = call.entry->args[a];
+    const attnc_call::Arg &arg = call.args[a];
+    if (desc.kind != ATTNC_ARG_INPUT || !arg.set || !arg.data)
+      continue;
+    int64_t n = 1;
+    for (int64_t extent : arg.shape)
+      n *= extent;
+    int64_t i = -1;
+    double value = 0;
+    if (desc.dtype == ATTNC_DTYPE_F32) {
+      i = firstNonFinite<float>(arg.data, n);
+      value = i < 0 ? 0 : static_cast<const float *>(arg.data)[i];
+    } else if (desc.dtype == ATTNC_DTYPE_F64) {
+      i = firstNonFinite<double>(arg.data, n);
+      value = i < 0 ? 0 : static_cast<const double *>(arg.data)[i];
+    } else if (desc.dtype == ATTNC_DTYPE_F16) {
+      // Exponent bits all ones: an infinity (mantissa 0) or a NaN.
+      const uint16_t *p = static_cast<const uint16_t *>(arg.data);
+      for (int64_t k = 0; k < n && i < 0; ++k)
+        if ((p[k] & 0x7c00u) == 0x7c00u) {
+          i = k;
+          value = (p[k] & 0x3ffu) ? NAN : (p[k] & 0x8000u) ? -INFINITY
+                                                           : INFINITY;
+        }
+    }
+    if (i >= 0)
+      return invalid(call, a,
+                     nonFiniteText(value) + " at flat index " +
+                         std::to_string(i) +
+                         " (the finite-input check refuses NaN and Inf)");
+  }
+  return ATTNC_OK;
+}
 
 std::string argLabel(const attnc_call &call, int32_t index) {
   const attnc_arg_desc &arg = call.entry->args[index];

@@ -491,12 +491,15 @@ private:
 
 class Module {
 public:
-  Module(const std::string &path, bool checkCpu) {
+  Module(const std::string &path, bool checkCpu, bool checkFinite) {
     state_ = std::make_shared<ModuleState>();
     attnc_module_options o;
     attnc_module_options_init(&o);
     if (checkCpu)
       o.flags |= ATTNC_MODULE_CHECK_CPU_AT_LOAD;
+    // Every call of the module refuses NaN and Inf in float inputs.
+    if (checkFinite)
+      o.flags |= ATTNC_MODULE_CHECK_FINITE;
     attnc_status s;
     {
       nb::gil_scoped_release unlocked;
@@ -941,8 +944,8 @@ NB_MODULE(_core, m) {
       });
 
   nb::class_<Module>(m, "Module")
-      .def(nb::init<const std::string &, bool>(), "path"_a,
-           "check_cpu"_a = false)
+      .def(nb::init<const std::string &, bool, bool>(), "path"_a,
+           "check_cpu"_a = false, "check_finite"_a = false)
       .def_prop_ro("path", &Module::path)
       .def_prop_ro("target", [](const Module &mod) { return mod.desc().target; })
       .def_prop_ro("device", [](const Module &mod) { return mod.desc().device; })

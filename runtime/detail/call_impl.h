@@ -40,6 +40,7 @@ struct attnc_call {
   std::vector<Arg> args;
   std::vector<void *> argv; // &args[i].buffer, in argument order
   std::vector<Transposed> transposed;
+  bool checkFinite = false; // attnc_call_check_finite
 };
 
 namespace attnc::detail {
@@ -72,6 +73,10 @@ attnc_status checkHalideLimits(const attnc_call &call, int32_t index,
 
 // Checks input contents that the entry's roles constrain (CSR, key lengths).
 attnc_status validateContents(const attnc_call &call);
+
+// The finite-input check: the first NaN or infinity in a floating-point
+// input (attnc_call_check_finite).
+attnc_status validateFinite(const attnc_call &call);
 
 // Whether `role` is one of a transposed graph's (computed by the runtime).
 inline bool isTransposedRole(int32_t role) {

@@ -156,6 +156,7 @@ struct Options {
   std::optional<uint64_t> initSeed;
   std::string saveWeights;
   bool allowExtraWeights = false;
+  bool checkFinite = false;
 };
 
 // Parameters (inputs named `<layer>.<param>`) come from a weights set when
@@ -297,6 +298,11 @@ bool run(const Options &opts, Failure &failure) {
   }
   attnc::Call &call = created.value();
   const attnc_entry_desc &entry = call.entry();
+  if (opts.checkFinite)
+    if (attnc::Status s = call.checkFinite(); !s) {
+      failure = {kExitError, s.message()};
+      return false;
+    }
 
   std::map<std::string, std::string> inputFiles, outputFiles;
   if (!parsePairs(opts.inputs, "--input", inputFiles, failure) ||
@@ -585,6 +591,9 @@ int main(int argc, char **argv) {
   app.add_flag("--allow-extra-weights", opts.allowExtraWeights,
                "warn about, rather than refuse, tensors in --weights that "
                "no input takes");
+  app.add_flag("--check-finite", opts.checkFinite,
+               "refuse NaN and Inf in any floating-point input (parameters "
+               "included), naming the input and the flat index");
   app.add_flag("--summary", opts.summary,
                "print each output's shape, min, max, mean and NaN count");
   try {
