@@ -96,6 +96,14 @@ TEST(RuntimeModuleLoad, InconsistentDescriptor) {
                          "related_arg 7"}));
 }
 
+TEST(RuntimeModuleLoad, ChecksRelateInputsOnly) {
+  Status s = loadStatus(kBadCheck);
+  EXPECT_EQ(s.code(), ATTNC_ERROR_INVALID_MODULE);
+  EXPECT_EQ(s.message(), "module '" + std::string(kBadCheck) +
+                             "' has an invalid descriptor: entry 'e', check "
+                             "0: bad argument 1 (checks relate inputs)");
+}
+
 TEST(RuntimeModuleLoad, UnknownDevice) {
   EXPECT_TRUE(failsWith(loadStatus(kBadDevice), ATTNC_ERROR_UNSUPPORTED,
                         {kBadDevice, "device 'tpu'"}));

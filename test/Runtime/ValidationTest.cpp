@@ -142,6 +142,27 @@ TEST_F(RuntimeAddValidation, InputsValidatedBeforeOutputs) {
   EXPECT_TRUE(call.validateInputs().ok()); // 'out' is not set yet
 }
 
+// The finite-input check: off by default, on per call; the first NaN or
+// infinity of any float input is named by its flat index.
+TEST_F(RuntimeAddValidation, CheckFiniteRefusesNanAndInf) {
+  setValid();
+  b[7] = std::numeric_limits<float>::infinity();
+  a[12] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_TRUE(call.execute().ok());
+  ASSERT_TRUE(call.checkFinite().ok());
+  attnc::Status s = call.execute();
+  EXPECT_EQ(s.code(), ATTNC_ERROR_VALIDATION);
+  EXPECT_EQ(s.message(), "entry 'add', input 'a': NaN at flat index 12 (the "
+                         "finite-input check refuses NaN and Inf)");
+  a[12] = 0;
+  EXPECT_EQ(call.validateInputs().message(),
+            "entry 'add', input 'b': +Inf at flat index 7 (the finite-input "
+            "check refuses NaN and Inf)");
+  b[7] = 0;
+  EXPECT_TRUE(call.execute().ok());
+  ASSERT_TRUE(call.checkFinite(false).ok());
+}
+
 TEST_F(RuntimeAddValidation, InferShapeRefusesHugeOutputs) {
   ASSERT_TRUE(call.setArg("a", {int64_t{1} << 30, 5}, a.data()).ok());
   auto shape = call.inferShape(2);
