@@ -311,6 +311,14 @@ public:
   }
 
   Status validate() { return Status::fromLast(attnc_call_validate(call_)); }
+  // Refuse NaN and Inf in floating-point inputs (attnc_call_check_finite).
+  Status checkFinite(bool enable = true) {
+    return Status::fromLast(attnc_call_check_finite(call_, enable));
+  }
+  // The inputs' checks alone, before outputs are allocated.
+  Status validateInputs() {
+    return Status::fromLast(attnc_call_validate_inputs(call_));
+  }
   Status execute() { return Status::fromLast(attnc_call_execute(call_)); }
 
 private:

@@ -236,21 +236,24 @@ attnc_status finishOnDevice(attnc_call &call, bool kernelOk) {
   return status == ATTNC_OK ? ATTNC_OK : fail(status, message);
 }
 
-attnc_status validate(attnc_call &call) {
+attnc_status validate(attnc_call &call, bool inputsOnly = false) {
   if (attnc_status s = prepareTransposed(call))
     return s;
   if (call.module->flags & ATTNC_MODULE_SKIP_VALIDATION) {
     // Even unchecked, an unset argument would be a bounds query (see setArg).
     for (int32_t a = 0; a < call.entry->num_args; ++a)
-      if (!call.args[a].set)
+      if (!call.args[a].set &&
+          !(inputsOnly && call.entry->args[a].kind != ATTNC_ARG_INPUT))
         return fail(ATTNC_ERROR_VALIDATION, argWhere(call, a) + ": not set");
     return ATTNC_OK;
   }
-  if (attnc_status s = attnc::detail::validateShapes(call))
+  if (attnc_status s = attnc::detail::validateShapes(call, inputsOnly))
     return s;
-  if (call.module->flags & ATTNC_MODULE_SKIP_CONTENT_CHECKS)
-    return ATTNC_OK;
-  return attnc::detail::validateContents(call);
+  if (!(call.module->flags & ATTNC_MODULE_SKIP_CONTENT_CHECKS))
+    if (attnc_status s = attnc::detail::validateContents(call))
+      return s;
+  // Asked for explicitly, so not skipped with the other content checks.
+  return call.checkFinite ? attnc::detail::validateFinite(call) : ATTNC_OK;
 }
 
 } // namespace
@@ -274,6 +277,7 @@ attnc_status attnc_call_create(attnc_module *module, const char *entry,
     auto call = std::make_unique<attnc_call>();
     call->module = module;
     call->entry = attnc_module_entry(module, index);
+    call->checkFinite = module->flags & ATTNC_MODULE_CHECK_FINITE;
     call->args.resize(call->entry->num_args);
     for (attnc_call::Arg &arg : call->args)
       call->argv.push_back(&arg.buffer);
@@ -388,7 +392,9 @@ attnc_status attnc_call_infer_shape(const attnc_call *call, int32_t index,
       shape[d] = it->second.value +
                  (attnc::detail::isOffsetsRole(desc.role) ? 1 : 0);
     }
-    return ATTNC_OK;
+    // Refused here, before a caller allocates memory of this shape.
+    return attnc::detail::checkHalideLimits(
+        *call, index, std::vector<int64_t>(shape, shape + desc.rank));
   });
 }
 
@@ -398,6 +404,25 @@ attnc_status attnc_call_validate(attnc_call *call) {
       return fail(ATTNC_ERROR_INVALID_ARGUMENT,
                   "attnc_call_validate: NULL call");
     return validate(*call);
+  });
+}
+
+attnc_status attnc_call_check_finite(attnc_call *call, int32_t enable) {
+  return guarded([&] {
+    if (!call)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_call_check_finite: NULL call");
+    call->checkFinite = enable != 0;
+    return ATTNC_OK;
+  });
+}
+
+attnc_status attnc_call_validate_inputs(attnc_call *call) {
+  return guarded([&] {
+    if (!call)
+      return fail(ATTNC_ERROR_INVALID_ARGUMENT,
+                  "attnc_call_validate_inputs: NULL call");
+    return validate(*call, /*inputsOnly=*/true);
   });
 }
 
@@ -421,32 +446,48 @@ attnc_status attnc_call_execute(attnc_call *call) {
     }
     if (!anyOutput)
       return ATTNC_OK;
-    // Kernels clamp edge-indexed inputs (column indices, a transposed
-    // graph's edge ids, a sparse matrix's stored values) into [0, E); with
-    // E = 0 Halide would still check one element against an empty buffer.
-    // A graph without edges or a matrix without entries reads none of
-    // them, so a one-element stand-in of zero bits is safe.
-    static const int64_t zeroIndex = 0;
+    // An input with no elements (a graph without edges, a matrix without
+    // entries, keys of length Sk = 0 with their mask and bias) is read by
+    // no kernel, but the kernels clamp their reads into [0, extent), and
+    // with extent 0 Halide would still check one element against the empty
+    // buffer. It gets a zero-filled stand-in of extent 1 in each empty dim:
+    // those dims' extents (Sk, E) mask or skip every element the kernel
+    // could read from it, so an empty key set yields zeros as a fully
+    // masked one does.
+    static const int64_t zeroWords[2] = {0, 0};
     struct StandIn {
       int32_t arg;
-      halide_dimension_t dim;
+      std::vector<halide_dimension_t> dims;
       uint8_t *host;
     };
     std::vector<StandIn> standIns;
+    std::vector<std::vector<int64_t>> standInMemory;
     for (int32_t a = 0; a < call->entry->num_args; ++a) {
       attnc_call::Arg &arg = call->args[a];
-      const attnc_arg_desc &desc = call->entry->args[a];
-      bool edgeVector = desc.kind == ATTNC_ARG_INPUT &&
-                        (desc.dtype == ATTNC_DTYPE_I32 ||
-                         desc.dtype == ATTNC_DTYPE_I64 ||
-                         desc.dtype == ATTNC_DTYPE_F32 ||
-                         desc.dtype == ATTNC_DTYPE_F64);
-      if (edgeVector && arg.buffer.dimensions == 1 &&
-          arg.buffer.dim[0].extent == 0) {
-        standIns.push_back({a, arg.buffer.dim[0], arg.buffer.host});
-        arg.buffer.dim[0].extent = 1;
-        arg.buffer.host = reinterpret_cast<uint8_t *>(
-            const_cast<int64_t *>(&zeroIndex));
+      halide_buffer_t &buffer = arg.buffer;
+      if (call->entry->args[a].kind != ATTNC_ARG_INPUT ||
+          buffer.dimensions == 0)
+        continue;
+      bool empty = false;
+      for (int32_t d = 0; d < buffer.dimensions; ++d)
+        empty |= buffer.dim[d].extent == 0;
+      if (!empty)
+        continue;
+      standIns.push_back({a, arg.dims, buffer.host});
+      int64_t stride = 1;
+      for (int32_t d = 0; d < buffer.dimensions; ++d) {
+        buffer.dim[d].extent = std::max(buffer.dim[d].extent, 1);
+        buffer.dim[d].stride = static_cast<int32_t>(stride);
+        stride *= buffer.dim[d].extent;
+      }
+      size_t bytes = static_cast<size_t>(stride) *
+                     attnc_dtype_size(call->entry->args[a].dtype);
+      if (bytes <= sizeof(zeroWords)) {
+        buffer.host = reinterpret_cast<uint8_t *>(
+            const_cast<int64_t *>(zeroWords));
+      } else {
+        standInMemory.emplace_back((bytes + 7) / 8, 0);
+        buffer.host = reinterpret_cast<uint8_t *>(standInMemory.back().data());
       }
     }
     for (int32_t a = 0; a < call->entry->num_args; ++a) {
@@ -468,7 +509,8 @@ attnc_status attnc_call_execute(attnc_call *call) {
     attnc_status deviceStatus =
         call->module->gpu ? finishOnDevice(*call, code == 0) : ATTNC_OK;
     for (const StandIn &s : standIns) {
-      call->args[s.arg].buffer.dim[0] = s.dim;
+      call->args[s.arg].dims = s.dims;
+      call->args[s.arg].buffer.dim = call->args[s.arg].dims.data();
       call->args[s.arg].buffer.host = s.host;
     }
     if (code == 0)

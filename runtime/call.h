@@ -66,12 +66,25 @@ attnc_status attnc_call_set_arg_by_name(attnc_call *call, const char *name,
 
 /* Computes the shape of argument `index` from its static extents and the
  * named extents bound by the arguments set so far (outermost first, `rank`
- * entries written to `shape`). Fails naming the extent it cannot deduce. */
+ * entries written to `shape`). Fails naming the extent it cannot deduce,
+ * or a shape with an extent or element count of 2^31 or more. */
 attnc_status attnc_call_infer_shape(const attnc_call *call, int32_t index,
                                     int64_t *shape);
 
+/* Turns the finite-input check of this call on (`enable` != 0) or off:
+ * with it, validation refuses a NaN or an infinity in any floating-point
+ * input, naming the input and the element's flat (C-order) index. Calls
+ * start with the module's ATTNC_MODULE_CHECK_FINITE flag. */
+attnc_status attnc_call_check_finite(attnc_call *call, int32_t enable);
+
 /* Runs all checks without executing the kernel. */
 attnc_status attnc_call_validate(attnc_call *call);
+
+/* Runs the checks of the inputs alone (every input set, extents, the
+ * entry's checks, contents), before any output is set: a caller that
+ * allocates outputs (attnc_call_infer_shape) calls it first, so that a bad
+ * input is refused before memory of a shape deduced from it is taken. */
+attnc_status attnc_call_validate_inputs(attnc_call *call);
 
 /* Validates, then runs the kernel once. */
 attnc_status attnc_call_execute(attnc_call *call);

@@ -201,6 +201,31 @@ attnc_status checkDescriptor(const std::string &path,
       if (attnc_status s = checkRole(entry, a, bad, at))
         return s;
     }
+    if (entry.num_checks < 0 || (entry.num_checks > 0 && !entry.checks))
+      return bad(where + " has a bad check list");
+    for (int32_t c = 0; c < entry.num_checks; ++c) {
+      const attnc_check_desc &check = entry.checks[c];
+      std::string at = where + ", check " + std::to_string(c);
+      if (check.kind < 0 || check.kind >= ATTNC_CHECK_KIND_COUNT)
+        return bad(at + ": unknown kind " + std::to_string(check.kind));
+      bool index = check.kind == ATTNC_CHECK_INDEX_BELOW;
+      for (const attnc_check_side *side : {&check.subject, &check.bound}) {
+        bool subject = side == &check.subject;
+        if (side->arg == -1 && !(subject && index) && side->value >= 0)
+          continue;
+        if (side->arg < 0 || side->arg >= entry.num_args ||
+            entry.args[side->arg].kind != ATTNC_ARG_INPUT)
+          return bad(at + ": bad argument " + std::to_string(side->arg) +
+                     " (checks relate inputs)");
+        const attnc_arg_desc &arg = entry.args[side->arg];
+        if (subject && index ? side->dim != -1 || !isIntegerDtype(arg.dtype)
+                             : side->dim < 0 || side->dim >= arg.rank)
+          return bad(at + ": bad dim " + std::to_string(side->dim) +
+                     " of argument '" + arg.name + "'");
+      }
+      if (check.subject.arg < 0 && check.bound.arg < 0)
+        return bad(at + ": relates no input");
+    }
   }
   return ATTNC_OK;
 }

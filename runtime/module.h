@@ -43,6 +43,11 @@ typedef struct attnc_module attnc_module;
  * the OpenCL ICD loader) cannot be opened or sees no device. By default
  * such a module loads (for listing) and calls refuse. */
 #define ATTNC_MODULE_CHECK_DEVICE_AT_LOAD 0x8u
+/* Refuse NaN and infinities in every floating-point input before a call
+ * (calls of the module start with attnc_call_check_finite on): one scan of
+ * each float input per execute. Off by default; docs/runtime.md says what
+ * each op family does with non-finite values when it is off. */
+#define ATTNC_MODULE_CHECK_FINITE 0x10u
 
 typedef struct attnc_module_options {
   /* sizeof(attnc_module_options), so fields can be added later. */

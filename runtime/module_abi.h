@@ -20,9 +20,11 @@ extern "C" {
 
 /* Version 2 added argument roles beyond the content checks (parameters,
  * training inputs and outputs, transposed graphs), `init` and the related
- * argument of gradients and transposed graphs. The runtime refuses other
+ * argument of gradients and transposed graphs. Version 3 added the entry's
+ * `checks`: relations between input extents, and between input values and
+ * extents, that the ops state (attnc_check_desc). The runtime refuses other
  * versions. */
-#define ATTNC_MODULE_ABI_VERSION 2u
+#define ATTNC_MODULE_ABI_VERSION 3u
 #define ATTNC_MODULE_DESCRIPTOR_SYMBOL "attnc_module_descriptor"
 /* A module must also export Halide's `halide_set_error_handler` from the
  * Halide runtime embedded in its objects: the runtime installs its handler
@@ -151,6 +153,40 @@ typedef struct attnc_arg_desc {
   int32_t init;        /* attnc_init_kind: PARAMETER only, else NONE */
 } attnc_arg_desc;
 
+/* A relation the entry's ops require of its inputs beyond equal named
+ * extents, checked by the runtime before every call (ABI version 3). Each
+ * side is dim `dim` of input `arg`, or the constant `value` when `arg` is -1
+ * (a static extent no input carries); at least one side is an input. */
+typedef enum attnc_check_kind {
+  /* subject <= bound: a sequence and the rows of its position table. */
+  ATTNC_CHECK_AT_MOST = 0,
+  /* subject divides bound (0 divides only 0): key/value heads and query
+   * heads. */
+  ATTNC_CHECK_DIVIDES = 1,
+  /* subject is 1 or equals bound (NumPy broadcasting): a mask or bias dim
+   * and the attention extent it covers. */
+  ATTNC_CHECK_BROADCASTS = 2,
+  /* Every element of the integer input `subject.arg` (any rank; `dim` is
+   * -1) is in [0, bound): embedding ids and the rows of their table. */
+  ATTNC_CHECK_INDEX_BELOW = 3
+} attnc_check_kind;
+#define ATTNC_CHECK_KIND_COUNT 4
+
+typedef struct attnc_check_side {
+  int32_t arg; /* an input's index in the entry's `args`, or -1 */
+  int32_t dim; /* its logical dim (-1 for the subject of INDEX_BELOW) */
+  int64_t value; /* the constant when `arg` is -1 */
+} attnc_check_side;
+
+typedef struct attnc_check_desc {
+  int32_t kind; /* attnc_check_kind */
+  /* What the subject is, for messages: "sequence length", "key/value
+   * heads", "mask dim", "embedding id", ... */
+  const char *what;
+  attnc_check_side subject;
+  attnc_check_side bound;
+} attnc_check_desc;
+
 typedef struct attnc_entry_desc {
   const char *name;
   /* Halide's argv entry point: one pointer per argument, in `args` order
@@ -160,6 +196,9 @@ typedef struct attnc_entry_desc {
   const attnc_arg_desc *args;
   /* The entry's source in the attn IR, "file:line:col", for messages. */
   const char *source_loc;
+  /* Relations among the inputs that the runtime checks (version 3). */
+  int32_t num_checks;
+  const attnc_check_desc *checks;
 } attnc_entry_desc;
 
 typedef struct attnc_module_desc {

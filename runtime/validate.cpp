@@ -1,4 +1,5 @@
 #include <climits>
+#include <cmath>
 
 #include "runtime/detail/call_impl.h"
 #include "runtime/detail/error.h"
@@ -106,7 +107,125 @@ attnc_status checkAgainstRelatedDim(const attnc_call &call, int32_t index,
                      call.entry->args[desc.related_arg].name + "')");
 }
 
+int64_t sideValue(const attnc_call &call, const attnc_check_side &side) {
+  return side.arg >= 0 ? call.args[side.arg].shape[side.dim] : side.value;
+}
+
+std::string boundText(const attnc_call &call, const attnc_check_side &side) {
+  return side.arg < 0 ? std::string()
+                      : " (dim " + std::to_string(side.dim) + " of " +
+                            argLabel(call, side.arg) + ")";
+}
+
+bool holds(int32_t kind, int64_t subject, int64_t bound) {
+  switch (kind) {
+  case ATTNC_CHECK_AT_MOST:
+    return subject <= bound;
+  case ATTNC_CHECK_DIVIDES:
+    return subject == 0 ? bound == 0 : bound % subject == 0;
+  default: // ATTNC_CHECK_BROADCASTS
+    return subject == 1 || subject == bound;
+  }
+}
+
+// A relation between two extents (module_abi.h, attnc_check_desc). The
+// message blames the subject's input, or the bound's when the subject is a
+// constant.
+attnc_status checkExtents(const attnc_call &call, const attnc_check_desc &c) {
+  int64_t subject = sideValue(call, c.subject);
+  int64_t bound = sideValue(call, c.bound);
+  if (holds(c.kind, subject, bound))
+    return ATTNC_OK;
+  std::string what = c.what ? c.what : "extent";
+  std::string b = std::to_string(bound), v = std::to_string(subject);
+  if (c.subject.arg < 0)
+    return invalid(
+        call, c.bound.arg,
+        "dim " + std::to_string(c.bound.dim) + " is " + b + ", but the " +
+            what + " is " + v + ", which must " +
+            (c.kind == ATTNC_CHECK_AT_MOST ? "be at most it"
+             : c.kind == ATTNC_CHECK_DIVIDES ? "divide it"
+                                             : "be 1 or equal it"));
+  std::string relation =
+      c.kind == ATTNC_CHECK_AT_MOST   ? "more than " + b
+      : c.kind == ATTNC_CHECK_DIVIDES ? "which does not divide " + b
+                                      : "expected 1 or " + b;
+  return invalid(call, c.subject.arg,
+                 "dim " + std::to_string(c.subject.dim) + " (" + what +
+                     ") is " + v + ", " + relation + boundText(call, c.bound));
+}
+
+// Every element of an integer input in [0, bound): the first one outside,
+// by its flat (C-order) index.
+attnc_status checkIndices(const attnc_call &call, const attnc_check_desc &c) {
+  const attnc_call::Arg &arg = call.args[c.subject.arg];
+  int32_t dtype = call.entry->args[c.subject.arg].dtype;
+  int64_t bound = sideValue(call, c.bound), n = 1;
+  for (int64_t extent : arg.shape)
+    n *= extent;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t v = element(arg, dtype, i);
+    if (v >= 0 && v < bound)
+      continue;
+    return invalid(call, c.subject.arg,
+                   std::string(c.what ? c.what : "index") +
+                       " at flat index " + std::to_string(i) + " is " +
+                       std::to_string(v) + ", outside [0, " +
+                       std::to_string(bound) + ")" + boundText(call, c.bound));
+  }
+  return ATTNC_OK;
+}
+
+// The flat index of the first non-finite element of `n` at `data`, or -1.
+template <typename T> int64_t firstNonFinite(const void *data, int64_t n) {
+  const T *p = static_cast<const T *>(data);
+  for (int64_t i = 0; i < n; ++i)
+    if (!std::isfinite(p[i]))
+      return i;
+  return -1;
+}
+
+std::string nonFiniteText(double v) {
+  return std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+}
+
 } // namespace
+
+attnc_status validateFinite(const attnc_call &call) {
+  for (int32_t a = 0; a < call.entry->num_args; ++a) {
+    const attnc_arg_desc &desc = call.entry->args[a];
+    const attnc_call::Arg &arg = call.args[a];
+    if (desc.kind != ATTNC_ARG_INPUT || !arg.set || !arg.data)
+      continue;
+    int64_t n = 1;
+    for (int64_t extent : arg.shape)
+      n *= extent;
+    int64_t i = -1;
+    double value = 0;
+    if (desc.dtype == ATTNC_DTYPE_F32) {
+      i = firstNonFinite<float>(arg.data, n);
+      value = i < 0 ? 0 : static_cast<const float *>(arg.data)[i];
+    } else if (desc.dtype == ATTNC_DTYPE_F64) {
+      i = firstNonFinite<double>(arg.data, n);
+      value = i < 0 ? 0 : static_cast<const double *>(arg.data)[i];
+    } else if (desc.dtype == ATTNC_DTYPE_F16) {
+      // Exponent bits all ones: an infinity (mantissa 0) or a NaN.
+      const uint16_t *p = static_cast<const uint16_t *>(arg.data);
+      for (int64_t k = 0; k < n && i < 0; ++k)
+        if ((p[k] & 0x7c00u) == 0x7c00u) {
+          i = k;
+          value = (p[k] & 0x3ffu) ? NAN : (p[k] & 0x8000u) ? -INFINITY
+                                                           : INFINITY;
+        }
+    }
+    if (i >= 0)
+      return invalid(call, a,
+                     nonFiniteText(value) + " at flat index " +
+                         std::to_string(i) +
+                         " (the finite-input check refuses NaN and Inf)");
+  }
+  return ATTNC_OK;
+}
 
 std::string argLabel(const attnc_call &call, int32_t index) {
   const attnc_arg_desc &arg = call.entry->args[index];
@@ -119,9 +238,12 @@ std::string argWhere(const attnc_call &call, int32_t index) {
          argLabel(call, index);
 }
 
-attnc_status bindNames(const attnc_call &call, Bindings &names, bool report) {
+attnc_status bindNames(const attnc_call &call, Bindings &names, bool report,
+                       bool inputsOnly) {
   // Inputs bind first, so a wrong output is the one blamed.
   for (int kind : {ATTNC_ARG_INPUT, ATTNC_ARG_OUTPUT}) {
+    if (inputsOnly && kind == ATTNC_ARG_OUTPUT)
+      break;
     for (int32_t a = 0; a < call.entry->num_args; ++a) {
       const attnc_arg_desc &desc = call.entry->args[a];
       if (desc.kind != kind || !call.args[a].set)
@@ -150,10 +272,38 @@ attnc_status bindNames(const attnc_call &call, Bindings &names, bool report) {
   return ATTNC_OK;
 }
 
-attnc_status validateShapes(const attnc_call &call) {
+attnc_status checkHalideLimits(const attnc_call &call, int32_t index,
+                               const std::vector<int64_t> &shape) {
+  // halide_buffer_t holds extents and strides as int32 (and Halide indexes
+  // with 32-bit arithmetic): every extent and the element count, which
+  // bounds every stride, stay below 2^31.
+  int64_t elements = 1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] > INT32_MAX)
+      return invalid(call, index,
+                     "dim " + std::to_string(d) + " is " +
+                         std::to_string(shape[d]) +
+                         "; Halide's extents must be below 2^31");
+    if (shape[d] == 0)
+      return ATTNC_OK;
+  }
+  for (size_t d = shape.size(); d-- > 0;) {
+    elements *= shape[d];
+    if (elements > INT32_MAX)
+      return invalid(call, index,
+                     "shape " + shapeText(shape) + " holds 2^31 or more "
+                     "elements from dim " + std::to_string(d) +
+                         " inwards; Halide's buffers hold fewer");
+  }
+  return ATTNC_OK;
+}
+
+attnc_status validateShapes(const attnc_call &call, bool inputsOnly) {
   for (int32_t a = 0; a < call.entry->num_args; ++a) {
     const attnc_arg_desc &desc = call.entry->args[a];
     const attnc_call::Arg &arg = call.args[a];
+    if (inputsOnly && desc.kind != ATTNC_ARG_INPUT)
+      continue;
     if (!arg.set)
       return invalid(call, a, "not set");
     int64_t elements = 1;
@@ -173,19 +323,21 @@ attnc_status validateShapes(const attnc_call &call) {
                        "CSR row offsets are empty; they need nodes + 1 "
                        "entries");
     }
-    // halide_buffer_t holds extents and strides as int32; the outermost
-    // dimension's stride is the product of the inner extents.
-    for (int32_t d = desc.rank - 1; d >= 0; --d) {
-      if (arg.shape[d] > INT32_MAX || elements > INT32_MAX)
-        return invalid(call, a, "shape " + shapeText(arg.shape) +
-                                    " is too large for a Halide buffer");
-      elements *= arg.shape[d];
-    }
+    if (attnc_status s = checkHalideLimits(call, a, arg.shape))
+      return s;
+    for (int64_t extent : arg.shape)
+      elements *= extent;
     if (elements > 0 && !arg.data)
       return invalid(call, a, "data is NULL");
   }
   Bindings names;
-  return bindNames(call, names, /*report=*/true);
+  if (attnc_status s = bindNames(call, names, /*report=*/true, inputsOnly))
+    return s;
+  for (int32_t c = 0; c < call.entry->num_checks; ++c)
+    if (call.entry->checks[c].kind != ATTNC_CHECK_INDEX_BELOW)
+      if (attnc_status s = checkExtents(call, call.entry->checks[c]))
+        return s;
+  return ATTNC_OK;
 }
 
 attnc_status validateContents(const attnc_call &call) {
@@ -210,6 +362,10 @@ attnc_status validateContents(const attnc_call &call) {
               call, a, "sparse column index", /*inclusive=*/false))
         return s;
   }
+  for (int32_t c = 0; c < call.entry->num_checks; ++c)
+    if (call.entry->checks[c].kind == ATTNC_CHECK_INDEX_BELOW)
+      if (attnc_status s = checkIndices(call, call.entry->checks[c]))
+        return s;
   return ATTNC_OK;
 }
 

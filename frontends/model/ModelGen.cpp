@@ -20,6 +20,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 
+#include <climits>
 #include <map>
 #include <optional>
 #include <set>
@@ -145,7 +146,18 @@ private:
     argNameAttrs.push_back(name);
     argRoles.push_back(role);
     argInits.push_back(init);
+    argDims.emplace_back();
     return entry->addArgument(type, loc(where));
+  }
+
+  /// Records the symbolic sizes of the last argument's dims (`attn.dims`):
+  /// the compiler ties dims of one name across arguments even where no op
+  /// relates them, so the runtime refuses unequal extents. Row offsets
+  /// record their row count.
+  void symbolicDims(const Shape &shape) {
+    argDims.back().clear();
+    for (const Dim &d : shape)
+      argDims.back().push_back(d.isSymbolic() ? d.symbol : "");
   }
 
   /// Gives the input `t` (an entry argument) role `role`: a tensor input
@@ -162,9 +174,17 @@ private:
                std::vector<int64_t> dims, const std::string &dtype,
                attn::InitKind init = attn::InitKind::glorot) {
     Shape shape;
+    std::string name = layer.name + "." + suffix;
     for (int64_t d : dims)
       shape.push_back(fixed(d));
-    std::string name = layer.name + "." + suffix;
+    // Each factor is below 2^31 (the parser's limit): no overflow before
+    // the count passes it.
+    int64_t elements = 1;
+    for (int64_t d : dims)
+      if ((elements *= d) > INT32_MAX)
+        fail(layer.loc, "parameter '" + name + "' " + str(shape) +
+                            " holds 2^31 or more elements; Halide's buffers "
+                            "hold fewer");
     if (argNames.count(name))
       fail(layer.loc, "parameter '" + name + "' of layer '" + layer.name +
                           "' has the name of another entry argument");
@@ -812,9 +832,11 @@ private:
         g.rowOffsets = addArgument(in.name + ".row_offsets",
                                    tensorType(rows, in.dtype), in.loc,
                                    attn::Role::row_offsets);
+        symbolicDims(rows);
         g.colIndices = addArgument(in.name + ".col_indices",
                                    tensorType({in.edges}, in.dtype), in.loc,
                                    attn::Role::col_indices);
+        symbolicDims({in.edges});
         g.nodes = in.nodes;
         graphs[in.name] = g;
         continue;
@@ -829,16 +851,20 @@ private:
         m.rowOffsets = addArgument(in.name + ".row_offsets",
                                    tensorType(offsets, "i64"), in.loc,
                                    attn::Role::row_offsets);
+        symbolicDims(offsets);
         m.colIndices = addArgument(in.name + ".col_indices",
                                    tensorType(stored, "i64"), in.loc,
                                    attn::Role::sparse_col_indices);
+        symbolicDims(stored);
         m.values = addArgument(in.name + ".values",
                                tensorType(stored, in.dtype), in.loc,
                                attn::Role::sparse_values);
+        symbolicDims(stored);
         values[in.name] = Tensor{Value(), in.shape, in.dtype, m};
         continue;
       }
       Value v = addArgument(in.name, tensorType(in.shape, in.dtype), in.loc);
+      symbolicDims(in.shape);
       values[in.name] = Tensor{v, in.shape, in.dtype};
     }
 
@@ -899,6 +925,14 @@ private:
       if (argInits[i])
         func.setArgAttr(i, attn::AttnDialect::kInitAttr,
                         attn::InitKindAttr::get(ctx, *argInits[i]));
+      bool named = llvm::any_of(argDims[i], [](const std::string &n) {
+        return !n.empty();
+      });
+      if (named) {
+        SmallVector<StringRef> names(argDims[i].begin(), argDims[i].end());
+        func.setArgAttr(i, attn::AttnDialect::kDimsAttr,
+                        builder.getStrArrayAttr(names));
+      }
     }
     for (size_t i = 0; i < outputs.size(); ++i) {
       func.setResultAttr(i, "attn.name", builder.getStringAttr(outputs[i]));
@@ -916,6 +950,7 @@ private:
   std::vector<std::string> argNameAttrs;
   std::vector<attn::Role> argRoles;
   std::vector<std::optional<attn::InitKind>> argInits;
+  std::vector<std::vector<std::string>> argDims; // symbolic size per dim
   std::set<std::string> argNames;
   std::map<std::string, Loc> declared;
   std::map<std::string, Tensor> values;

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "frontends/model/ModelParser.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -161,6 +162,9 @@ std::string scalar(const YAML::Node &n, const std::string &what) {
   return n.Scalar();
 }
 
+/// The largest extent, and element count, of a Halide buffer.
+constexpr int64_t kMaxExtent = 2147483647;
+
 bool asInt(const YAML::Node &n, int64_t &out) {
   long long v;
   if (!YAML::convert<long long>::decode(n, v))
@@ -184,6 +188,9 @@ int64_t positiveInt(const YAML::Node &n, const std::string &what) {
   int64_t v;
   if (!asInt(n, v) || v <= 0)
     fail(locOf(n), what + " must be a positive integer, got " + quoted(text));
+  if (v > kMaxExtent)
+    fail(locOf(n), what + " must be below 2^31 (Halide's extents are 32-bit), "
+                          "got " + quoted(text));
   return v;
 }
 
@@ -258,6 +265,9 @@ Dim parseDim(const YAML::Node &n, const std::string &what) {
   if (asInt(n, v)) {
     if (v <= 0)
       fail(d.loc, what + " must be positive, got " + quoted(text));
+    if (v > kMaxExtent)
+      fail(d.loc, what + " must be below 2^31 (Halide's extents are 32-bit), "
+                         "got " + quoted(text));
     d.size = v;
     return d;
   }
@@ -295,8 +305,14 @@ Input parseInput(const YAML::Node &n) {
     } else if (key == "shape" && !in.graph) {
       hasShape = true;
       expectList(value, "'shape'");
-      for (const YAML::Node &d : value)
+      int64_t elements = 1;
+      for (const YAML::Node &d : value) {
         in.shape.push_back(parseDim(d, "a dim of 'shape'"));
+        elements *= in.shape.back().isSymbolic() ? 1 : in.shape.back().size;
+        if (elements > kMaxExtent)
+          fail(locOf(value), "'shape' holds 2^31 or more elements; Halide's "
+                             "buffers hold fewer");
+      }
     } else if (key == "layout" && !in.graph) {
       in.layoutLoc = locOf(value);
       in.sparse = enumValue(value, "layout", {"dense", "csr"}) == "csr";
@@ -527,6 +543,11 @@ bool parseModel(const std::string &text, Model &model, const ErrorSink &error) {
     return true;
   } catch (const ParseError &e) {
     error(e.loc, e.message);
+  } catch (const YAML::DeepRecursion &e) {
+    // yaml-cpp stops a runaway recursion with the message "bad file".
+    error(locOf(e.mark), "invalid YAML: lists and mappings are nested too "
+                         "deeply here (past the parser's limit); a model "
+                         "description nests 4 levels");
   } catch (const YAML::Exception &e) {
     error(locOf(e.mark), "invalid YAML: " + e.msg);
   } catch (const std::exception &e) {

@@ -112,10 +112,15 @@ class Module:
     by name; parameters come from the module's weights unless given. A
     single output comes back as a NumPy array, several as a dict by name.
     Entries may be called from several threads at once.
+
+    With ``check_finite``, every call refuses a NaN or an infinity in any
+    floating-point input (parameters included) with a ``ValidationError``
+    naming the input and the element's flat index; without it such values
+    flow through the kernels as docs/runtime.md describes.
     """
 
-    def __init__(self, path, *, check_cpu=False):
-        self._core = _core.Module(_os.fspath(path), check_cpu)
+    def __init__(self, path, *, check_cpu=False, check_finite=False):
+        self._core = _core.Module(_os.fspath(path), check_cpu, check_finite)
         self.entries = {e.name: e for e in self._core.entry_list}
 
     path = property(lambda self: self._core.path)
@@ -182,11 +187,12 @@ class Module:
         return self._core.weights
 
 
-def load(path, *, check_cpu=False):
+def load(path, *, check_cpu=False, check_finite=False):
     """Loads a compiled module (.so). The file is checked before it is
     mapped; a module for CPU features this machine lacks loads (so that it
-    can be inspected) and its calls refuse, unless ``check_cpu``."""
-    return Module(path, check_cpu=check_cpu)
+    can be inspected) and its calls refuse, unless ``check_cpu``. With
+    ``check_finite`` its calls refuse NaN and Inf in float inputs."""
+    return Module(path, check_cpu=check_cpu, check_finite=check_finite)
 
 
 from . import gnn  # noqa: E402,F401  (needs Module and _convert)

@@ -304,6 +304,15 @@ public:
       if (given[a])
         check(attnc_call_set_arg(pc.call, a, &inputs[a].tensor));
     checkComplete(given);
+    attnc_status s;
+    // Every input is checked before any output is allocated: output shapes
+    // are deduced from the inputs.
+    {
+      nb::gil_scoped_release unlocked;
+      s = attnc_call_validate_inputs(pc.call);
+    }
+    if (s != ATTNC_OK)
+      raiseLast(s);
 
     // Shapes first: a call whose output shapes cannot be deduced allocates
     // nothing. (Memory is not touched before the kernel writes it.)
@@ -338,7 +347,6 @@ public:
       attnc_tensor t{d.dtype, d.rank, o.shape.data(), o.data};
       check(attnc_call_set_arg(pc.call, a, &t));
     }
-    attnc_status s;
     {
       nb::gil_scoped_release unlocked;
       s = attnc_call_execute(pc.call);
@@ -483,12 +491,15 @@ private:
 
 class Module {
 public:
-  Module(const std::string &path, bool checkCpu) {
+  Module(const std::string &path, bool checkCpu, bool checkFinite) {
     state_ = std::make_shared<ModuleState>();
     attnc_module_options o;
     attnc_module_options_init(&o);
     if (checkCpu)
       o.flags |= ATTNC_MODULE_CHECK_CPU_AT_LOAD;
+    // Every call of the module refuses NaN and Inf in float inputs.
+    if (checkFinite)
+      o.flags |= ATTNC_MODULE_CHECK_FINITE;
     attnc_status s;
     {
       nb::gil_scoped_release unlocked;
@@ -932,8 +943,8 @@ NB_MODULE(_core, m) {
       });
 
   nb::class_<Module>(m, "Module")
-      .def(nb::init<const std::string &, bool>(), "path"_a,
-           "check_cpu"_a = false)
+      .def(nb::init<const std::string &, bool, bool>(), "path"_a,
+           "check_cpu"_a = false, "check_finite"_a = false)
       .def_prop_ro("path", &Module::path)
       .def_prop_ro("target", [](const Module &mod) { return mod.desc().target; })
       .def_prop_ro("device", [](const Module &mod) { return mod.desc().device; })

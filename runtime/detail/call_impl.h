@@ -40,6 +40,7 @@ struct attnc_call {
   std::vector<Arg> args;
   std::vector<void *> argv; // &args[i].buffer, in argument order
   std::vector<Transposed> transposed;
+  bool checkFinite = false; // attnc_call_check_finite
 };
 
 namespace attnc::detail {
@@ -60,12 +61,22 @@ struct Binding {
 };
 using Bindings = std::map<std::string, Binding>;
 
-// Checks that every argument is set with matching extents: static ones,
-// named ones agreeing across arguments, and limits of halide_buffer_t.
-attnc_status validateShapes(const attnc_call &call);
+// Checks that every argument (every input, `inputsOnly`) is set with
+// matching extents: static ones, named ones agreeing across arguments, the
+// entry's extent checks, and limits of halide_buffer_t.
+attnc_status validateShapes(const attnc_call &call, bool inputsOnly = false);
+
+// Refuses a shape for argument `index` that a halide_buffer_t cannot
+// describe: an extent or element count of 2^31 or more.
+attnc_status checkHalideLimits(const attnc_call &call, int32_t index,
+                               const std::vector<int64_t> &shape);
 
 // Checks input contents that the entry's roles constrain (CSR, key lengths).
 attnc_status validateContents(const attnc_call &call);
+
+// The finite-input check: the first NaN or infinity in a floating-point
+// input (attnc_call_check_finite).
+attnc_status validateFinite(const attnc_call &call);
 
 // Whether `role` is one of a transposed graph's (computed by the runtime).
 inline bool isTransposedRole(int32_t role) {
@@ -81,7 +92,8 @@ inline bool isOffsetsRole(int32_t role) {
 
 // Binds named extents from the set arguments; on a conflict fails with a
 // validation message when `report`, else keeps the first binding.
-attnc_status bindNames(const attnc_call &call, Bindings &names, bool report);
+attnc_status bindNames(const attnc_call &call, Bindings &names, bool report,
+                       bool inputsOnly = false);
 
 } // namespace attnc::detail
 

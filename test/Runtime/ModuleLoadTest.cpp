@@ -74,7 +74,7 @@ TEST(RuntimeModuleLoad, AbiVersion1IsRefused) {
   EXPECT_EQ(s.code(), ATTNC_ERROR_ABI_MISMATCH);
   EXPECT_EQ(s.message(), std::string(kBadAbi) +
                              ": module ABI version 1, this runtime reads "
-                             "version 2; recompile it with this attnc");
+                             "version 3; recompile it with this attnc");
 }
 
 TEST(RuntimeModuleLoad, TransposedGraphMustLinkToAGraph) {
@@ -94,6 +94,14 @@ TEST(RuntimeModuleLoad, InconsistentDescriptor) {
   EXPECT_TRUE(failsWith(loadStatus(kBadCsrPair), ATTNC_ERROR_INVALID_MODULE,
                         {kBadCsrPair, "entry 'e'", "'row_offsets'",
                          "related_arg 7"}));
+}
+
+TEST(RuntimeModuleLoad, ChecksRelateInputsOnly) {
+  Status s = loadStatus(kBadCheck);
+  EXPECT_EQ(s.code(), ATTNC_ERROR_INVALID_MODULE);
+  EXPECT_EQ(s.message(), "module '" + std::string(kBadCheck) +
+                             "' has an invalid descriptor: entry 'e', check "
+                             "0: bad argument 1 (checks relate inputs)");
 }
 
 TEST(RuntimeModuleLoad, UnknownDevice) {

@@ -20,6 +20,7 @@ inline const char *kBadCsrPair = ATTNC_TEST_TEST_BAD_CSR_PAIR;
 inline const char *kBadTransposed = ATTNC_TEST_TEST_BAD_TRANSPOSED;
 inline const char *kBadGradient = ATTNC_TEST_TEST_BAD_GRADIENT;
 inline const char *kBadDevice = ATTNC_TEST_TEST_BAD_DEVICE;
+inline const char *kBadCheck = ATTNC_TEST_TEST_BAD_CHECK;
 
 // Loads a module the test expects to load.
 inline Module loadOrDie(const std::string &path, ModuleOptions options = {}) {

@@ -213,7 +213,7 @@ struct FakeEntry {
                                     dims[i].data(), nullptr, -1, 0,
                                     roles[i].second});
     entry = attnc_entry_desc{"fake", nullptr, static_cast<int32_t>(args.size()),
-                             args.data(), "fake.mlir:1:1"};
+                             args.data(), "fake.mlir:1:1", 0, nullptr};
     return entry;
   }
 };

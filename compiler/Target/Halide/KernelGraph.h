@@ -50,12 +50,31 @@ struct Argument {
   InitKind init = InitKind::None; // parameters only
 };
 
+/// A relation among inputs that the runtime checks before a call
+/// (runtime/module_abi.h's attnc_check_desc, where each is documented).
+enum class CheckKind { AtMost, Divides, Broadcasts, IndexBelow };
+
+/// One side of a check: dim `dim` of argument `arg` (numbered as in the
+/// module descriptor), or the constant `value` when `arg` is -1.
+struct CheckSide {
+  int arg = -1;
+  int dim = -1;
+  int64_t value = 0;
+};
+
+struct Check {
+  CheckKind kind = CheckKind::AtMost;
+  std::string what; // what the subject is, for messages
+  CheckSide subject, bound;
+};
+
 struct Function {
   std::string name;
   std::string loc;
   std::vector<Value> values;
   std::vector<Argument> inputs;
   std::vector<Argument> outputs; // roles Output, Loss, Gradient
+  std::vector<Check> checks;
 };
 
 inline const char *dtypeName(DType t) {

@@ -176,13 +176,27 @@ std::string descriptorSource(const std::vector<kg::Function> &fns,
          << ", " << initCode(arg.init) << "},\n";
     }
     os << "};\n";
+    static const char *const kinds[] = {
+        "ATTNC_CHECK_AT_MOST", "ATTNC_CHECK_DIVIDES", "ATTNC_CHECK_BROADCASTS",
+        "ATTNC_CHECK_INDEX_BELOW"};
+    auto side = [](const kg::CheckSide &s) {
+      return "{" + std::to_string(s.arg) + ", " + std::to_string(s.dim) +
+             ", " + std::to_string(s.value) + "}";
+    };
+    os << "static const attnc_check_desc checks_" << f << "[] = {\n";
+    for (const kg::Check &c : fn.checks)
+      os << "  {" << kinds[static_cast<int>(c.kind)] << ", " << cString(c.what)
+         << ", " << side(c.subject) << ", " << side(c.bound) << "},\n";
+    // An empty initializer list is not C; the count says how many there are.
+    os << "  {0, 0, {-1, -1, 0}, {-1, -1, 0}}\n};\n";
   }
   os << "static const attnc_entry_desc entries[] = {\n";
   for (size_t f = 0; f < fns.size(); ++f)
     os << "  {" << cString(fns[f].name) << ", "
        << moduleEntrySymbol(fns[f].name) << "_argv, "
        << fns[f].inputs.size() + fns[f].outputs.size() << ", args_" << f
-       << ", " << cString(fns[f].loc) << "},\n";
+       << ", " << cString(fns[f].loc) << ", " << fns[f].checks.size()
+       << ", checks_" << f << "},\n";
   os << "};\n"
      << "static const attnc_module_desc module = {ATTNC_MODULE_ABI_VERSION, "
      << cString(target.target) << ", " << cString(target.cpuFeatures) << ", "

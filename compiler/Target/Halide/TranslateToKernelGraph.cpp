@@ -9,7 +9,9 @@
 #include "llvm/ADT/EquivalenceClasses.h"
 
 #include <map>
+#include <optional>
 #include <set>
+#include <tuple>
 
 using namespace mlir;
 
@@ -67,7 +69,9 @@ public:
     }
     if (failed(assignRoles()))
       return failure();
+    tieSymbolicDims();
     nameDims();
+    resolveChecks(out.checks);
     out.values = values;
     out.inputs = inputs;
     out.outputs = outputs;
@@ -162,6 +166,102 @@ private:
   }
   void keyLengths(Value lengths, Value keys, int keyDim) override {
     keyLengthUses.push_back({lengths, dimKey(keys, keyDim)});
+  }
+  void atMost(Value a, int da, Value b, int db, const char *what) override {
+    checkUses.push_back({kg::CheckKind::AtMost, what, a, da, b, db});
+  }
+  void divides(Value a, int da, Value b, int db, const char *what) override {
+    checkUses.push_back({kg::CheckKind::Divides, what, a, da, b, db});
+  }
+  void broadcasts(Value a, int da, Value b, int db,
+                  const char *what) override {
+    checkUses.push_back({kg::CheckKind::Broadcasts, what, a, da, b, db});
+  }
+  void indexes(Value ids, Value table, int dim, const char *what) override {
+    checkUses.push_back({kg::CheckKind::IndexBelow, what, ids, -1, table, dim});
+  }
+
+  /// Dims of entry arguments that the source gave the same symbolic size
+  /// (`attn.dims`, written by the model frontend) are equal, even where no
+  /// op relates them: two sparse inputs of `nodes` rows, token types of the
+  /// ids' shape. Row offsets name their row count, the nodes counted by
+  /// the value their graph or matrix is tied to.
+  void tieSymbolicDims() {
+    std::map<std::string, int64_t> first;
+    for (BlockArgument arg : func.getArguments()) {
+      auto names = func.getArgAttrOfType<ArrayAttr>(
+          arg.getArgNumber(), attn::AttnDialect::kDimsAttr);
+      if (!names)
+        continue;
+      for (auto [d, attr] : llvm::enumerate(names)) {
+        StringRef name = cast<StringAttr>(attr).getValue();
+        if (name.empty())
+          continue;
+        std::optional<int64_t> key = dimKey(arg, static_cast<int>(d));
+        for (auto [rows, nodesOf] : rowOffsetNodes)
+          if (rows == arg)
+            key = dimKey(nodesOf, 0);
+        int r = inputIndex(arg);
+        if (r >= 0 && kg::Role::RowOffsets == inputs[r].role &&
+            *key == dimKey(arg, static_cast<int>(d)))
+          key = std::nullopt; // an unused graph: its length is nodes + 1
+        if (!key)
+          continue;
+        auto [it, fresh] = first.emplace(name.str(), *key);
+        if (!fresh)
+          dims.unionSets(it->second, *key);
+      }
+    }
+  }
+
+  /// A side of a check: an input carrying dim `d` of `v`, else `v`'s static
+  /// extent; nullopt when neither (the kernels clamp instead).
+  std::optional<kg::CheckSide> checkSide(Value v, int d) {
+    kg::CheckSide side;
+    std::tie(side.arg, side.dim) =
+        argumentCarrying(dimKey(v, d), /*inputsOnly=*/true);
+    if (side.arg >= 0)
+      return side;
+    int64_t extent = tensorType(v).getDimSize(d);
+    if (ShapedType::isDynamic(extent))
+      return std::nullopt;
+    side.value = extent;
+    return side;
+  }
+
+  static RankedTensorType tensorType(Value v) {
+    return cast<RankedTensorType>(v.getType());
+  }
+
+  /// The relations the ops stated, as checks of the entry's inputs. A
+  /// relation between two static extents was verified at compile time; one
+  /// whose sides no input carries cannot be checked at the boundary.
+  void resolveChecks(std::vector<kg::Check> &out) {
+    std::set<std::tuple<int, int, int, int64_t, int, int, int64_t>> seen;
+    for (const CheckUse &use : checkUses) {
+      kg::Check c;
+      c.kind = use.kind;
+      c.what = use.what;
+      if (use.kind == kg::CheckKind::IndexBelow) {
+        c.subject.arg = inputIndex(use.a);
+        if (c.subject.arg < 0)
+          continue;
+      } else if (auto side = checkSide(use.a, use.da)) {
+        c.subject = *side;
+      } else {
+        continue;
+      }
+      auto bound = checkSide(use.b, use.db);
+      if (!bound || (c.subject.arg < 0 && bound->arg < 0))
+        continue;
+      c.bound = *bound;
+      if (!seen.insert({static_cast<int>(c.kind), c.subject.arg, c.subject.dim,
+                        c.subject.value, c.bound.arg, c.bound.dim,
+                        c.bound.value})
+               .second)
+        continue;
+      out.push_back(c);
+    }
   }
 
   int inputIndex(Value v) {
@@ -454,6 +554,15 @@ private:
     int64_t columnsKey; // dimKey of a value whose extent is the column count
   };
   std::vector<SparseUse> sparseUses;
+  struct CheckUse {
+    kg::CheckKind kind;
+    const char *what;
+    Value a;
+    int da;
+    Value b;
+    int db;
+  };
+  std::vector<CheckUse> checkUses;
 };
 
 } // namespace

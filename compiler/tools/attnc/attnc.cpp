@@ -5,7 +5,8 @@
 // every public function to a Halide pipeline with a CPU schedule, and link
 // the AOT objects and a metadata descriptor into a module for the runtime.
 // Every stage can be dumped with --emit. Outputs are written whole or not at
-// all.
+// all; the temporary folder they are staged in goes on every way out,
+// SIGINT, SIGTERM and SIGHUP included.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/InitAll.h"
@@ -32,6 +33,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +42,8 @@
 #include <sstream>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,17 +115,81 @@ std::string defaultOutput() {
   return std::string(path);
 }
 
-/// A temporary directory removed on every path out of main.
+/// The temporary directory's path for the signal handler, copied into
+/// static storage before the handler is installed: the handler reads it and
+/// allocates nothing.
+char signalTempDir[4096];
+
+/// SIGINT, SIGTERM, SIGHUP: removes the temporary directory (flat: the
+/// compiler writes files, never folders, into it), then restores the
+/// default action and raises the signal again, so the exit status says how
+/// attnc died. Only async-signal-safe calls: open, the getdents64 system
+/// call into a stack buffer, unlink, rmdir (opendir/readdir would call
+/// malloc, perhaps while the interrupted thread holds its lock).
+extern "C" void removeTempDirAndReraise(int sig) {
+  int saved = errno;
+  int fd = signalTempDir[0]
+               ? open(signalTempDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+               : -1;
+  if (fd >= 0) {
+    char path[sizeof(signalTempDir) + 256];
+    size_t n = strlen(signalTempDir);
+    memcpy(path, signalTempDir, n);
+    path[n] = '/';
+    alignas(8) char entries[4096];
+    long got;
+    while ((got = syscall(SYS_getdents64, fd, entries, sizeof(entries))) > 0) {
+      for (long at = 0; at < got;) {
+        // struct linux_dirent64: inode, offset, record length, type, name.
+        unsigned short length;
+        memcpy(&length, entries + at + 16, sizeof(length));
+        const char *name = entries + at + 19;
+        size_t len = strlen(name);
+        at += length;
+        if (len + n + 2 > sizeof(path) || !strcmp(name, ".") ||
+            !strcmp(name, ".."))
+          continue;
+        memcpy(path + n + 1, name, len + 1);
+        unlink(path);
+      }
+    }
+    close(fd);
+    rmdir(signalTempDir);
+  }
+  signal(sig, SIG_DFL);
+  errno = saved;
+  raise(sig);
+}
+
+/// A temporary directory removed on every path out of main, and by the
+/// handler above when attnc is interrupted or terminated.
 struct TempDir {
   std::string path;
   TempDir() {
     llvm::SmallString<128> p;
-    if (!llvm::sys::fs::createUniqueDirectory("attnc", p))
-      path = std::string(p);
+    if (llvm::sys::fs::createUniqueDirectory("attnc", p) ||
+        p.size() >= sizeof(signalTempDir))
+      return;
+    path = std::string(p);
+    memcpy(signalTempDir, path.c_str(), path.size() + 1);
+    struct sigaction action {};
+    action.sa_handler = removeTempDirAndReraise;
+    sigemptyset(&action.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+      sigaction(sig, &action, nullptr);
   }
   ~TempDir() {
-    if (!path.empty())
-      llvm::sys::fs::remove_directories(path);
+    if (path.empty())
+      return;
+    // Once the folder is gone, a signal has nothing to remove.
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+      sigaddset(&block, sig);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    llvm::sys::fs::remove_directories(path);
+    signalTempDir[0] = 0;
+    sigprocmask(SIG_SETMASK, &old, nullptr);
   }
 };
 

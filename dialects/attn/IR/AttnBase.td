@@ -32,6 +32,10 @@ def Attn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kGradOfAttr = "attn.grad_of";
     static constexpr ::llvm::StringLiteral kTransposeOfAttr =
         "attn.transpose_of";
+    /// On an argument: its source's symbolic size of each dim ("" for
+    /// none); arguments' dims of one name are equal at run time. A CSR row
+    /// offsets argument names its row count (its length is that + 1).
+    static constexpr ::llvm::StringLiteral kDimsAttr = "attn.dims";
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect"];

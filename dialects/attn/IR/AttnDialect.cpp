@@ -158,6 +158,23 @@ LogicalResult verifyEntryAttr(Operation *op, unsigned region, unsigned index,
                             << "', not 'parameter'";
     return success();
   }
+  if (name == AttnDialect::kDimsAttr) {
+    auto names = dyn_cast<ArrayAttr>(attr.getValue());
+    bool strings = names && llvm::all_of(names, [](Attribute a) {
+                     return isa<StringAttr>(a);
+                   });
+    if (result || !strings)
+      return emitError(loc) << "'attn.dims' of " << what
+                            << " must be an array of strings on an argument";
+    if (!fn)
+      return success();
+    auto type = dyn_cast<RankedTensorType>(fn.getArgumentTypes()[index]);
+    if (!type || type.getRank() != static_cast<int64_t>(names.size()))
+      return emitError(loc) << "'attn.dims' of " << what << " has "
+                            << names.size() << " names, but the argument is "
+                            << fn.getArgumentTypes()[index];
+    return success();
+  }
   if (name == AttnDialect::kTransposeOfAttr) {
     if (result)
       return emitError(loc) << "'attn.transpose_of' on " << what

@@ -31,6 +31,18 @@ public:
   /// `lengths` holds per-batch key lengths, each at most dim `keyDim` of
   /// `keys`.
   virtual void keyLengths(Value lengths, Value keys, int keyDim) = 0;
+  /// Dim `da` of `a` is at most dim `db` of `b` (a sequence and the rows of
+  /// its position table). `what` names dim `da` of `a` in messages.
+  virtual void atMost(Value a, int da, Value b, int db, const char *what) = 0;
+  /// Dim `da` of `a` divides dim `db` of `b` (key/value heads and query
+  /// heads).
+  virtual void divides(Value a, int da, Value b, int db, const char *what) = 0;
+  /// Dim `da` of `a` is 1 or equals dim `db` of `b` (a broadcast operand).
+  virtual void broadcasts(Value a, int da, Value b, int db,
+                          const char *what) = 0;
+  /// Every element of the integer tensor `ids` is in [0, dim `dim` of
+  /// `table`): ids of the table's rows.
+  virtual void indexes(Value ids, Value table, int dim, const char *what) = 0;
 
   /// Every dim of `a` equals the same dim of `b`.
   void sameShape(Value a, Value b);

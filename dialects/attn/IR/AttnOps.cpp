@@ -842,10 +842,29 @@ void rowsAgree(DimRelations &r, Value x, Value result) {
 
 int lastDim(Value v) { return static_cast<int>(tensorTy(v).getRank()) - 1; }
 
+/// A mask or bias broadcasting to the logits [B, Hq, Sq, Sk] of queries `q`
+/// ([B, Hq, Sq, D]) and keys `k` ([B, Hkv, Sk, D]), right-aligned.
+void broadcastsToLogits(DimRelations &r, Value t, Value q, Value k,
+                        const char *what) {
+  if (!t)
+    return;
+  int rank = static_cast<int>(tensorTy(t).getRank());
+  std::pair<Value, int> logits[] = {{q, 0}, {q, 1}, {q, 2}, {k, 2}};
+  if (q == k) // the logits themselves (attn.softmax)
+    logits[3] = {q, 3};
+  for (int d = 0; d < rank && rank <= 4; ++d) {
+    auto [v, vd] = logits[4 - rank + d];
+    r.broadcasts(t, d, v, vd, what);
+  }
+}
+
 } // namespace
 
 void AttentionOp::getDimRelations(DimRelations &r) {
   sequenceAttention(r, getQuery(), getKey(), getValue(), getResult());
+  r.divides(getKey(), 1, getQuery(), 1, "key/value heads");
+  broadcastsToLogits(r, getMask(), getQuery(), getKey(), "mask dim");
+  broadcastsToLogits(r, getBias(), getQuery(), getKey(), "bias dim");
   if (getKeyLengths()) {
     r.same(getKeyLengths(), 0, getQuery(), 0);
     r.keyLengths(getKeyLengths(), getKey(), 2);
@@ -866,12 +885,15 @@ void GraphAttentionOp::getDimRelations(DimRelations &r) {
 
 void ScoreOp::getDimRelations(DimRelations &r) {
   Value q = getQuery(), k = getKey(), s = getResult();
+  r.divides(k, 1, q, 1, "key/value heads");
   r.same(q, 0, k, 0), r.sameLeading(q, s, 3);
   r.same(k, 2, s, 3), r.same(q, 3, k, 3);
 }
 
 void SoftmaxOp::getDimRelations(DimRelations &r) {
   r.sameShape(getInput(), getResult());
+  broadcastsToLogits(r, getMask(), getInput(), getInput(), "mask dim");
+  broadcastsToLogits(r, getBias(), getInput(), getInput(), "bias dim");
   if (getKeyLengths())
     r.same(getKeyLengths(), 0, getInput(), 0);
 }
@@ -925,10 +947,13 @@ void EmbeddingOp::getDimRelations(DimRelations &r) {
   int rank = static_cast<int>(tensorTy(getIds()).getRank());
   r.sameLeading(getIds(), getResult(), rank);
   r.same(getTable(), 1, getResult(), rank);
+  r.indexes(getIds(), getTable(), 0, "id");
 }
 
 void PositionalEncodingOp::getDimRelations(DimRelations &r) {
   r.sameShape(getInput(), getResult());
+  if (getTable())
+    r.atMost(getInput(), 1, getTable(), 0, "sequence length");
 }
 
 void AddOp::getDimRelations(DimRelations &r) {
@@ -937,9 +962,12 @@ void AddOp::getDimRelations(DimRelations &r) {
   // statically 1 must equal lhs's.
   auto lhsTy = tensorTy(getLhs()), rhsTy = tensorTy(getRhs());
   int offset = static_cast<int>(lhsTy.getRank() - rhsTy.getRank());
-  for (int d = 0; d < rhsTy.getRank(); ++d)
+  for (int d = 0; d < rhsTy.getRank(); ++d) {
     if (rhsTy.getDimSize(d) != 1 && !ShapedType::isDynamic(rhsTy.getDimSize(d)))
       r.same(getRhs(), d, getLhs(), d + offset);
+    else if (ShapedType::isDynamic(rhsTy.getDimSize(d)))
+      r.broadcasts(getRhs(), d, getLhs(), d + offset, "added dim");
+  }
 }
 
 void LayerNormOp::getDimRelations(DimRelations &r) {

@@ -448,8 +448,10 @@ def Attn_EmbeddingOp : Attn_Op<"embedding", [Pure]> {
     table : [V, E]   ids : [d0, ..., dn] (i32 or i64)   out : [d0, ..., dn, E]
     out[..., e] = table[ids[...], e]
     ```
-    Ids outside `[0, V)` are an error at run time (the kernel clamps them,
-    the runtime does not check them: callers own their vocabulary).
+    Ids outside `[0, V)` are an error at run time: the op states the
+    relation (`DimRelations::indexes`), and the runtime refuses such ids in
+    an entry's input before the kernel runs, naming the first one by its
+    flat index (the kernel would clamp them).
 
     ```mlir
     func.func @embed(%t: tensor<1000x256xf32>, %ids: tensor<2x?xi32>) -> tensor<2x?x256xf32> {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -157,6 +158,7 @@ struct Options {
   std::optional<uint64_t> initSeed;
   std::string saveWeights;
   bool allowExtraWeights = false;
+  bool checkFinite = false;
 };
 
 // Parameters (inputs named `<layer>.<param>`) come from a weights set when
@@ -298,6 +300,11 @@ bool run(const Options &opts, Failure &failure) {
   }
   attnc::Call &call = created.value();
   const attnc_entry_desc &entry = call.entry();
+  if (opts.checkFinite)
+    if (attnc::Status s = call.checkFinite(); !s) {
+      failure = {kExitError, s.message()};
+      return false;
+    }
 
   std::map<std::string, std::string> inputFiles, outputFiles;
   if (!parsePairs(opts.inputs, "--input", inputFiles, failure) ||
@@ -320,6 +327,28 @@ bool run(const Options &opts, Failure &failure) {
                        ": " + argNames(entry, kind) + ")"};
         return false;
       }
+    }
+  }
+
+  // Two outputs to one file: one would silently replace the other. Paths
+  // are compared resolved (./o.npy, o.npy and a symbolic link are one).
+  std::map<std::string, std::string> outputOf; // resolved path -> output
+  for (int32_t a = 0; a < entry.num_args; ++a) {
+    const attnc_arg_desc &arg = entry.args[a];
+    if (arg.kind != ATTNC_ARG_OUTPUT)
+      continue;
+    auto it = outputFiles.find(arg.name);
+    std::string path =
+        it != outputFiles.end() ? it->second : std::string(arg.name) + ".npy";
+    std::error_code ec;
+    std::string resolved = std::filesystem::weakly_canonical(path, ec);
+    auto [seen, fresh] =
+        outputOf.emplace(ec ? path : resolved, std::string(arg.name));
+    if (!fresh) {
+      failure = {kExitUsage, "outputs '" + seen->second + "' and '" +
+                                 arg.name + "' would both be written to '" +
+                                 path + "'; give each its own --output"};
+      return false;
     }
   }
 
@@ -407,6 +436,23 @@ bool run(const Options &opts, Failure &failure) {
       return false;
     }
   }
+  // Messages about an argument start with "entry 'E', input 'A'"; name the
+  // file that argument came from too.
+  auto withFile = [&](const std::string &message) {
+    for (const auto &[name, path] : inputFiles)
+      if (message.rfind("entry '" + std::string(entry.name) + "', input '" +
+                            name + "'",
+                        0) == 0)
+        return path + ": " + message;
+    return message;
+  };
+  // Every input is checked before any output memory is taken: output
+  // shapes are deduced from the inputs, and a bad one (a 128-byte file
+  // declaring 2^31 rows) must not cost gigabytes first.
+  if (attnc::Status s = call.validateInputs(); !s) {
+    failure = {kExitError, withFile(s.message())};
+    return false;
+  }
   // Outputs: shapes deduced from the inputs, memory allocated here.
   for (int32_t a = 0; a < entry.num_args; ++a) {
     const attnc_arg_desc &arg = entry.args[a];
@@ -430,15 +476,7 @@ bool run(const Options &opts, Failure &failure) {
   }
 
   if (attnc::Status s = call.execute(); !s) {
-    // Messages about an argument start with "entry 'E', input 'A'"; name
-    // the file that argument came from too.
-    std::string file;
-    for (const auto &[name, path] : inputFiles)
-      if (s.message().rfind("entry '" + std::string(entry.name) +
-                                "', input '" + name + "'",
-                            0) == 0)
-        file = path + ": ";
-    failure = {kExitError, file + s.message()};
+    failure = {kExitError, withFile(s.message())};
     return false;
   }
   if (opts.bench > 0) {
@@ -555,6 +593,9 @@ int main(int argc, char **argv) {
   app.add_flag("--allow-extra-weights", opts.allowExtraWeights,
                "warn about, rather than refuse, tensors in --weights that "
                "no input takes");
+  app.add_flag("--check-finite", opts.checkFinite,
+               "refuse NaN and Inf in any floating-point input (parameters "
+               "included), naming the input and the flat index");
   app.add_flag("--summary", opts.summary,
                "print each output's shape, min, max, mean and NaN count");
   try {

@@ -161,15 +161,32 @@ bool fillRandomInputs(const attnc_entry_desc &entry, uint64_t seed,
         putInt(out, arg.dtype, i, len(gen));
       break;
     }
-    default:
+    default: {
+      // Ids the entry checks against a table (embedding ids, token types)
+      // are drawn below its size; other integers below 16.
+      int64_t idBound = 16;
+      for (int32_t c = 0; c < entry.num_checks; ++c) {
+        const attnc_check_desc &check = entry.checks[c];
+        if (check.kind != ATTNC_CHECK_INDEX_BELOW || check.subject.arg != a)
+          continue;
+        idBound = check.bound.value;
+        if (check.bound.arg >= 0 &&
+            !extentOf(entry, entry.args[check.bound.arg], check.bound.dim,
+                      dims, idBound, error))
+          return false;
+      }
       for (int64_t i = 0; i < n; ++i) {
         switch (arg.dtype) {
         case ATTNC_DTYPE_F32: put<float>(out, i, float(normal(gen))); break;
         case ATTNC_DTYPE_F64: put<double>(out, i, normal(gen)); break;
         case ATTNC_DTYPE_BOOL: out.data[i] = (gen() % 10) != 0; break;
-        default: putInt(out, arg.dtype, i, int64_t(gen() % 16)); break;
+        default:
+          putInt(out, arg.dtype, i,
+                 idBound > 0 ? int64_t(gen() % uint64_t(idBound)) : 0);
+          break;
         }
       }
+    }
     }
   }
   return true;

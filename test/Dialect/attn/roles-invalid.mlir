@@ -66,3 +66,19 @@ func.func @not_a_role(
     %x: tensor<4xf32> {attn.role = "parameter"}) {
   return
 }
+
+// -----
+
+func.func @dims_count(
+    // expected-error @+1 {{'attn.dims' of argument 0 has 1 names, but the argument is 'tensor<?x4xf32>'}}
+    %x: tensor<?x4xf32> {attn.dims = ["batch"]}) {
+  return
+}
+
+// -----
+
+func.func @dims_not_strings(
+    // expected-error @+1 {{'attn.dims' of argument 0 must be an array of strings on an argument}}
+    %x: tensor<?xf32> {attn.dims = [1]}) {
+  return
+}

@@ -12,7 +12,7 @@ static const attnc_arg_desc kArgs[] = {
     {"b", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 2, kSE, kSENames, -1, -1, ATTNC_INIT_NONE},
     {"out", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_OUTPUT, 2, kSE, kSENames, -1, -1, ATTNC_INIT_NONE},
 };
-static const attnc_entry_desc kEntries[] = {{"add", ADD_ARGV, 3, kArgs, 0}};
+static const attnc_entry_desc kEntries[] = {{"add", ADD_ARGV, 3, kArgs, 0, 0, 0}};
 static const attnc_module_desc kModule = {
     ATTNC_MODULE_ABI_VERSION, TARGET, CPU_FEATURES, "cpu", 1, kEntries,
 };

@@ -41,10 +41,10 @@ static const attnc_arg_desc kSqrtArgs[] = {
 };
 
 static const attnc_entry_desc kEntries[] = {
-    {"add", add_argv, 3, kAddArgs, "test.mlir:1:1"},
-    {"csr_sum", csr_sum_argv, 4, kCsrArgs, "test.mlir:2:1"},
-    {"masked_sum", masked_sum_argv, 3, kMaskedArgs, "test.mlir:3:1"},
-    {"checked_sqrt", checked_sqrt_argv, 2, kSqrtArgs, "test.mlir:4:1"},
+    {"add", add_argv, 3, kAddArgs, "test.mlir:1:1", 0, 0},
+    {"csr_sum", csr_sum_argv, 4, kCsrArgs, "test.mlir:2:1", 0, 0},
+    {"masked_sum", masked_sum_argv, 3, kMaskedArgs, "test.mlir:3:1", 0, 0},
+    {"checked_sqrt", checked_sqrt_argv, 2, kSqrtArgs, "test.mlir:4:1", 0, 0},
 };
 
 static const attnc_module_desc kModule = {

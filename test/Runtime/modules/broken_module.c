@@ -26,13 +26,29 @@ static const attnc_arg_desc kArgs[] = {
     {"x", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, 0, -1, -1, ATTNC_INIT_NONE},
     {"grad.x", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_GRADIENT, 1, kDyn1, 0, 0, -1, ATTNC_INIT_NONE},
 };
+#elif defined(BROKEN_CHECK)
+/* A check bounding an output: checks relate inputs, which the runtime
+ * validates before outputs exist. */
+static const attnc_arg_desc kArgs[] = {
+    {"x", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, 0, -1, -1, ATTNC_INIT_NONE},
+    {"y", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_OUTPUT, 1, kDyn1, 0, -1, -1, ATTNC_INIT_NONE},
+};
+static const attnc_check_desc kChecks[] = {
+    {ATTNC_CHECK_AT_MOST, "length", {0, 0, 0}, {1, 0, 0}}};
+#define NUM_CHECKS 1
+#define CHECKS kChecks
 #else
 static const attnc_arg_desc kArgs[] = {
     {"x", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, 0, -1, -1, ATTNC_INIT_NONE},
 };
 #endif
+#ifndef NUM_CHECKS
+#define NUM_CHECKS 0
+#define CHECKS 0
+#endif
 static const attnc_entry_desc kEntries[] = {
-    {"e", never_called_argv, sizeof(kArgs) / sizeof(kArgs[0]), kArgs, 0}};
+    {"e", never_called_argv, sizeof(kArgs) / sizeof(kArgs[0]), kArgs, 0,
+     NUM_CHECKS, CHECKS}};
 
 #if defined(BROKEN_ABI_VERSION)
 /* A module of ABI version 1 (its descriptor is never read past the
