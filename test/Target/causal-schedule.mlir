@@ -3,7 +3,7 @@
 // min(block end, Sk), rather than at Sk.
 // RUN: attnc %s --emit=halide-stmt -o - | FileCheck %s
 
-// CHECK-LABEL: external func result0_par_for_attention_{{[0-9]+}}_s0_v1_io_task_task
+// CHECK-LABEL: external func causal_par_for_attention_{{[0-9]+}}_s0_v1_io_task_task
 // CHECK: let [[MAX:row_max_[0-9]+.s1.rj_max\$x.new_max.s]] = min({{.*}}*8) + 8, k.extent.1)
 // CHECK: for (row_max_{{[0-9]+}}.s1.rj_max$x, 0, [[MAX]])
 // CHECK: let [[SUM:row_sum_[0-9]+.s1.rj_sum\$x.new_max.s]] = min({{.*}}*8) + 8, k.extent.1)

@@ -5,14 +5,14 @@
 // RUN: attnc %s --emit=halide-stmt -o - | FileCheck %s
 
 // The task body: the slab is [tile queries x keys] for one head and batch.
-// CHECK-LABEL: external func result0_par_for_attention_{{[0-9]+}}_s0_v1_io_task_task
+// CHECK-LABEL: external func dense_par_for_attention_{{[0-9]+}}_s0_v1_io_task_task
 // CHECK: allocate logits_{{[0-9]+}}[float32 * {{[0-9]+}} * {{[^]]+}} * 1 * 1]
 // QK^T: vector loads of the pre-scaled query tile, broadcast key elements.
 // CHECK: qk_[[QK:[0-9]+]][ramp({{.*}}, 1, 8)] = qk_[[QK]][ramp({{.*}}, 1, 8)] + (q_scaled_{{[0-9]+}}[ramp({{.*}}, 1, 8){{.*}}]*x8(k[
 // PV: contiguous vector loads of v rows.
 // CHECK: pv_[[PV:[0-9]+]][ramp({{.*}}, 1, 8)] = pv_[[PV]][ramp({{.*}}, 1, 8)] + (v[ramp({{.*}}, 1, 8){{.*}}]*x8(probs_
 // The pipeline: 2 batches x 4 heads x query tiles, in parallel.
-// CHECK: halide_do_par_for({{.*}}result0_par_for_attention_{{[0-9]+}}_s0_v1_io_task_task, 0, {{t[0-9]+}}*8,
+// CHECK: halide_do_par_for({{.*}}dense_par_for_attention_{{[0-9]+}}_s0_v1_io_task_task, 0, {{t[0-9]+}}*8,
 // CHECK-NOT: allocate logits_
 func.func @dense(%q: tensor<2x4x?x64xf32> {attn.name = "q"},
                  %k: tensor<2x4x?x64xf32> {attn.name = "k"},

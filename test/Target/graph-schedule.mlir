@@ -5,21 +5,21 @@
 // RUN: attnc %s --emit=halide-stmt -o - | FileCheck %s
 
 // Dot scores: per node chunk, per edge of the node, the 16-long dot.
-// CHECK-LABEL: external func result0_par_for_edge_score_{{[0-9]+}}_s2_dot_{{[0-9]+}}__z_so
+// CHECK-LABEL: external func graph_par_for_edge_score_{{[0-9]+}}_s2_dot_{{[0-9]+}}__z_so
 // CHECK: for (edge_score_{{[0-9]+}}.s2.dot_{{[0-9]+}}$z.si, 0, 64)
 // CHECK: dot_{{[0-9]+}}$y.new_max.s = let [[N:t[0-9]+]] = ({{.*}}) in min(rows[min([[N]] + 1, q.extent.2)] - rows[min([[N]], q.extent.2)], cols.extent.0)
 // CHECK: for (edge_score_{{[0-9]+}}.s2.dot_{{[0-9]+}}$x, 0, 16)
 // Per-node max: a loop over exactly the node's edges.
-// CHECK-LABEL: external func result0_par_for_node_max_{{[0-9]+}}_s1_v2_no
+// CHECK-LABEL: external func graph_par_for_node_max_{{[0-9]+}}_s1_v2_no
 // CHECK: edge_max$x.new_max.s = let [[N:t[0-9]+]] = ({{.*}}) in min(rows[min([[N]] + 1, q.extent.2)] - rows[min([[N]], q.extent.2)], cols.extent.0)
 // CHECK: for (node_max_{{[0-9]+}}.s1.edge_max$x, 0,
 // Exponentials: scattered node by node into the edges' slots.
-// CHECK-LABEL: external func result0_par_for_edge_exp_{{[0-9]+}}_s1_scatter_{{[0-9]+}}__y_so
+// CHECK-LABEL: external func graph_par_for_edge_exp_{{[0-9]+}}_s1_scatter_{{[0-9]+}}__y_so
 // CHECK: scatter_{{[0-9]+}}$x.new_max.s = let [[N:t[0-9]+]] = ({{.*}}) in min(rows[min([[N]] + 1, q.extent.2)] - rows[min([[N]], q.extent.2)], cols.extent.0)
-// CHECK-LABEL: external func result0_par_for_node_sum_{{[0-9]+}}_s1_v2_no
+// CHECK-LABEL: external func graph_par_for_node_sum_{{[0-9]+}}_s1_v2_no
 // CHECK: edge_sum$x.new_max.s = let [[N:t[0-9]+]] = ({{.*}}) in min(rows[min([[N]] + 1, q.extent.2)] - rows[min([[N]], q.extent.2)], cols.extent.0)
 // Aggregation: per node, over its edges, heads x value dims in vectors.
-// CHECK-LABEL: external func result0_par_for_graph_attention_{{[0-9]+}}_s0_v2_no
+// CHECK-LABEL: external func graph_par_for_graph_attention_{{[0-9]+}}_s0_v2_no
 // CHECK: edge_acc$x.new_max.s = let [[N:t[0-9]+]] = ({{.*}}) in min(rows[min([[N]] + 1, q.extent.2)] - rows[min([[N]], q.extent.2)], cols.extent.0)
 // CHECK: for (node_acc_{{[0-9]+}}.s1.edge_acc$x, 0,
 // CHECK: ramp({{.*}}, 1, 8)

@@ -8,13 +8,13 @@
 
 // On CPUs the activation and the pooled sum are parallel tasks (the sum over
 // the batch), then the division by the clamped length.
-// CPU-LABEL: module name=out, target=x86-64-linux-avx-avx2-f16c-fma-sse41
-// CPU: external func out_par_for_activation_
-// CPU: external func out_par_for_pool_sum_
+// CPU-LABEL: module name=pool, target=x86-64-linux-avx-avx2-f16c-fma-sse41
+// CPU: external func pool_par_for_activation_
+// CPU: external func pool_par_for_pool_sum_
 // CPU: mean_pool_
 
 // On GPUs the pooled sum is a kernel with the batch across blocks.
-// GPU-LABEL: module name=out, target=x86-64-linux-avx-avx2-cuda-cuda_capability_80
+// GPU-LABEL: module name=pool, target=x86-64-linux-avx-avx2-cuda-cuda_capability_80
 // GPU: .entry _kernel_pool_sum_{{[0-9]+}}_s0_b_gyo___block_id_y(
 
 // The descriptor: the key lengths share the batch extent B with x, and the

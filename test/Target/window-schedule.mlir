@@ -3,7 +3,7 @@
 // min(i0 + 8 + right, Sk), here left = 32, right = 5.
 // RUN: attnc %s --emit=halide-stmt -o - | FileCheck %s
 
-// CHECK-LABEL: external func result0_par_for_attention_{{[0-9]+}}_s0_v1_io_task_task
+// CHECK-LABEL: external func window_par_for_attention_{{[0-9]+}}_s0_v1_io_task_task
 // CHECK: let row_max_{{[0-9]+}}.s1.rj_max$x.new_min.s = min({{.*}}*8) + -32, k.extent.1)
 // CHECK: let [[EXT:t[0-9]+]] = max(min([[I0:t[0-9]+]] + 13, k.extent.1) - max(min([[I0]] + -32, k.extent.1), 0), 0)
 // CHECK: for (row_max_{{[0-9]+}}.s1.rj_max$x.rebased, 0, [[EXT]])

@@ -273,8 +273,10 @@ std::string compileFunction(mlir::func::FuncOp op, const kg::Function &fn,
     const std::string symbol = options.symbol.empty() ? fn.name : options.symbol;
     switch (kind) {
     case ArtifactKind::LoweredStmt:
-      pipeline.compile_to_lowered_stmt(path, args, StmtOutputFormat::Text,
-                                       target);
+      // Named after the entry (Halide would name it after the output Func,
+      // "out" in every entry).
+      pipeline.compile_to_module(args, symbol, target)
+          .compile({{OutputFileType::stmt, path}});
       break;
     case ArtifactKind::Assembly:
       pipeline.compile_to_assembly(path, args, symbol, target);

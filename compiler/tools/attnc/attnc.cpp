@@ -247,17 +247,15 @@ unsigned parallelJobs() {
 
 /// Compiles every job, several at once in forked children: Halide
 /// compiles one pipeline on one core, and keeps global state that makes
-/// threads unsafe. A child reports its one-line error in PART.err. Returns
-/// the first job's error (in job order), or "".
+/// threads unsafe. Each job gets a child even one at a time, so Halide's
+/// unique names (out, attention_8) in the artifacts do not depend on the
+/// core count. A child reports its one-line error in PART.err. Returns the
+/// first job's error (in job order), or "".
 std::string compileAll(mlir::ModuleOp module,
                        const std::vector<CompileJob> &jobs) {
-  const unsigned width = std::min<size_t>(parallelJobs(), jobs.size());
-  if (width <= 1) {
-    for (const CompileJob &job : jobs)
-      if (std::string err = runJob(module, job); !err.empty())
-        return err;
-    return "";
-  }
+  if (jobs.size() == 1)
+    return runJob(module, jobs[0]);
+  const size_t width = std::min<size_t>(parallelJobs(), jobs.size());
   std::fflush(nullptr);
   std::vector<std::string> errors(jobs.size());
   std::map<pid_t, size_t> running;
