@@ -158,8 +158,10 @@ attnc_status parseSafetensors(const std::string &path,
       }
       continue;
     }
+    // A copy: lambdas cannot capture structured bindings before C++20.
+    const std::string tensorName = name;
     auto badTensor = [&](const std::string &what) {
-      return bad("tensor " + inQuotes(name) + ": " + what);
+      return bad("tensor " + inQuotes(tensorName) + ": " + what);
     };
     if (name.empty())
       return bad("a tensor has an empty name");
@@ -275,9 +277,13 @@ std::string encodeSafetensors(
   std::vector<const std::pair<const std::string, WeightTensor> *> order;
   for (const auto &entry : tensors)
     order.push_back(&entry);
-  std::stable_sort(order.begin(), order.end(), [](auto *a, auto *b) {
-    return attnc_dtype_size(a->second.dtype) >
-           attnc_dtype_size(b->second.dtype);
+  // Names are unique, so a plain sort with the name as tie-break is
+  // deterministic (std::stable_sort's buffer trips clang's deprecation
+  // warning in libstdc++ 12).
+  std::sort(order.begin(), order.end(), [](auto *a, auto *b) {
+    size_t sa = attnc_dtype_size(a->second.dtype);
+    size_t sb = attnc_dtype_size(b->second.dtype);
+    return sa != sb ? sa > sb : a->first < b->first;
   });
   json header = json::object(); // std::map: keys come out sorted
   uint64_t offset = 0;
