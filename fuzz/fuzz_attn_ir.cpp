@@ -2,7 +2,7 @@
 // then canonicalise and verify again. Parse and verifier errors are the
 // expected outcome for most inputs; a crash, a hang or a canonicalisation
 // that produces invalid IR is a bug.
-#include "compiler/InitAll.h"
+#include "fuzz/MlirFuzz.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -18,14 +18,7 @@
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static mlir::DialectRegistry *registry = [] {
-    auto *r = new mlir::DialectRegistry;
-    attnc::registerAllDialects(*r);
-    return r;
-  }();
-  mlir::MLIRContext context(*registry, mlir::MLIRContext::Threading::DISABLED);
-  // Like attn-opt: unknown dialects are errors, not opaque ops.
-  context.loadAllAvailableDialects();
+  mlir::MLIRContext &context = attnc::fuzz::sharedContext();
   mlir::ScopedDiagnosticHandler handler(
       &context, [](mlir::Diagnostic &) { return mlir::success(); });
   std::string text(reinterpret_cast<const char *>(data), size);

@@ -2,7 +2,7 @@
 // it, generate attn IR and verify it, as `attnc model.yaml` does. Any
 // input may be refused, but only with one-line errors at a position in the
 // file, and never with IR that fails to verify.
-#include "compiler/InitAll.h"
+#include "fuzz/MlirFuzz.h"
 #include "frontends/model/ModelImporter.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -14,13 +14,7 @@
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static mlir::DialectRegistry *registry = [] {
-    auto *r = new mlir::DialectRegistry;
-    attnc::registerAllDialects(*r);
-    return r;
-  }();
-  mlir::MLIRContext context(*registry, mlir::MLIRContext::Threading::DISABLED);
-  context.loadAllAvailableDialects();
+  mlir::MLIRContext &context = attnc::fuzz::sharedContext();
   int errors = 0;
   std::string problem;
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {

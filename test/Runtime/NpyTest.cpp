@@ -168,6 +168,23 @@ TEST(RuntimeNpy, RefusesBadHeaders) {
             std::string::npos);
 }
 
+// Found by fuzz/fuzz_npy.cpp: a header key or dtype with a newline or
+// other raw bytes went into the message as they were, so the one-line error
+// became several lines of garbage. Values are now escaped and shortened.
+TEST(RuntimeNpy, MessagesShowHeaderValuesOnOneLine) {
+  npy::Array array;
+  std::string error;
+  std::string key = npyFile("{'descr': '<f4', 'fortran\n\x93\xff'", "");
+  EXPECT_FALSE(npy::decode(key, "k.npy", array, error));
+  EXPECT_EQ(error, "k.npy: expected ':' after 'fortran\\x0a\\x93\\xff'");
+  std::string dtype = npyFile("{'descr': '<c\t" + std::string(60, 'x') +
+                                  "', 'fortran_order': False, 'shape': (), }",
+                              "");
+  EXPECT_FALSE(npy::decode(dtype, "d.npy", array, error));
+  EXPECT_EQ(error, "d.npy: unsupported dtype '<c\\x09" + std::string(37, 'x') +
+                       "...' (supported: <f2 <f4 <f8 <i4 <i8 |b1 |u1)");
+}
+
 TEST(RuntimeNpy, MissingFileNamesIt) {
   npy::Array array;
   std::string error;
