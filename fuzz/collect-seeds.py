@@ -7,7 +7,7 @@ ELF shared library) and from the hand-made seeds in fuzz/seeds/<harness>/.
 Multi-file inputs (the graph loaders) are the files joined by NUL bytes, as
 fuzz/FuzzSupport.h splits them. Idempotent and quick: rerun on every fuzz run.
 
-usage: fuzz/collect-seeds.py OUT
+usage: fuzz/collect-seeds.py OUT [HARNESS...]   (default: every harness)
 """
 import io
 import json
@@ -169,14 +169,29 @@ def hand_made(out):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
     out = Path(sys.argv[1])
-    if out.exists():
-        shutil.rmtree(out)
-    for collect in (model_yaml, attn_ir, npy, safetensors, graph_npz, elf_check,
-                    module_descriptor, hand_made):
-        collect(out)
+    only = set(sys.argv[2:])
+    # Collected in a fresh folder, then each harness's folder replaced, so
+    # that runs of different harnesses at once (ctest -j) never see another's
+    # half-written seeds.
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out) as tmp:
+        fresh = Path(tmp)
+        for collect in (model_yaml, attn_ir, npy, safetensors, graph_npz,
+                        elf_check, module_descriptor, hand_made):
+            collect(fresh)
+        for d in sorted(fresh.iterdir()):
+            if only and d.name not in only:
+                continue
+            target = out / d.name
+            old = out / (d.name + ".old-" + str(os.getpid()))
+            if target.exists():
+                target.rename(old)
+            d.rename(target)
+            if old.exists():
+                shutil.rmtree(old)
 
 
 if __name__ == "__main__":

@@ -52,8 +52,12 @@ max_len() {
   esac
 }
 
-seeds="$build/fuzz/seeds"
-python3 "$here/collect-seeds.py" "$seeds" || exit 1
+# ctest's runs keep their own seeds and logs, so that they never disturb a
+# long run of scripts/fuzz.sh on the same build (the corpus is shared).
+tag=""
+[ $test_mode -eq 1 ] && tag="-test"
+seeds="$build/fuzz/seeds$tag"
+python3 "$here/collect-seeds.py" "$seeds" "${names[@]}" || exit 1
 mkdir -p "$build/fuzz/corpus" "$build/fuzz/artifacts" "$build/fuzz/logs"
 # LeakSanitizer: only the system libraries' leaks are suppressed
 # (fuzz/lsan.supp, docs/hardening.md).
@@ -75,7 +79,7 @@ for name in "${names[@]}"; do
     continue
   fi
   corpus="$build/fuzz/corpus/$name"
-  log="$build/fuzz/logs/$name.log"
+  log="$build/fuzz/logs/$name$tag.log"
   mkdir -p "$corpus" "$seeds/$name"
   # libFuzzer's own exit code for a crash is 77, ctest's "skipped": ask for
   # 1 (crash) and 2 (timeout) instead.

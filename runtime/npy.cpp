@@ -182,9 +182,16 @@ size_t descrItemSize(const std::string &descr) {
 size_t Array::itemSize() const { return descrItemSize(descr); }
 
 int64_t Array::elementCount() const {
+  // A zero extent makes the product 0 whatever the others are (a decoded
+  // (2^60, 74, 0) holds no bytes, but 2^60 * 74 overflows); a product
+  // past int64 (only an array built in memory can claim one) saturates.
+  for (int64_t extent : shape)
+    if (extent == 0)
+      return 0;
   int64_t n = 1;
   for (int64_t extent : shape)
-    n *= extent;
+    if (__builtin_mul_overflow(n, extent, &n))
+      return std::numeric_limits<int64_t>::max();
   return n;
 }
 
@@ -269,8 +276,15 @@ bool encode(const Array &array, std::string &bytes, std::string &error) {
     error = "cannot write dtype '" + array.descr + "'";
     return false;
   }
-  if (array.data.size() !=
-      static_cast<uint64_t>(array.elementCount()) * array.itemSize()) {
+  uint64_t expected = 0;
+  for (int64_t extent : array.shape)
+    if (extent < 0) {
+      error = "negative extent in the shape";
+      return false;
+    }
+  if (__builtin_mul_overflow(static_cast<uint64_t>(array.elementCount()),
+                             array.itemSize(), &expected) ||
+      array.data.size() != expected) {
     error = "data size does not match the shape";
     return false;
   }

@@ -3,6 +3,8 @@
 # runs each for SECONDS (default 10) after its seed corpus:
 #
 #   scripts/fuzz.sh [SECONDS] [HARNESS...]
+#   scripts/fuzz.sh --build-only      (scripts/test.sh: the ctest tests of
+#                                      label fuzz then run the harnesses)
 #
 # Exits non-zero on any crash, hang (-timeout), out-of-memory or sanitizer
 # report, printing the reproducer's path (docs/hardening.md). The corpus
@@ -10,6 +12,11 @@
 # stopped. Needs clang-19 and libclang-rt-19-dev (apt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build_only=0
+if [ "${1:-}" = --build-only ]; then
+  build_only=1
+  shift
+fi
 seconds="${1:-10}"
 shift || true
 cxx="${ATTNC_FUZZ_CXX:-clang++-19}"
@@ -24,4 +31,5 @@ if [ ! -f build-fuzz/build.ninja ]; then
     >/dev/null
 fi
 cmake --build build-fuzz --target fuzzers
+[ $build_only -eq 1 ] && exit 0
 exec fuzz/run-fuzzers.sh build-fuzz "$seconds" "$@"

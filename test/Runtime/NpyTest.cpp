@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <string>
 
 #include "runtime/npy.h"
@@ -183,6 +184,28 @@ TEST(RuntimeNpy, MessagesShowHeaderValuesOnOneLine) {
   EXPECT_FALSE(npy::decode(dtype, "d.npy", array, error));
   EXPECT_EQ(error, "d.npy: unsupported dtype '<c\\x09" + std::string(37, 'x') +
                        "...' (supported: <f2 <f4 <f8 <i4 <i8 |b1 |u1)");
+}
+
+// Found by fuzz/fuzz_npy.cpp (UBSan): an empty array whose other extents
+// multiply past int64 made elementCount() overflow (signed overflow) and
+// encode compare against garbage.
+TEST(RuntimeNpy, EmptyArrayWithHugeExtents) {
+  npy::Array array;
+  std::string error;
+  std::string bytes = npyFile("{'descr': '<f4', 'fortran_order': False, "
+                              "'shape': (200000000000010470, 74, 0), }",
+                              "");
+  ASSERT_TRUE(npy::decode(bytes, "e.npy", array, error)) << error;
+  EXPECT_EQ(array.elementCount(), 0);
+  std::string again;
+  ASSERT_TRUE(npy::encode(array, again, error)) << error;
+  npy::Array back;
+  ASSERT_TRUE(npy::decode(again, "again.npy", back, error)) << error;
+  EXPECT_EQ(back.shape, array.shape);
+  array.shape = {int64_t{1} << 62, 4};
+  EXPECT_EQ(array.elementCount(), std::numeric_limits<int64_t>::max());
+  EXPECT_FALSE(npy::encode(array, again, error));
+  EXPECT_EQ(error, "data size does not match the shape");
 }
 
 TEST(RuntimeNpy, MissingFileNamesIt) {
