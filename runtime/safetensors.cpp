@@ -9,6 +9,7 @@
 // only, offsets inside the data section, sizes matching shapes, and the
 // tensors tiling the data section without overlap or gap.
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <set>
 #include <tuple>
@@ -47,7 +48,24 @@ const char *safetensorsName(int32_t dtype) {
   return "?";
 }
 
-std::string inQuotes(const std::string &name) { return "'" + name + "'"; }
+// A name from the header as messages show it: JSON strings may hold any
+// character ("a\nb"), so control characters become \xNN (the message stays
+// one line), and at most 40 characters are shown.
+std::string inQuotes(const std::string &name) {
+  constexpr size_t kMax = 40;
+  std::string out = "'";
+  for (size_t i = 0; i < name.size() && i < kMax; ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + (name.size() > kMax ? "...'" : "'");
+}
 
 struct Span {
   uint64_t begin, end;
