@@ -41,6 +41,17 @@ if [ ${#names[@]} -eq 0 ]; then
   exit 1
 fi
 
+if [ $test_mode -eq 1 ]; then
+  for name in "${names[@]}"; do
+    if [ ! -x "$bin/fuzz_$name" ]; then
+      echo "SKIP: $bin/fuzz_$name is not built (configure with" \
+           "-DATTNC_FUZZ=ON and clang, build the target fuzzers:" \
+           "scripts/fuzz.sh --build-only; needs clang-19 libclang-rt-19-dev)"
+      exit 77
+    fi
+  done
+fi
+
 # Per-harness input limits: long enough for the seeds, short enough that
 # the fuzzer spends its time on structure rather than on bulk.
 max_len() {
