@@ -192,7 +192,9 @@ TEST(RuntimeNpy, MessagesShowHeaderValuesOnOneLine) {
 TEST(RuntimeNpy, EmptyArrayWithHugeExtents) {
   npy::Array array;
   std::string error;
-  std::string bytes = npyFile("{'descr': '<f4', 'fortran_order': False, "
+  // One-byte items: the byte count 200000000000010470 * 74 fits uint64,
+  // so the header is accepted, but the element count overflows int64.
+  std::string bytes = npyFile("{'descr': '|u1', 'fortran_order': False, "
                               "'shape': (200000000000010470, 74, 0), }",
                               "");
   ASSERT_TRUE(npy::decode(bytes, "e.npy", array, error)) << error;
