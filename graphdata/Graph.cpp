@@ -63,8 +63,24 @@ Graph buildGraph(int64_t numNodes, std::vector<Edge> edges,
   }
 
   // Stable, so that among repeats the first in input order comes first and
-  // keeps its weight under dedup.
-  std::stable_sort(edges.begin(), edges.end(), byDestinationThenSource);
+  // keeps its weight under dedup: positions break ties. (Not std::
+  // stable_sort: its buffer trips clang's deprecation warning in
+  // libstdc++ 12, and the fuzz build compiles this with clang.)
+  {
+    std::vector<std::size_t> order(edges.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const Edge &ea = edges[a], &eb = edges[b];
+      if (byDestinationThenSource(ea, eb))
+        return true;
+      return !byDestinationThenSource(eb, ea) && a < b;
+    });
+    std::vector<Edge> sorted;
+    sorted.reserve(edges.size());
+    for (std::size_t i : order)
+      sorted.push_back(edges[i]);
+    edges = std::move(sorted);
+  }
   if (options.dedup)
     edges.erase(std::unique(edges.begin(), edges.end(), sameEndpoints),
                 edges.end());

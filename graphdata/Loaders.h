@@ -27,6 +27,10 @@ struct LoadOptions {
                      /*dedup=*/true};
   /// Scale each feature row to sum 1 (the GAT recipe for cora/citeseer).
   bool rowNormalise = false;
+  /// The largest node id of a file whose ids set the node count (SNAP):
+  /// a 12-byte edge "0 99999999" asks for 10^8 nodes. Lower it for files
+  /// from untrusted sources (the fuzz harness uses 100,000).
+  int64_t maxNodeId = 99'999'999;
 
   static LoadOptions raw() {
     LoadOptions o;

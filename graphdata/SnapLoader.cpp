@@ -22,8 +22,8 @@ Dataset loadSnapEdgeList(const std::string &edgesPath,
       if (fields.empty() || fields[0][0] == '#')
         continue;
       file.expectColumns(fields, 2, "src dst");
-      int64_t src = file.parseId(fields[0], "node id", 0, kMaxNodeId);
-      int64_t dst = file.parseId(fields[1], "node id", 0, kMaxNodeId);
+      int64_t src = file.parseId(fields[0], "node id", 0, options.maxNodeId);
+      int64_t dst = file.parseId(fields[1], "node id", 0, options.maxNodeId);
       maxId = std::max({maxId, src, dst});
       edges.push_back({src, dst, 1.0f});
     }
@@ -40,7 +40,7 @@ Dataset loadSnapEdgeList(const std::string &edgesPath,
       if (fields.empty() || fields[0][0] == '#')
         continue;
       file.expectColumns(fields, 2, "node label");
-      int64_t node = file.parseId(fields[0], "node id", 0, kMaxNodeId);
+      int64_t node = file.parseId(fields[0], "node id", 0, options.maxNodeId);
       auto label = static_cast<int32_t>(
           file.parseId(fields[1], "label", 0, (int64_t{1} << 20)));
       maxId = std::max(maxId, node);

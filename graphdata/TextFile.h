@@ -58,7 +58,8 @@ private:
 std::string quoted(std::string_view token);
 
 /// Largest id a loader accepts when the ids themselves set the node count
-/// (SNAP edge lists, label files): keeps a typo from allocating gigabytes.
+/// (label files, TU graph ids); SNAP edge lists take LoadOptions::maxNodeId.
+/// Keeps a typo from allocating gigabytes.
 constexpr int64_t kMaxNodeId = 99'999'999;
 
 } // namespace attnc::graph

@@ -1,5 +1,7 @@
 #include "runtime/detail/cpu_features.h"
 
+#include <cpuid.h>
+
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -11,6 +13,17 @@ struct HostFeature {
   const char *name;
   bool present;
 };
+
+// Xeon Phi's AVX-512 ER and PF (CPUID leaf 7, EBX bits 27 and 26), read
+// directly: clang 19 no longer accepts their names in
+// __builtin_cpu_supports. AVX-512F's check covers the OS's support.
+bool xeonPhiFeature(unsigned ebxBit) {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__builtin_cpu_supports("avx512f") ||
+      !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
+    return false;
+  return (ebx >> ebxBit) & 1u;
+}
 
 // __builtin_cpu_supports takes only string literals, hence one line per
 // feature. The names are GCC's, which is the vocabulary modules are checked
@@ -27,8 +40,10 @@ const std::vector<HostFeature> &hostFeatures() {
         ATTNC_FEATURE("fma"),           ATTNC_FEATURE("fma4"),
         ATTNC_FEATURE("f16c"),          ATTNC_FEATURE("bmi"),
         ATTNC_FEATURE("bmi2"),          ATTNC_FEATURE("avx512f"),
-        ATTNC_FEATURE("avx512cd"),      ATTNC_FEATURE("avx512er"),
-        ATTNC_FEATURE("avx512pf"),      ATTNC_FEATURE("avx512bw"),
+        ATTNC_FEATURE("avx512cd"),
+        HostFeature{"avx512er", xeonPhiFeature(27)},
+        HostFeature{"avx512pf", xeonPhiFeature(26)},
+        ATTNC_FEATURE("avx512bw"),
         ATTNC_FEATURE("avx512dq"),      ATTNC_FEATURE("avx512vl"),
         ATTNC_FEATURE("avx512ifma"),    ATTNC_FEATURE("avx512vbmi"),
         ATTNC_FEATURE("avx512vbmi2"),   ATTNC_FEATURE("avx512vnni"),

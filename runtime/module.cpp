@@ -157,6 +157,10 @@ attnc_status checkRole(const attnc_entry_desc &entry, int32_t a, Bad &bad,
   return ATTNC_OK;
 }
 
+} // namespace
+
+namespace attnc::detail {
+
 // Checks what the runtime relies on later, so that a bad descriptor is
 // reported at load with the module's name rather than crashing a call.
 attnc_status checkDescriptor(const std::string &path,
@@ -229,6 +233,12 @@ attnc_status checkDescriptor(const std::string &path,
   }
   return ATTNC_OK;
 }
+
+} // namespace attnc::detail
+
+namespace {
+
+using attnc::detail::checkDescriptor;
 
 attnc_status checkCpu(attnc_module &module,
                       const attnc_module_options &options) {

@@ -14,6 +14,25 @@
 namespace attnc::npy {
 namespace {
 
+// A value from the file as messages show it, quoted: control and non-ASCII
+// bytes as \xNN (a message stays one printable line) and at most 40
+// characters (a corrupt header may hold anything).
+std::string shown(const std::string &value) {
+  constexpr size_t kMax = 40;
+  std::string out = "'";
+  for (size_t i = 0; i < value.size() && i < kMax; ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c < 0x20 || c >= 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + (value.size() > kMax ? "...'" : "'");
+}
+
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicSize = 6;
 
@@ -35,7 +54,7 @@ public:
       if (!readString(key))
         return fail("expected a quoted key in the header", error);
       if (!consume(':'))
-        return fail("expected ':' after '" + key + "'", error);
+        return fail("expected ':' after " + shown(key), error);
       if (key == "descr") {
         if (haveDescr || !readString(out.descr))
           return fail("bad 'descr' in the header", error);
@@ -49,7 +68,7 @@ public:
           return fail("bad 'shape' in the header", error);
         haveShape = true;
       } else {
-        return fail("unexpected key '" + key + "' in the header", error);
+        return fail("unexpected key " + shown(key) + " in the header", error);
       }
       skipSpace();
       if (consume(','))
@@ -163,9 +182,16 @@ size_t descrItemSize(const std::string &descr) {
 size_t Array::itemSize() const { return descrItemSize(descr); }
 
 int64_t Array::elementCount() const {
+  // A zero extent makes the product 0 whatever the others are (a decoded
+  // (2^60, 74, 0) holds no bytes, but 2^60 * 74 overflows); a product
+  // past int64 (only an array built in memory can claim one) saturates.
+  for (int64_t extent : shape)
+    if (extent == 0)
+      return 0;
   int64_t n = 1;
   for (int64_t extent : shape)
-    n *= extent;
+    if (__builtin_mul_overflow(n, extent, &n))
+      return std::numeric_limits<int64_t>::max();
   return n;
 }
 
@@ -219,12 +245,12 @@ bool decode(const std::string &bytes, const std::string &name, Array &out,
     return bad("Fortran-ordered arrays are not supported (save a C-ordered "
                "copy, e.g. np.ascontiguousarray)");
   if (!array.descr.empty() && array.descr[0] == '>')
-    return bad("big-endian data ('" + array.descr + "') is not supported");
+    return bad("big-endian data (" + shown(array.descr) + ") is not supported");
   if (array.descr == "<b1" || array.descr == "<u1")
     array.descr[0] = '|';
   if (array.itemSize() == 0)
-    return bad("unsupported dtype '" + array.descr +
-               "' (supported: <f2 <f4 <f8 <i4 <i8 |b1 |u1)");
+    return bad("unsupported dtype " + shown(array.descr) +
+               " (supported: <f2 <f4 <f8 <i4 <i8 |b1 |u1)");
   // Multiply with an overflow check: a corrupt header may claim anything.
   uint64_t expected = array.itemSize();
   for (int64_t extent : array.shape) {
@@ -250,8 +276,15 @@ bool encode(const Array &array, std::string &bytes, std::string &error) {
     error = "cannot write dtype '" + array.descr + "'";
     return false;
   }
-  if (array.data.size() !=
-      static_cast<uint64_t>(array.elementCount()) * array.itemSize()) {
+  uint64_t expected = 0;
+  for (int64_t extent : array.shape)
+    if (extent < 0) {
+      error = "negative extent in the shape";
+      return false;
+    }
+  if (__builtin_mul_overflow(static_cast<uint64_t>(array.elementCount()),
+                             array.itemSize(), &expected) ||
+      array.data.size() != expected) {
     error = "data size does not match the shape";
     return false;
   }

@@ -20,6 +20,8 @@ struct Array {
   std::vector<unsigned char> data;
 
   size_t itemSize() const;
+  /// The product of the extents: 0 when one is 0, INT64_MAX when it would
+  /// overflow.
   int64_t elementCount() const;
 };
 

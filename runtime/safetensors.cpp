@@ -9,6 +9,7 @@
 // only, offsets inside the data section, sizes matching shapes, and the
 // tensors tiling the data section without overlap or gap.
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <set>
 #include <tuple>
@@ -47,7 +48,24 @@ const char *safetensorsName(int32_t dtype) {
   return "?";
 }
 
-std::string inQuotes(const std::string &name) { return "'" + name + "'"; }
+// A name from the header as messages show it: JSON strings may hold any
+// character ("a\nb"), so control characters become \xNN (the message stays
+// one line), and at most 40 characters are shown.
+std::string inQuotes(const std::string &name) {
+  constexpr size_t kMax = 40;
+  std::string out = "'";
+  for (size_t i = 0; i < name.size() && i < kMax; ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + (name.size() > kMax ? "...'" : "'");
+}
 
 struct Span {
   uint64_t begin, end;
@@ -158,8 +176,10 @@ attnc_status parseSafetensors(const std::string &path,
       }
       continue;
     }
+    // A copy: lambdas cannot capture structured bindings before C++20.
+    const std::string tensorName = name;
     auto badTensor = [&](const std::string &what) {
-      return bad("tensor " + inQuotes(name) + ": " + what);
+      return bad("tensor " + inQuotes(tensorName) + ": " + what);
     };
     if (name.empty())
       return bad("a tensor has an empty name");
@@ -275,9 +295,13 @@ std::string encodeSafetensors(
   std::vector<const std::pair<const std::string, WeightTensor> *> order;
   for (const auto &entry : tensors)
     order.push_back(&entry);
-  std::stable_sort(order.begin(), order.end(), [](auto *a, auto *b) {
-    return attnc_dtype_size(a->second.dtype) >
-           attnc_dtype_size(b->second.dtype);
+  // Names are unique, so a plain sort with the name as tie-break is
+  // deterministic (std::stable_sort's buffer trips clang's deprecation
+  // warning in libstdc++ 12).
+  std::sort(order.begin(), order.end(), [](auto *a, auto *b) {
+    size_t sa = attnc_dtype_size(a->second.dtype);
+    size_t sb = attnc_dtype_size(b->second.dtype);
+    return sa != sb ? sa > sb : a->first < b->first;
   });
   json header = json::object(); // std::map: keys come out sorted
   uint64_t offset = 0;

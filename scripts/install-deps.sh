@@ -16,6 +16,9 @@ packages=(
   # An OpenCL platform on the CPU: the GPU schedules run there through
   # --target=opencl, so machines without a GPU test them (CudaTests).
   ocl-icd-libopencl1 pocl-opencl-icd
+  # The fuzz harnesses (scripts/fuzz.sh, run by scripts/test.sh): clang and
+  # its libFuzzer and sanitizer runtimes.
+  clang-19 libclang-rt-19-dev
 )
 
 missing=()

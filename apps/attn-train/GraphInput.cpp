@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -31,8 +32,26 @@ bool readWholeFile(const std::string &path, std::string &bytes) {
   return !in.bad();
 }
 
+// A name from the archive as messages show it: control characters as \xNN
+// (the message stays one line) and at most 40 characters.
+std::string shownName(const std::string &name) {
+  constexpr size_t kMax = 40;
+  std::string out;
+  for (size_t i = 0; i < name.size() && i < kMax; ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return name.size() > kMax ? out + "..." : out;
+}
+
 std::string keyPrefix(const std::string &file, const std::string &key) {
-  return file + ": key '" + key + "'";
+  return file + ": key '" + shownName(key) + "'";
 }
 
 // ---- .npz: a zip archive of .npy entries ----------------------------------
@@ -82,7 +101,7 @@ public:
 
       const std::string where = keyPrefix(file, keyOf(name));
       if (name.size() < 4 || name.compare(name.size() - 4, 4, ".npy") != 0)
-        throw GraphInputError(file + ": entry '" + name +
+        throw GraphInputError(file + ": entry '" + shownName(name) +
                               "' is not a .npy array");
       if (flags & 1)
         throw GraphInputError(where + ": the entry is encrypted");

@@ -10,10 +10,13 @@
 #include "frontends/model/ModelParser.h"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <cstdio>
 #include <set>
+#include <sstream>
 
 namespace attnc::model {
 
@@ -173,13 +176,29 @@ bool asInt(const YAML::Node &n, int64_t &out) {
   return true;
 }
 
+/// `text` with control characters as \xNN, so that a message stays one
+/// line whatever a quoted YAML scalar ("a\nb") or a broken file holds.
+std::string printable(const std::string &text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 /// `text` in quotes for a message, shortened when long: a value is echoed
 /// so the user can find it, not to copy a 5,000-digit number into the line.
 std::string quoted(const std::string &text) {
   constexpr size_t kShown = 40;
   if (text.size() <= kShown)
-    return "'" + text + "'";
-  return "'" + text.substr(0, kShown) + "...' (" +
+    return "'" + printable(text) + "'";
+  return "'" + printable(text.substr(0, kShown)) + "...' (" +
          std::to_string(text.size()) + " characters)";
 }
 
@@ -238,7 +257,7 @@ void forEachEntry(const YAML::Node &map, const std::string &what, Fn &&fn) {
     if (!key.IsScalar())
       fail(locOf(key), "a key in " + what + " must be a plain name");
     if (!seen.insert(key.Scalar()).second)
-      fail(locOf(key), "field '" + key.Scalar() + "' is given twice in " + what);
+      fail(locOf(key), "field " + quoted(key.Scalar()) + " is given twice in " + what);
     fn(key.Scalar(), locOf(key), value);
   }
 }
@@ -398,7 +417,7 @@ FieldValue parseField(const FieldSpec &spec, Loc keyLoc, const YAML::Node &n) {
     forEachEntry(n, what, [&](const std::string &key, Loc kl,
                               const YAML::Node &value) {
       int64_t extent = 0;
-      std::string text = scalar(value, "window '" + key + "'");
+      std::string text = scalar(value, "window " + quoted(key));
       if ((key == "left" || key == "right") && !asInt(value, extent))
         fail(locOf(value), "window '" + key + "' must be an integer, got " +
                                quoted(text));
@@ -532,14 +551,64 @@ const std::vector<std::string> &layerKinds() {
   return kinds;
 }
 
+/// Where a document's first node starts, and whether the document is only
+/// an implicit null; events only, nothing is built.
+class FirstNode : public YAML::EventHandler {
+public:
+  bool seen = false, onlyNull = true;
+  YAML::Mark mark;
+
+  void OnDocumentStart(const YAML::Mark &) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark &m, YAML::anchor_t) override { node(m, true); }
+  void OnAlias(const YAML::Mark &m, YAML::anchor_t) override { node(m); }
+  void OnScalar(const YAML::Mark &m, const std::string &, YAML::anchor_t,
+                const std::string &) override {
+    node(m);
+  }
+  void OnSequenceStart(const YAML::Mark &m, const std::string &,
+                       YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark &m, const std::string &, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnMapEnd() override {}
+
+private:
+  void node(const YAML::Mark &m, bool null = false) {
+    if (!seen)
+      mark = m;
+    seen = true;
+    onlyNull = onlyNull && null;
+  }
+};
+
+/// Fails unless `text` holds at most one YAML document. Not YAML::LoadAll:
+/// in yaml-cpp 0.7 it loops forever, adding null documents, on a stray
+/// token after the first document (", x" or "]"; fixed upstream in
+/// yaml-cpp PR 1319); this reads at most two documents.
+void expectOneDocument(const std::string &text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  FirstNode first, second;
+  if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second))
+    return;
+  // yaml-cpp reports a token that starts no node as an empty document.
+  if (second.onlyNull)
+    fail(locOf(second.mark), "invalid YAML: unexpected text after the "
+                             "document");
+  fail(locOf(second.mark), "a model description is one YAML document, "
+                           "but a second one starts here");
+}
+
 bool parseModel(const std::string &text, Model &model, const ErrorSink &error) {
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(text);
     // A second document would otherwise be ignored without a word.
-    if (documents.size() > 1)
-      fail(locOf(documents[1]), "a model description is one YAML document, "
-                                "but a second one starts here");
-    parseTop(documents.empty() ? YAML::Node() : documents[0], model);
+    expectOneDocument(text);
+    parseTop(YAML::Load(text), model);
     return true;
   } catch (const ParseError &e) {
     error(e.loc, e.message);
@@ -549,9 +618,9 @@ bool parseModel(const std::string &text, Model &model, const ErrorSink &error) {
                          "deeply here (past the parser's limit); a model "
                          "description nests 4 levels");
   } catch (const YAML::Exception &e) {
-    error(locOf(e.mark), "invalid YAML: " + e.msg);
+    error(locOf(e.mark), "invalid YAML: " + printable(e.msg));
   } catch (const std::exception &e) {
-    error(Loc{}, std::string("cannot read the description: ") + e.what());
+    error(Loc{}, "cannot read the description: " + printable(e.what()));
   }
   return false;
 }

@@ -47,6 +47,12 @@ struct attnc_module {
 
 namespace attnc::detail {
 
+// The checks of a module's descriptor made at load, after its ABI version:
+// ATTNC_OK, or the failure (and last error) naming `path` and what is wrong.
+// Exposed for fuzz/fuzz_module_descriptor.cpp.
+attnc_status checkDescriptor(const std::string &path,
+                             const attnc_module_desc &desc);
+
 // The handler every loaded module's Halide runtime reports errors to.
 extern "C" void captureKernelError(void *userContext, const char *message);
 

@@ -75,6 +75,24 @@ TEST(GraphLoaderErrors, SnapNegativeAndHugeIds) {
                                      "too large"));
 }
 
+// Found by fuzz/fuzz_graph_snap.cpp: "0 30000000" asks for 3 * 10^7 nodes
+// (by design, up to 99,999,999); a caller reading untrusted files can lower
+// the cap.
+TEST(GraphLoaderErrors, SnapNodeIdCapIsAnOption) {
+  TempDir dir;
+  std::string edges = dir.write("e.txt", "0 1\n1 30000000\n");
+  LoadOptions options;
+  options.maxNodeId = 100000;
+  EXPECT_TRUE(throwsLoadError([&] { loadSnapEdgeList(edges, "", options); },
+                              edges + ":2: node id 30000000 out of range "
+                                      "[0, 100000]"));
+  std::string labels = dir.write("l.txt", "200000 1\n");
+  std::string small = dir.write("s.txt", "0 1\n");
+  EXPECT_TRUE(throwsLoadError(
+      [&] { loadSnapEdgeList(small, labels, options); },
+      labels + ":1: node id 200000 out of range [0, 100000]"));
+}
+
 TEST(GraphLoaderErrors, SnapLabelledTwice) {
   TempDir dir;
   std::string edges = dir.write("e.txt", "0 1\n");

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <string>
 
 #include "runtime/npy.h"
@@ -166,6 +167,47 @@ TEST(RuntimeNpy, RefusesBadHeaders) {
                                       ""))
                 .find("too large"),
             std::string::npos);
+}
+
+// Found by fuzz/fuzz_npy.cpp: a header key or dtype with a newline or
+// other raw bytes went into the message as they were, so the one-line error
+// became several lines of garbage. Values are now escaped and shortened.
+TEST(RuntimeNpy, MessagesShowHeaderValuesOnOneLine) {
+  npy::Array array;
+  std::string error;
+  std::string key = npyFile("{'descr': '<f4', 'fortran\n\x93\xff'", "");
+  EXPECT_FALSE(npy::decode(key, "k.npy", array, error));
+  EXPECT_EQ(error, "k.npy: expected ':' after 'fortran\\x0a\\x93\\xff'");
+  std::string dtype = npyFile("{'descr': '<c\t" + std::string(60, 'x') +
+                                  "', 'fortran_order': False, 'shape': (), }",
+                              "");
+  EXPECT_FALSE(npy::decode(dtype, "d.npy", array, error));
+  EXPECT_EQ(error, "d.npy: unsupported dtype '<c\\x09" + std::string(37, 'x') +
+                       "...' (supported: <f2 <f4 <f8 <i4 <i8 |b1 |u1)");
+}
+
+// Found by fuzz/fuzz_npy.cpp (UBSan): an empty array whose other extents
+// multiply past int64 made elementCount() overflow (signed overflow) and
+// encode compare against garbage.
+TEST(RuntimeNpy, EmptyArrayWithHugeExtents) {
+  npy::Array array;
+  std::string error;
+  // One-byte items: the byte count 200000000000010470 * 74 fits uint64,
+  // so the header is accepted, but the element count overflows int64.
+  std::string bytes = npyFile("{'descr': '|u1', 'fortran_order': False, "
+                              "'shape': (200000000000010470, 74, 0), }",
+                              "");
+  ASSERT_TRUE(npy::decode(bytes, "e.npy", array, error)) << error;
+  EXPECT_EQ(array.elementCount(), 0);
+  std::string again;
+  ASSERT_TRUE(npy::encode(array, again, error)) << error;
+  npy::Array back;
+  ASSERT_TRUE(npy::decode(again, "again.npy", back, error)) << error;
+  EXPECT_EQ(back.shape, array.shape);
+  array.shape = {int64_t{1} << 62, 4};
+  EXPECT_EQ(array.elementCount(), std::numeric_limits<int64_t>::max());
+  EXPECT_FALSE(npy::encode(array, again, error));
+  EXPECT_EQ(error, "data size does not match the shape");
 }
 
 TEST(RuntimeNpy, MissingFileNamesIt) {

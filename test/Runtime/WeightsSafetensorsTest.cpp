@@ -229,6 +229,22 @@ TEST_F(WeightsSafetensors, NamesAreUnique) {
       {"header names 'a' twice"}));
 }
 
+// Found by fuzz/fuzz_safetensors.cpp: a JSON name holding "\n" went into
+// the message as a line break. Names are shown escaped and shortened.
+TEST_F(WeightsSafetensors, NamesInMessagesStayOnOneLine) {
+  EXPECT_TRUE(refused(
+      safetensors("{\"l\\n\\u0001x\":{\"dtype\":\"F32\",\"shape\":[1],"
+                  "\"data_offsets\":[0,8]}}",
+                  std::string(8, '\0')),
+      {"tensor 'l\\x0a\\x01x': data_offsets [0, 8] hold 8 bytes, but F32 "
+       "[1] needs 4"}));
+  EXPECT_TRUE(refused(
+      safetensors("{\"" + std::string(50, 'n') + "\":{\"dtype\":\"F32\","
+                  "\"shape\":[1],\"data_offsets\":[0,8]}}",
+                  std::string(8, '\0')),
+      {"tensor '" + std::string(40, 'n') + "...': data_offsets"}));
+}
+
 TEST_F(WeightsSafetensors, UnsupportedDtypes) {
   for (const char *dtype : {"F16", "BF16", "U8", "F8_E4M3"})
     EXPECT_TRUE(refused(

@@ -443,6 +443,36 @@ TEST(GraphInputErrors, TruncatedOrCorruptFile) {
   }
 }
 
+// Found by fuzz/fuzz_graph_npz.cpp: an entry name holding a newline or
+// other control bytes went into the message as it was, breaking the
+// one-line error. Names are shown escaped (and at most 40 characters).
+TEST(GraphInputErrors, EntryNamesAreShownOnOneLine) {
+  Arrays g = smallGraph();
+  std::map<std::string, std::string> files;
+  for (const auto &[key, a] : g)
+    files[key + ".npy"] = npyBytes(a);
+  files["train\n\x01mask.txt"] = "x";
+  const std::string path = writeFile("names.npz", zipFiles(files, false));
+  try {
+    loadGraphTask(path, {});
+    ADD_FAILURE() << "no error";
+  } catch (const GraphInputError &e) {
+    EXPECT_EQ(std::string(e.what()),
+              path + ": entry 'train\\x0a\\x01mask.txt' is not a .npy array");
+  }
+  files.erase("train\n\x01mask.txt");
+  files["y\n" + std::string(50, 'z') + ".npy"] = "not an array";
+  const std::string path2 = writeFile("names2.npz", zipFiles(files, false));
+  try {
+    loadGraphTask(path2, {});
+    ADD_FAILURE() << "no error";
+  } catch (const GraphInputError &e) {
+    EXPECT_EQ(std::string(e.what()),
+              path2 + ": key 'y\\x0a" + std::string(38, 'z') +
+                  "...': not a .npy file (bad magic)");
+  }
+}
+
 // Never a crash: every cut and every flipped byte of an archive (stored and
 // deflate), and every flipped byte of each array, either loads or is a
 // GraphInputError.
