@@ -1,4 +1,5 @@
 #include "runtime/npy.h"
+#include "support/Printable.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,23 +15,10 @@
 namespace attnc::npy {
 namespace {
 
-// A value from the file as messages show it, quoted: control and non-ASCII
-// bytes as \xNN (a message stays one printable line) and at most 40
-// characters (a corrupt header may hold anything).
+// A value from the file as messages show it, quoted: one printable ASCII
+// line of at most 40 characters (a corrupt header may hold anything).
 std::string shown(const std::string &value) {
-  constexpr size_t kMax = 40;
-  std::string out = "'";
-  for (size_t i = 0; i < value.size() && i < kMax; ++i) {
-    unsigned char c = static_cast<unsigned char>(value[i]);
-    if (c < 0x20 || c >= 0x7f) {
-      char hex[5];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + (value.size() > kMax ? "...'" : "'");
+  return "'" + attnc::printable(value, 40, /*asciiOnly=*/true) + "'";
 }
 
 constexpr char kMagic[] = "\x93NUMPY";

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/detail/weights_impl.h"
+#include "support/Printable.h"
 
 namespace attnc::detail {
 namespace {
@@ -49,22 +50,9 @@ const char *safetensorsName(int32_t dtype) {
 }
 
 // A name from the header as messages show it: JSON strings may hold any
-// character ("a\nb"), so control characters become \xNN (the message stays
-// one line), and at most 40 characters are shown.
+// character ("a\nb"); one line, at most 40 characters, quoted.
 std::string inQuotes(const std::string &name) {
-  constexpr size_t kMax = 40;
-  std::string out = "'";
-  for (size_t i = 0; i < name.size() && i < kMax; ++i) {
-    unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c < 0x20 || c == 0x7f) {
-      char hex[5];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + (name.size() > kMax ? "...'" : "'");
+  return "'" + attnc::printable(name, 40) + "'";
 }
 
 struct Span {

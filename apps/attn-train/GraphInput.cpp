@@ -1,4 +1,5 @@
 #include "apps/attn-train/GraphInput.h"
+#include "support/Printable.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -32,22 +33,9 @@ bool readWholeFile(const std::string &path, std::string &bytes) {
   return !in.bad();
 }
 
-// A name from the archive as messages show it: control characters as \xNN
-// (the message stays one line) and at most 40 characters.
+// A name from the archive as messages show it (one line, 40 characters).
 std::string shownName(const std::string &name) {
-  constexpr size_t kMax = 40;
-  std::string out;
-  for (size_t i = 0; i < name.size() && i < kMax; ++i) {
-    unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c < 0x20 || c == 0x7f) {
-      char hex[5];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return name.size() > kMax ? out + "..." : out;
+  return attnc::printable(name, 40);
 }
 
 std::string keyPrefix(const std::string &file, const std::string &key) {

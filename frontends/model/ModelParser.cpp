@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "frontends/model/ModelParser.h"
+#include "support/Printable.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -179,17 +180,7 @@ bool asInt(const YAML::Node &n, int64_t &out) {
 /// `text` with control characters as \xNN, so that a message stays one
 /// line whatever a quoted YAML scalar ("a\nb") or a broken file holds.
 std::string printable(const std::string &text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) {
-      char hex[5];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
+  return attnc::printable(text);
 }
 
 /// `text` in quotes for a message, shortened when long: a value is echoed
