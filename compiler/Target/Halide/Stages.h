@@ -147,9 +147,13 @@ struct LinearStages {
   std::vector<Halide::Var> rest;
   Halide::RVar rc;
   Halide::Func weightT;        // (o, c)
+  /// (c, o): the weights as stored, when weightT is their transpose (the
+  /// forward GEMM); undefined when weightT is a copy (dy W).
+  Halide::Func weightTile;
   Halide::Func dot;            // (o, rest...): x . w^T, rows clamped
   Halide::Func out;            // dot + bias
   int64_t outFeatures = -1;    // static Out, -1 when dynamic
+  int64_t inFeatures = -1;     // static In, -1 when dynamic
 };
 
 /// attn.sparse_linear: per row, the stored entries' weight columns summed.

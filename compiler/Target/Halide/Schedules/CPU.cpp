@@ -360,9 +360,31 @@ void scheduleLinear(LinearStages &s, const Target &target) {
   if (s.outFeatures > 0 && s.outFeatures < ob)
     ob = static_cast<int>((s.outFeatures + vw - 1) / vw * vw);
   Var oo("oo"), oi("oi"), no("no"), ni("ni");
-  s.weightT.compute_root()
-      .vectorize(s.o, vw, TailStrategy::RoundUp)
-      .parallel(s.weightT.args()[1]);
+  Var c = s.weightT.args()[1];
+  if (s.weightTile.defined() && s.inFeatures >= vw) {
+    // W^T in vw x vw tiles: each tile is loaded as vw contiguous vectors of
+    // W rows and stored transposed through registers (shuffles), instead
+    // of vw-lane gathers with a stride of In. A ragged last tile of input
+    // features is shifted inwards (In >= vw), so it stays whole.
+    Var co("co"), ci("ci"), wc = s.weightTile.args()[0],
+                            wo = s.weightTile.args()[1];
+    s.weightT.compute_root()
+        .split(s.o, oo, oi, vw, TailStrategy::RoundUp)
+        .split(c, co, ci, vw)
+        .reorder(oi, ci, oo, co)
+        .vectorize(oi)
+        .unroll(ci)
+        .parallel(co, 4);
+    s.weightTile.compute_at(s.weightT, oo)
+        .reorder_storage(wo, wc)
+        .bound_extent(wc, vw)
+        .vectorize(wc)
+        .unroll(wo);
+  } else {
+    s.weightT.compute_root()
+        .vectorize(s.o, vw, TailStrategy::RoundUp)
+        .parallel(c);
+  }
   s.out.compute_root();
   if (s.rest.empty()) {
     s.out.vectorize(s.o, vw, TailStrategy::GuardWithIf);
