@@ -54,20 +54,19 @@ def cpu_model():
     return platform.processor() or "unknown CPU"
 
 
-def compile_once(attnc, yaml_path, target, out_dir):
+def compile_once(attnc, yaml_path, target, out_dir, extra):
     """Wall seconds, peak RSS in MB (GNU time's %M: the largest process
     waited for, forked jobs included) and the kernel count attnc reports."""
     out = os.path.join(out_dir, "m.so")
     cmd = ["/usr/bin/time", "-f", "ATTNC_MAXRSS_KB %M", attnc, yaml_path,
-           f"--target={target}", "-o", out]
-    env = dict(os.environ, ATTNC_KERNEL_SUMMARY="1")
+           f"--target={target}", "-o", out] + extra
     start = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if p.returncode != 0:
         sys.exit(f"attnc failed ({' '.join(cmd)}):\n{p.stderr}")
     rss = re.search(r"ATTNC_MAXRSS_KB (\d+)", p.stderr)
-    kernels = re.search(r"(\d+) distinct kernels? for (\d+) calls", p.stderr)
+    kernels = re.search(r"(\d+) distinct kernels for (\d+) calls", p.stderr)
     return {"wall_s": wall,
             "peak_rss_mb": int(rss.group(1)) / 1024 if rss else None,
             "distinct_kernels": int(kernels.group(1)) if kernels else None,
@@ -80,11 +79,19 @@ def main():
     ap.add_argument("--targets", nargs="+", default=["x86-64-multi", "host"])
     ap.add_argument("--layers", nargs="+", type=int, default=[1, 2, 6, 12])
     ap.add_argument("--out", help="also write the rows as JSON")
+    ap.add_argument("--attnc-args", nargs="*", default=[],
+                    help="more attnc options (e.g. --partition=false)")
     args = ap.parse_args()
     load = os.getloadavg()
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores, load "
           f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; ATTNC_JOBS="
           f"{os.environ.get('ATTNC_JOBS', 'cores')}", flush=True)
+    # Older attnc builds (the baseline) compile whole entries and lack the
+    # flag that counts kernels.
+    helptext = subprocess.run([args.attnc, "--help"], capture_output=True,
+                              text=True).stdout
+    extra = ["--kernel-summary"] if "--kernel-summary" in helptext else []
+    extra += args.attnc_args
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for target in args.targets:
@@ -93,8 +100,9 @@ def main():
                 path = os.path.join(tmp, f"encoder{n}.yaml")
                 with open(path, "w") as f:
                     f.write(encoder_yaml(n))
-                r = compile_once(args.attnc, path, target, tmp)
-                r.update(target=target, layers=n)
+                r = compile_once(args.attnc, path, target, tmp, extra)
+                r.update(target=target, layers=n,
+                         attnc_args=" ".join(args.attnc_args))
                 rows.append(r)
                 times[n] = r["wall_s"]
                 kern = ("" if r["distinct_kernels"] is None else

@@ -341,10 +341,17 @@ std::set<void *> genericResults(mlir::func::FuncOp fn,
     if (const auto *g = std::get_if<GenericStage>(&stage))
       generic.insert(g->func.name());
   std::set<void *> out;
-  for (mlir::Operation &op : fn.getBody().front())
+  for (mlir::Operation &op : fn.getBody().front()) {
+    // An identity (dropout at inference) computes nothing of its own.
+    std::set<std::string> operands;
+    for (mlir::Value v : op.getOperands())
+      if (v)
+        operands.insert(cx[v].func.name());
     for (mlir::Value r : op.getResults())
-      if (generic.count(cx[r].func.name()))
+      if (generic.count(cx[r].func.name()) &&
+          !operands.count(cx[r].func.name()))
         out.insert(key(r));
+  }
   return out;
 }
 

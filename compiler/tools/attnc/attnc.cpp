@@ -86,6 +86,12 @@ cl::opt<bool> train(
     cl::desc("Also emit <f>_train for each model <f>: the loss and the "
              "gradients of every parameter (attn-build-training-step)"),
     cl::init(false), cl::cat(category));
+cl::opt<bool> partition(
+    "partition",
+    cl::desc("Compile entries as calls of shared kernels, each distinct "
+             "kernel once (default; manual CPU schedules); "
+             "--partition=false compiles each entry as one pipeline"),
+    cl::init(true), cl::cat(category));
 cl::opt<bool> kernelSummary(
     "kernel-summary",
     cl::desc("Print how many distinct kernels the entries call (stderr)"),
@@ -413,7 +419,7 @@ int main(int argc, char **argv) {
       mlir::ModuleOp::create(mlir::UnknownLoc::get(&context)));
   attnc::halide::KernelTable kernels;
   kernels.plans.resize(functions.size());
-  if (emit != Emit::Object)
+  if (emit != Emit::Object && partition)
     attnc::halide::partitionEntries(*module, functions, targetInfo, schedule,
                                     *kernelModule, kernels);
   if (kernelSummary)
