@@ -13,8 +13,16 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <map>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace mlir;
 
@@ -60,14 +68,9 @@ public:
       : fn(fn), boundary(boundary), kernelModule(kernelModule), table(table),
         byKey(byKey) {}
 
-  /// Partitions the entry into `plan`, or leaves it empty.
-  void run(const Halide::Target &target, EntryPlan &plan) {
-    std::set<void *> generic;
-    try {
-      generic = genericResults(fn, boundary, cpuAlgorithmOptions(target));
-    } catch (const std::exception &) {
-      return; // compiled whole, which reports the error
-    }
+  /// Partitions the entry into `plan`, or leaves it empty. `generic`:
+  /// genericResults of the entry.
+  void run(const std::set<void *> &generic, EntryPlan &plan) {
     kg::Function described;
     std::vector<ValueExtents> extents;
     if (failed(translateFunction(fn, described, &extents)))
@@ -292,6 +295,96 @@ private:
   llvm::DenseMap<Value, std::vector<std::pair<int, int>>> extentFrom;
 };
 
+/// genericResults of every entry, as (op index, result number) pairs;
+/// nullopt for an entry whose algorithm fails (compiled whole, which
+/// reports the error). Computed in a child process: Funcs built here would
+/// keep their names (attention_7) in this process, and the pipelines
+/// compiled later in its forked jobs would then read attention_7$1.
+using ResultList = std::vector<std::pair<int64_t, int64_t>>;
+std::vector<std::optional<ResultList>>
+genericResultsInChild(ModuleOp module, const std::vector<kg::Function> &entries,
+                      const Halide::Target &target) {
+  std::vector<std::optional<ResultList>> out(entries.size());
+  int fds[2];
+  if (pipe(fds) != 0)
+    return out;
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return out;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    std::vector<int64_t> words;
+    for (const kg::Function &entry : entries) {
+      auto fn = module.lookupSymbol<func::FuncOp>(entry.name);
+      std::set<void *> generic;
+      try {
+        if (!fn)
+          throw std::runtime_error("no function");
+        generic = genericResults(fn, entry, cpuAlgorithmOptions(target));
+      } catch (const std::exception &) {
+        words.push_back(-1);
+        continue;
+      }
+      words.push_back(static_cast<int64_t>(generic.size()));
+      int64_t index = 0;
+      for (Operation &op : fn.getBody().front()) {
+        for (Value r : op.getResults())
+          if (generic.count(r.getAsOpaquePointer()))
+            words.insert(words.end(),
+                         {index, static_cast<int64_t>(
+                                     cast<OpResult>(r).getResultNumber())});
+        ++index;
+      }
+    }
+    const char *p = reinterpret_cast<const char *>(words.data());
+    size_t left = words.size() * sizeof(int64_t);
+    while (left > 0) {
+      ssize_t n = write(fds[1], p, left);
+      if (n <= 0)
+        _exit(1);
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string bytes;
+  char buffer[65536];
+  for (ssize_t n; (n = read(fds[0], buffer, sizeof(buffer))) != 0;) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      break;
+    bytes.append(buffer, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+      bytes.size() % sizeof(int64_t) != 0)
+    return out;
+  std::vector<int64_t> words(bytes.size() / sizeof(int64_t));
+  std::memcpy(words.data(), bytes.data(), bytes.size());
+  size_t at = 0;
+  for (size_t e = 0; e < entries.size() && at < words.size(); ++e) {
+    int64_t count = words[at++];
+    if (count < 0)
+      continue;
+    if (at + 2 * static_cast<size_t>(count) > words.size())
+      break;
+    ResultList list;
+    for (int64_t k = 0; k < count; ++k, at += 2)
+      list.push_back({words[at], words[at + 1]});
+    out[e] = std::move(list);
+  }
+  return out;
+}
+
 } // namespace
 
 void partitionEntries(ModuleOp module, const std::vector<kg::Function> &entries,
@@ -303,12 +396,24 @@ void partitionEntries(ModuleOp module, const std::vector<kg::Function> &entries,
   // Where values materialise does not depend on the ISA: the base variant
   // stands for all.
   Halide::Target base(target.variants.back().target);
+  std::vector<std::optional<ResultList>> results =
+      genericResultsInChild(module, entries, base);
   std::map<std::string, int> byKey;
   for (size_t e = 0; e < entries.size(); ++e) {
     auto fn = module.lookupSymbol<func::FuncOp>(entries[e].name);
-    if (fn)
-      EntryPartitioner(fn, entries[e], kernelModule, table, byKey)
-          .run(base, table.plans[e]);
+    if (!fn || !results[e])
+      continue;
+    std::vector<Operation *> ops;
+    for (Operation &op : fn.getBody().front())
+      ops.push_back(&op);
+    std::set<void *> generic;
+    for (auto [op, result] : *results[e])
+      if (op >= 0 && static_cast<size_t>(op) < ops.size() && result >= 0 &&
+          result < ops[op]->getNumResults())
+        generic.insert(ops[op]->getResult(static_cast<unsigned>(result))
+                           .getAsOpaquePointer());
+    EntryPartitioner(fn, entries[e], kernelModule, table, byKey)
+        .run(generic, table.plans[e]);
   }
 }
 
