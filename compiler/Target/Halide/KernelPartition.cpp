@@ -34,7 +34,6 @@ namespace {
 /// when every piece translated.
 struct Piece {
   func::FuncOp fn;
-  int kernel = -1; // an existing kernel with the same text, else -1
   std::string key;
   std::vector<Value> ins, outs;
 };
@@ -449,7 +448,9 @@ std::string describeKernels(const std::vector<kg::Function> &entries,
       const kg::Function &k = table.kernels[c.kernel];
       os << "  " << k.name << "(";
       for (size_t a = 0; a < c.args.size(); ++a)
-        os << (a == 0 ? "" : a == k.inputs.size() ? " -> " : ", ")
+        os << (a == k.inputs.size() ? (a == 0 ? "-> " : " -> ")
+               : a == 0             ? ""
+                                    : ", ")
            << name(c.args[a]);
       os << ")\n";
     }
