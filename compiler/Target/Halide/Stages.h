@@ -21,16 +21,28 @@
 
 namespace attnc::halide {
 
-/// Fused dense attention: per (b, h), a slab of TQ queries against all the
-/// keys they may attend, transposed so that queries are innermost and the
-/// softmax reductions are vertical.
+/// Fused dense attention for CPUs: per (b, h), TQ queries scan the keys they
+/// may attend chunk by chunk with FlashAttention's running max, sum and
+/// accumulator (state). Within a chunk the logits are a slab of TQ x chunk,
+/// transposed so that queries are innermost and the softmax reductions are
+/// vertical; only the per-chunk terms are rescaled, so the rescaling costs
+/// O(TQ x D) per chunk, not per key.
 struct DenseAttentionStages {
   Halide::Var e, i, j, h, b;   // output (e, i, h, b); slabs (i, j, h, b)
+  Halide::Var c;               // key chunk of the per-chunk statistics
+  Halide::Var ii, it;          // state rows: i = it * queryTile + ii
   Halide::RVar rd, rjMax, rjSum, rjAcc;
+  Halide::RVar rc;             // the scan over key chunks, band-trimmed
   Halide::Func qScaled;        // (i, d, h, b): q transposed and pre-scaled
   Halide::Func dot;            // (i, j, h, b) += qScaled * k
   Halide::Func logits;         // (i, j, h, b): dot + bias
-  Halide::Func rowMax, probs, rowSum, acc, out;
+  Halide::Func chunkMax;       // (i, c, h, b): max over the chunk's keys
+  Halide::Func probs;          // (i, j, h, b): exp(logit - chunk max)
+  Halide::Func chunkSum;       // (i, c, h, b)
+  Halide::Func chunkAcc;       // (e, i, c, h, b): probs x values
+  Halide::Func state;          // (e, ii, it, h, b): Tuple {m, l, acc}
+  Halide::Func out;
+  int queryTile = 0, keyChunk = 0;
   bool hasMaskTensor = false;
   int64_t headDim = -1, valueDim = -1; // static extents, -1 when dynamic
 };
@@ -135,9 +147,13 @@ struct LinearStages {
   std::vector<Halide::Var> rest;
   Halide::RVar rc;
   Halide::Func weightT;        // (o, c)
+  /// (c, o): the weights as stored, when weightT is their transpose (the
+  /// forward GEMM); undefined when weightT is a copy (dy W).
+  Halide::Func weightTile;
   Halide::Func dot;            // (o, rest...): x . w^T, rows clamped
   Halide::Func out;            // dot + bias
   int64_t outFeatures = -1;    // static Out, -1 when dynamic
+  int64_t inFeatures = -1;     // static In, -1 when dynamic
 };
 
 /// attn.sparse_linear: per row, the stored entries' weight columns summed.
@@ -214,6 +230,12 @@ struct AlgorithmOptions {
   /// a GPU block's query tile): band predicates are also stated per block
   /// so loops over keys can be trimmed; it never changes results.
   int rowBlock = 1;
+  /// Keys per chunk of the CPU form's online softmax: the chunk's logits
+  /// and probabilities (rows x keyChunk each) are the only slabs, sized to
+  /// stay in L2 at any sequence length.
+  int keyChunk = 1024;
+  /// Queries per CPU task of dense attention (its state's row tile).
+  int queryTile = 32;
   /// When set, dense attention is built as an online softmax
   /// (OnlineAttentionStages) with the tiles this returns for the op's
   /// static head and value dims (-1 when dynamic); else as three

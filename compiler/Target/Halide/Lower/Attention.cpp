@@ -1,7 +1,8 @@
 //===- Attention.cpp - dense attention and its decomposed ops -------------===//
 //
-// attn.attention (three reductions over slabs for CPUs, or an online softmax
-// over key tiles for GPUs: AlgorithmOptions::onlineTiles), and the
+// attn.attention (an online softmax over key chunks, each chunk's softmax
+// terms reduced over a slab, for CPUs; over key tiles for GPUs:
+// AlgorithmOptions::onlineTiles), and the
 // decomposed attn.score, attn.softmax and attn.weighted_sum.
 //
 //===----------------------------------------------------------------------===//
@@ -157,50 +158,86 @@ void lowerAttention(attn::AttentionOp op, LoweringContext &cx) {
   Expr ic = clamp(i, 0, Sq - 1), jc = clamp(j, 0, Sk - 1);
   s.logits(i, j, h, b) = withBias(cx, m, s.dot(i, j, h, b), jc, ic, h, b);
 
-  // Three reductions over the keys of the band. Loops are bounded by the
-  // band widened to whole blocks of `rowBlock` queries (uniform across a
-  // vector of queries, so Halide trims the loops even when queries are
-  // vectorised); the exact per-query mask is a select in the body.
-  auto keys = [&](const char *name) {
-    RDom r(0, Sk, name);
-    Expr first = (i / rowBlock) * rowBlock;
-    restrictToBand(cx, m, r, r.x, r.x, first, first + rowBlock - 1, b);
+  // The keys are scanned in chunks of KC: per chunk, three reductions over
+  // the chunk's keys in the band, then the running state is rescaled.
+  // Loops are bounded by the band widened to whole blocks of `rowBlock`
+  // queries (uniform across a vector of queries, so Halide trims the loops
+  // even when queries are vectorised); the exact per-query mask is a select
+  // in the body.
+  const int KC = cx.options.keyChunk;
+  s.keyChunk = KC;
+  Var &c = s.c;
+  auto chunkKeys = [&](const char *name) {
+    RDom r(0, KC, name);
+    Expr key = c * KC + r.x, first = (i / rowBlock) * rowBlock;
+    r.where(key < Sk);
+    restrictToBand(cx, m, r, key, key, first, first + rowBlock - 1, b);
     return r;
   };
   auto allowedAt = [&](Expr j) {
     return positionalAllowed(cx, m, i, j, b) && maskAt(cx, m, j, ic, h, b);
   };
+  // Masked keys and -inf biases count as the lowest float, so no exp
+  // argument below is ever positive and a chunk with no allowed key adds 0.
   Expr lowest = cast(t, -FLT_MAX);
-  RDom rm = keys("rj_max");
+  RDom rm = chunkKeys("rj_max");
   s.rjMax = rm.x;
-  s.rowMax = Func(cx.unique("row_max"));
-  s.rowMax(i, h, b) = lowest;
-  s.rowMax(i, h, b) = max(s.rowMax(i, h, b),
-                          select(allowedAt(rm.x), s.logits(i, rm.x, h, b),
-                                 lowest));
+  Expr km = c * KC + rm.x;
+  s.chunkMax = Func(cx.unique("chunk_max"));
+  s.chunkMax(i, c, h, b) = lowest;
+  s.chunkMax(i, c, h, b) =
+      max(s.chunkMax(i, c, h, b),
+          select(allowedAt(km), max(s.logits(i, km, h, b), lowest), lowest));
 
-  // Zero outside the band, so the sums below may run over whole blocks.
   s.probs = Func(cx.unique("probs"));
-  Expr p = exp(s.logits(i, j, h, b) - s.rowMax(i, h, b));
+  Expr p = exp(s.logits(i, j, h, b) - s.chunkMax(i, j / KC, h, b));
   s.probs(i, j, h, b) = select(allowedAt(j), p, cast(t, 0));
 
-  RDom rs = keys("rj_sum");
+  RDom rs = chunkKeys("rj_sum");
   s.rjSum = rs.x;
-  s.rowSum = Func(cx.unique("row_sum"));
-  s.rowSum(i, h, b) = cast(t, 0);
-  s.rowSum(i, h, b) += s.probs(i, rs.x, h, b);
+  s.chunkSum = Func(cx.unique("chunk_sum"));
+  s.chunkSum(i, c, h, b) = cast(t, 0);
+  s.chunkSum(i, c, h, b) += s.probs(i, c * KC + rs.x, h, b);
 
-  RDom ra = keys("rj_acc");
+  RDom ra = chunkKeys("rj_acc");
   s.rjAcc = ra.x;
-  s.acc = Func(cx.unique("pv"));
-  s.acc(e, i, h, b) = cast(t, 0);
-  s.acc(e, i, h, b) += s.probs(i, ra.x, h, b) * v.func(e, ra.x, hk, b);
+  Expr ka = c * KC + ra.x;
+  s.chunkAcc = Func(cx.unique("chunk_pv"));
+  s.chunkAcc(e, i, c, h, b) = cast(t, 0);
+  s.chunkAcc(e, i, c, h, b) += s.probs(i, ka, h, b) * v.func(e, ka, hk, b);
 
-  // A query with no allowed key has a zero row sum: its output is 0.
+  // The scan over the chunks the query tile's band reaches. The state is
+  // addressed by (row ii of query tile it) so that the band, which bounds
+  // the scan, depends on the tile only, a loop outside the scan.
+  const int TQ = cx.options.queryTile;
+  s.queryTile = TQ;
+  Var &ii = s.ii, &it = s.it;
+  RDom rc(0, (Sk + KC - 1) / KC, "rc");
+  restrictToBand(cx, m, rc, rc.x * KC, rc.x * KC + KC - 1, it * TQ,
+                 it * TQ + TQ - 1, b);
+  s.rc = rc.x;
+  s.state = Func(cx.unique("attention_state"));
+  s.state(e, ii, it, h, b) = {lowest, cast(t, 0), cast(t, 0)};
+  Expr qi = it * TQ + ii;
+  Expr mOld = s.state(e, ii, it, h, b)[0];
+  Expr cm = s.chunkMax(qi, rc, h, b);
+  Expr mNew = max(mOld, cm);
+  // One of exp(mOld - mNew) and exp(cm - mNew) is exactly 1: one exp per
+  // element of the state instead of two.
+  Expr gap = mOld - cm;
+  Expr scaled = exp(-abs(gap));
+  Expr keep = select(gap >= 0, cast(t, 1), scaled);
+  Expr take = select(gap >= 0, scaled, cast(t, 1));
+  s.state(e, ii, it, h, b) = {
+      mNew, s.state(e, ii, it, h, b)[1] * keep + s.chunkSum(qi, rc, h, b) * take,
+      s.state(e, ii, it, h, b)[2] * keep + s.chunkAcc(e, qi, rc, h, b) * take};
+
+  // A query with no allowed key has a zero sum: its output is 0.
   s.out = Func(cx.unique("attention"));
-  Expr l = s.rowSum(i, h, b);
+  Expr l = s.state(e, i % TQ, i / TQ, h, b)[1];
   s.out(e, i, h, b) =
-      select(l > 0, s.acc(e, i, h, b) / select(l > 0, l, 1), cast(t, 0));
+      select(l > 0, s.state(e, i % TQ, i / TQ, h, b)[2] / select(l > 0, l, 1),
+             cast(t, 0));
 
   cx.set(op.getResult(), s.out, t, {v.extents[0], Sq, Hq, q.extents[3]});
   cx.addStage(s);

@@ -16,17 +16,27 @@ namespace {
 /// compute whole register blocks past the edges (rounded up) and store only
 /// the inside.
 void lowerGemm(LoweringContext &cx, mlir::Value result, const HValue &x,
-               Expr outFeatures,
-               const std::function<Expr(Expr o, Expr c)> &weightAt,
+               int64_t inFeatures, Expr outFeatures, const Func &weight,
+               bool transposed,
                mlir::Value bias, const char *weightName, const char *dotName,
                const char *outName) {
   LinearStages s;
   s.outFeatures = LoweringContext::shape(result).back();
+  s.inFeatures = inFeatures;
   Var c("c");
   s.rest = makeVars(x.extents.size() - 1, "n");
   std::vector<Expr> restE = asExprs(s.rest);
   s.weightT = Func(cx.unique(weightName));
-  s.weightT(s.o, c) = weightAt(clamp(s.o, 0, outFeatures - 1), c);
+  Expr oc = clamp(s.o, 0, outFeatures - 1);
+  if (transposed) {
+    // Staged as stored, so that a schedule can transpose it in tiles.
+    Var wc("wc"), wo("wo");
+    s.weightTile = Func(cx.unique("weight_tile"));
+    s.weightTile(wc, wo) = weight(wc, wo);
+    s.weightT(s.o, c) = s.weightTile(c, oc);
+  } else {
+    s.weightT(s.o, c) = weight(oc, c);
+  }
   RDom rc(0, x.extents[0], "rc");
   s.rc = rc.x;
   std::vector<Expr> outArgs = {s.o}, xArgs = {rc.x};
@@ -49,21 +59,19 @@ void lowerGemm(LoweringContext &cx, mlir::Value result, const HValue &x,
 
 void lowerLinear(attn::LinearOp op, LoweringContext &cx) {
   const HValue &x = cx[op.getInput()], &w = cx[op.getWeight()];
-  Func weight = w.func;
-  lowerGemm(
-      cx, op.getResult(), x, w.extents[1],
-      [&](Expr o, Expr c) { return weight(c, o); }, op.getBias(), "weight_t",
-      "linear_dot", "linear");
+  lowerGemm(cx, op.getResult(), x,
+            LoweringContext::shape(op.getInput()).back(), w.extents[1],
+            w.func, /*transposed=*/true,
+            op.getBias(), "weight_t", "linear_dot", "linear");
 }
 
 /// dy W: the forward linear's GEMM with W itself in place of W^T.
 void lowerLinearGradInput(attn::LinearGradInputOp op, LoweringContext &cx) {
   const HValue &dy = cx[op.getGrad()], &w = cx[op.getWeight()];
-  Func weight = w.func;
-  lowerGemm(
-      cx, op.getResult(), dy, w.extents[0],
-      [&](Expr o, Expr c) { return weight(o, c); }, mlir::Value(),
-      "weight_copy", "linear_grad_input_dot", "linear_grad_input");
+  lowerGemm(cx, op.getResult(), dy,
+            LoweringContext::shape(op.getGrad()).back(), w.extents[0], w.func,
+            /*transposed=*/false, mlir::Value(), "weight_copy",
+            "linear_grad_input_dot", "linear_grad_input");
 }
 
 void lowerLinearGradWeight(attn::LinearGradWeightOp op, LoweringContext &cx) {

@@ -1,11 +1,12 @@
 //===- CPU.cpp - hand-written CPU schedules -------------------------------===//
 //
-// Dense attention: each parallel task owns one (batch, head, query tile). It
-// computes the tile's logits against the keys the tile may attend (bounds
-// inference shrinks that range to the causal triangle or the window band),
-// transposed so queries are the vector lanes and the row max/sum are vertical
-// vector ops; QK^T and PV are register-blocked micro-kernels. Memory per task
-// is O(TQ * Sk), never Sq * Sk.
+// Dense attention: each parallel task owns one (batch, head, query tile) and
+// scans the key chunks the tile may attend (the causal triangle, the window
+// band, the key length) with an online softmax. Per chunk it computes the
+// logits transposed, so queries are the vector lanes and the chunk's max and
+// sum are vertical vector ops; QK^T and PV are register-blocked
+// micro-kernels. Memory per task is O(TQ * chunk) whatever Sk is, so the
+// slabs stay in L2 at long sequences.
 //
 // Graph attention: per-edge stages run edge-parallel (balanced whatever the
 // degree distribution), per-node reductions run over each node's own edge
@@ -21,6 +22,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Target/Halide/Schedules/CPU.h"
 
+#include <algorithm>
+
 using namespace Halide;
 
 namespace attnc::halide {
@@ -33,10 +36,10 @@ int vectorWidth(const Target &target) {
 
 void scheduleDense(DenseAttentionStages &s, const Target &target) {
   const int vw = vectorWidth(target);
-  const int tq = cpuQueryTile(target);
+  const int tq = s.queryTile;
   const int kb = 8; // keys per QK^T micro-kernel: tq/vw * kb accumulators
   Var io("io"), ii("ii"), task("task"), ib("ib"), ir("ir"), ei("ei"),
-      eo("eo"), jo("jo"), ji("ji"), iv("iv"), iu("iu");
+      eo("eo"), eb("eb"), jo("jo"), ji("ji"), iv("iv"), iu("iu");
 
   // `out` is an intermediate (the entry's output wraps it), so tiles may be
   // rounded up: every tile then has constant extents and the micro-kernels
@@ -47,23 +50,63 @@ void scheduleDense(DenseAttentionStages &s, const Target &target) {
       .fuse(io, s.h, task)
       .fuse(task, s.b, task)
       .parallel(task);
-  if (s.valueDim > 0 && s.valueDim % vw == 0)
+  bool wholeVectors = s.valueDim > 0 && s.valueDim % vw == 0;
+  if (wholeVectors)
     s.out.vectorize(s.e, vw);
 
   // Masks and windows let bounds inference trim query ranges by key ranges;
   // the tile shapes are fixed instead, so that loops unroll into registers.
-  for (Func *f : {&s.qScaled, &s.logits, &s.dot, &s.rowMax, &s.rowSum,
+  for (Func *f : {&s.qScaled, &s.logits, &s.dot, &s.chunkMax, &s.chunkSum,
                   &s.probs})
     f->bound_extent(s.i, tq);
   s.dot.bound_extent(s.j, kb);
-  s.acc.bound_extent(s.i, 4);
+
+  // PV: `rows` query rows x `vectors` value vectors of accumulators in
+  // registers per step over the chunk's keys, within about 3/4 of the register
+  // file (32 vector registers with AVX-512, else 16); wider value dims are
+  // done a block of vectors at a time.
+  const int budget = (target.has_feature(Target::AVX512) ? 32 : 16) * 3 / 4;
+  int vectors = wholeVectors ? static_cast<int>(s.valueDim / vw) : 1;
+  vectors = std::min(vectors, 4);
+  // Rows divide the query tile, so the scan's row blocks stay inside it.
+  int rows = 4;
+  while (rows > 1 && rows * vectors > budget)
+    rows /= 2;
+
+  // The running state lives per task (TQ rows x value dim, three values);
+  // its update walks the chunks, and per chunk the blocks of rows and value
+  // vectors whose PV terms are in registers.
+  s.state.compute_at(s.out, task);
+  Stage scan = s.state.update();
+  scan.split(s.ii, ib, ir, rows, TailStrategy::RoundUp);
+  if (wholeVectors) {
+    s.state.vectorize(s.e, vw);
+    scan.split(s.e, eb, eo, vectors * vw)
+        .split(eo, eo, ei, vw)
+        .reorder(ei, eo, ir, eb, ib, s.rc)
+        .vectorize(ei)
+        .unroll(eo)
+        .unroll(ir);
+  } else {
+    s.state.vectorize(s.e, vw, TailStrategy::GuardWithIf);
+    scan.split(s.e, eb, ei, vw, TailStrategy::GuardWithIf)
+        .reorder(ei, ir, eb, ib, s.rc)
+        .vectorize(ei)
+        .unroll(ir);
+  }
+  LoopLevel perChunk(s.state, s.rc);
 
   // The tile's queries, transposed and pre-scaled.
   s.qScaled.compute_at(s.out, task)
       .vectorize(s.i, vw, TailStrategy::RoundUp);
 
-  // Logits: tq x keys, computed kb keys at a time by a register-blocked dot.
-  s.logits.compute_at(s.out, task)
+  // Logits: tq x the chunk's keys, kb keys at a time by a register-blocked
+  // dot. The slabs' storage is stated, so each is one constant-size
+  // allocation of tq x (chunk + kb) whatever the sequence length (a band's
+  // trimmed start is not a multiple of kb, hence the extra kb).
+  for (Func *f : {&s.logits, &s.probs})
+    f->bound_storage(s.j, s.keyChunk + kb);
+  s.logits.compute_at(perChunk)
       .split(s.j, jo, ji, kb, TailStrategy::RoundUp)
       .split(s.i, iu, iv, vw, TailStrategy::RoundUp)
       .reorder(iv, iu, ji, jo)
@@ -79,24 +122,24 @@ void scheduleDense(DenseAttentionStages &s, const Target &target) {
       .unroll(s.i)
       .unroll(s.j);
 
-  // Row statistics: vertical reductions, queries in the lanes.
-  for (Func *f : {&s.rowMax, &s.rowSum}) {
-    f->compute_at(s.out, task).vectorize(s.i, vw, TailStrategy::RoundUp);
+  // Chunk statistics: vertical reductions, queries in the lanes.
+  for (Func *f : {&s.chunkMax, &s.chunkSum}) {
+    f->compute_at(perChunk).vectorize(s.i, vw, TailStrategy::RoundUp);
     f->update().vectorize(s.i, vw, TailStrategy::RoundUp);
   }
-  s.probs.compute_at(s.out, task)
-      .vectorize(s.i, vw, TailStrategy::RoundUp);
+  s.probs.compute_at(perChunk).vectorize(s.i, vw, TailStrategy::RoundUp);
 
-  // PV: 4 query rows x head_dim in registers per step over the keys.
-  s.out.split(ii, ib, ir, 4, TailStrategy::RoundUp);
-  s.acc.compute_at(s.out, ib).unroll(s.i);
-  s.acc.update().reorder(s.e, s.i, s.rjAcc).unroll(s.i);
-  if (s.valueDim > 0 && s.valueDim % vw == 0) {
-    s.acc.split(s.e, eo, ei, vw).vectorize(ei).unroll(eo);
-    s.acc.update().split(s.e, eo, ei, vw).vectorize(ei).unroll(eo);
+  s.chunkAcc.compute_at(s.state, eb)
+      .bound_extent(s.i, rows)
+      .unroll(s.i);
+  s.chunkAcc.update().reorder(s.e, s.i, s.rjAcc).unroll(s.i);
+  if (wholeVectors) {
+    s.chunkAcc.bound_extent(s.e, vectors * vw);
+    s.chunkAcc.split(s.e, eo, ei, vw).vectorize(ei).unroll(eo);
+    s.chunkAcc.update().split(s.e, eo, ei, vw).vectorize(ei).unroll(eo);
   } else {
-    s.acc.vectorize(s.e, vw, TailStrategy::GuardWithIf);
-    s.acc.update().vectorize(s.e, vw, TailStrategy::GuardWithIf);
+    s.chunkAcc.vectorize(s.e, vw, TailStrategy::GuardWithIf);
+    s.chunkAcc.update().vectorize(s.e, vw, TailStrategy::GuardWithIf);
   }
 }
 
@@ -317,9 +360,31 @@ void scheduleLinear(LinearStages &s, const Target &target) {
   if (s.outFeatures > 0 && s.outFeatures < ob)
     ob = static_cast<int>((s.outFeatures + vw - 1) / vw * vw);
   Var oo("oo"), oi("oi"), no("no"), ni("ni");
-  s.weightT.compute_root()
-      .vectorize(s.o, vw, TailStrategy::RoundUp)
-      .parallel(s.weightT.args()[1]);
+  Var c = s.weightT.args()[1];
+  if (s.weightTile.defined() && s.inFeatures >= vw) {
+    // W^T in vw x vw tiles: each tile is loaded as vw contiguous vectors of
+    // W rows and stored transposed through registers (shuffles), instead
+    // of vw-lane gathers with a stride of In. A ragged last tile of input
+    // features is shifted inwards (In >= vw), so it stays whole.
+    Var co("co"), ci("ci"), wc = s.weightTile.args()[0],
+                            wo = s.weightTile.args()[1];
+    s.weightT.compute_root()
+        .split(s.o, oo, oi, vw, TailStrategy::RoundUp)
+        .split(c, co, ci, vw)
+        .reorder(oi, ci, oo, co)
+        .vectorize(oi)
+        .unroll(ci)
+        .parallel(co, 4);
+    s.weightTile.compute_at(s.weightT, oo)
+        .reorder_storage(wo, wc)
+        .bound_extent(wc, vw)
+        .vectorize(wc)
+        .unroll(wo);
+  } else {
+    s.weightT.compute_root()
+        .vectorize(s.o, vw, TailStrategy::RoundUp)
+        .parallel(c);
+  }
   s.out.compute_root();
   if (s.rest.empty()) {
     s.out.vectorize(s.o, vw, TailStrategy::GuardWithIf);
@@ -450,6 +515,7 @@ int cpuQueryTile(const Target &target) { return 2 * vectorWidth(target); }
 AlgorithmOptions cpuAlgorithmOptions(const Target &target) {
   AlgorithmOptions options;
   options.rowBlock = vectorWidth(target);
+  options.queryTile = cpuQueryTile(target);
   return options;
 }
 
