@@ -249,6 +249,20 @@ def bench_encoder(args, rows):
     m = attnc.compile(encoder_yaml(layers, width, heads, ffn))
     compile_s = time.perf_counter() - start
     m.load_weights(torch_weights(model, width))
+    whole = None
+    if args.whole_entries:
+        # The same encoder as one Halide pipeline (attnc --partition=false):
+        # what calling shared kernels costs or saves at run time.
+        import subprocess
+        import tempfile
+        tmp = tempfile.mkdtemp(prefix="attnc-bench-")
+        src, so = os.path.join(tmp, "encoder.yaml"), os.path.join(tmp, "w.so")
+        with open(src, "w") as f:
+            f.write(encoder_yaml(layers, width, heads, ffn))
+        subprocess.run([attnc.compiler_path(), src,
+                        "--partition=false", "-o", so], check=True)
+        whole = attnc.load(so)
+        whole.load_weights(torch_weights(model, width))
     for batch, seq in ((8, 128), (1, 512)):
         x = torch.randn(batch, seq, width)
         with torch.no_grad():
@@ -263,6 +277,16 @@ def bench_encoder(args, rows):
                      "speed": peer / ours, "normwise_err": err,
                      "compile_s": compile_s})
         report(rows[-1])
+        if whole is not None:
+            err = float(np.abs(m.encoder(x) - whole.encoder(x)).max())
+            ours, peer = side_by_side(lambda: m.encoder(x),
+                                      lambda: whole.encoder(x),
+                                      args.rounds, 5)
+            rows.append({"case": f"  shared kernels {batch}x{seq}",
+                         "group": "encoder", "attnc_ms": ours,
+                         "peer": "one pipeline", "peer_ms": peer,
+                         "speed": peer / ours, "max_abs_err": err})
+            report(rows[-1])
 
 
 def report(r):
@@ -288,6 +312,10 @@ def main():
                     help="also the window case against compiled "
                          "FlexAttention (compiles for minutes)")
     ap.add_argument("--only", choices=["attention", "linear", "encoder"])
+    ap.add_argument("--whole-entries", action="store_true",
+                    help="encoder: also time it compiled as one pipeline "
+                         "(attnc --partition=false) against its shared "
+                         "kernels")
     ap.add_argument("--out")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)

@@ -235,8 +235,11 @@ std::string compileFunction(mlir::func::FuncOp op, const kg::Function &fn,
     AlgorithmOptions algorithm;
     if (manual && gpu)
       algorithm = cudaAlgorithmOptions();
-    else if (manual)
+    else if (manual) {
       algorithm = cpuAlgorithmOptions(target);
+      // scheduleGeneric places GenericStages with guarded tails only.
+      algorithm.directGenericOutputs = true;
+    }
     PipelineStages stages = buildAlgorithm(op, fn, params, algorithm);
     Pipeline pipeline(stages.outputs);
     switch (options.schedule) {
@@ -292,6 +295,16 @@ std::string compileFunction(mlir::func::FuncOp op, const kg::Function &fn,
            "': " + firstLine(e.what());
   } catch (const std::exception &e) {
     return fn.loc + ": error while compiling '" + fn.name + "': " +
+           firstLine(e.what());
+  }
+  return "";
+}
+
+std::string compileRuntime(const std::string &target, const std::string &path) {
+  try {
+    compile_standalone_runtime(path, Target(target));
+  } catch (const std::exception &e) {
+    return "cannot compile Halide's runtime for " + target + ": " +
            firstLine(e.what());
   }
   return "";

@@ -106,6 +106,11 @@ std::string compileFunction(mlir::func::FuncOp op, const kg::Function &fn,
                             const CompileOptions &options, ArtifactKind kind,
                             const std::string &path);
 
+/// Compiles Halide's runtime for `target` alone into the object `path`,
+/// for kernels compiled with `-no_runtime`: one copy per module rather
+/// than one per kernel. Returns "" or a one-line error.
+std::string compileRuntime(const std::string &target, const std::string &path);
+
 } // namespace attnc::halide
 
 #endif // ATTNC_TARGET_HALIDE_HALIDECOMPILER_H

@@ -278,6 +278,11 @@ PipelineStages LoweringContext::build(mlir::func::FuncOp fn) {
                     "' has no Halide lowering");
     l->lower(&op, *this);
   }
+  std::set<std::string> generic, direct;
+  if (options.directGenericOutputs)
+    for (const AnyStage &stage : stages.stages)
+      if (const auto *g = std::get_if<GenericStage>(&stage))
+        generic.insert(g->func.name());
   for (size_t i = 0; i < boundary.outputs.size(); ++i) {
     const kg::Argument &arg = boundary.outputs[i];
     mlir::Value returned = terminator->getOperand(static_cast<unsigned>(i));
@@ -287,10 +292,16 @@ PipelineStages LoweringContext::build(mlir::func::FuncOp fn) {
                          "' is not computed by any attn op");
     const HValue &v = it->second;
     // Outputs are wrapped so that an input returned directly, or one value
-    // returned twice, is still a distinct Func the pipeline can write.
-    Func out(halideName(arg.name, "out", i));
-    std::vector<Var> vars = makeVars(v.extents.size(), "o");
-    out(asExprs(vars)) = v.func(asExprs(vars));
+    // returned twice, is still a distinct Func the pipeline can write; a
+    // GenericStage returned once may be the output itself.
+    Func out = v.func;
+    if (!generic.count(v.func.name()) ||
+        !direct.insert(v.func.name()).second) {
+      out = Func(halideName(arg.name, "out", i));
+      std::vector<Var> vars = makeVars(v.extents.size(), "o");
+      out(asExprs(vars)) = v.func(asExprs(vars));
+      stages.copies.push_back(out);
+    }
     // Static extents are promises the runtime checks; telling Halide lets
     // it unroll and vectorise over them.
     const std::vector<int64_t> &shape = boundary.values[arg.value].shape;
@@ -317,6 +328,31 @@ PipelineStages buildAlgorithm(mlir::func::FuncOp fn,
                               std::vector<ImageParam> &inputs,
                               const AlgorithmOptions &options) {
   return LoweringContext(boundary, options, inputs).build(fn);
+}
+
+std::set<void *> genericResults(mlir::func::FuncOp fn,
+                                const kg::Function &boundary,
+                                const AlgorithmOptions &options) {
+  std::vector<ImageParam> inputs;
+  LoweringContext cx(boundary, options, inputs);
+  PipelineStages stages = cx.build(fn);
+  std::set<std::string> generic;
+  for (const AnyStage &stage : stages.stages)
+    if (const auto *g = std::get_if<GenericStage>(&stage))
+      generic.insert(g->func.name());
+  std::set<void *> out;
+  for (mlir::Operation &op : fn.getBody().front()) {
+    // An identity (dropout at inference) computes nothing of its own.
+    std::set<std::string> operands;
+    for (mlir::Value v : op.getOperands())
+      if (v)
+        operands.insert(cx[v].func.name());
+    for (mlir::Value r : op.getResults())
+      if (generic.count(cx[r].func.name()) &&
+          !operands.count(cx[r].func.name()))
+        out.insert(key(r));
+  }
+  return out;
 }
 
 } // namespace attnc::halide

@@ -154,6 +154,14 @@ PipelineStages buildAlgorithm(mlir::func::FuncOp fn,
                               std::vector<Halide::ImageParam> &inputs,
                               const AlgorithmOptions &options);
 
+/// The results of `fn`'s ops that its algorithm computes as a
+/// GenericStage (at root, with no tail rounding): where a kernel may end
+/// and hand its value to the next without a copy (KernelPartition.cpp).
+/// Keys are mlir::Value::getAsOpaquePointer(). Throws like buildAlgorithm.
+std::set<void *> genericResults(mlir::func::FuncOp fn,
+                                const kg::Function &boundary,
+                                const AlgorithmOptions &options);
+
 Halide::Type halideType(kg::DType t);
 
 //===--- Helpers shared by several families ------------------------------===//

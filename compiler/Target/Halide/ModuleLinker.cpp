@@ -134,15 +134,154 @@ std::string variantDispatcher(const std::vector<kg::Function> &fns,
   return os.str();
 }
 
+/// Halide's buffer type (HalideRuntime.h, Halide 14), which the
+/// kernels' `_argv` forms take; the descriptor includes no Halide header.
+const char *kGluePrelude = R"(
+typedef struct { uint8_t code, bits; uint16_t lanes; } attnc_hl_type;
+typedef struct { int32_t min, extent, stride; uint32_t flags; } attnc_hl_dim;
+typedef struct {
+  uint64_t device;
+  const void *device_interface;
+  uint8_t *host;
+  uint64_t flags;
+  attnc_hl_type type;
+  int32_t dimensions;
+  attnc_hl_dim *dim;
+  void *padding;
+} attnc_hl_buffer;
+void *halide_malloc(void *user_context, size_t bytes);
+void halide_free(void *user_context, void *ptr);
+void halide_error(void *user_context, const char *msg);
+/* Dense strides, then the host memory from the module's allocator (the
+ * runtime's pool). */
+static int attnc_temporary(attnc_hl_buffer *b) {
+  size_t bytes = (size_t)(b->type.bits / 8);
+  for (int i = 0; i < b->dimensions; ++i) {
+    b->dim[i].stride = i == 0 ? 1 : b->dim[i - 1].stride * b->dim[i - 1].extent;
+    bytes *= (size_t)b->dim[i].extent;
+  }
+  b->host = (uint8_t *)halide_malloc(0, bytes ? bytes : 1);
+  if (b->host)
+    return 0;
+  halide_error(0, "attnc: out of memory for a temporary between kernels\n");
+  return -11; /* halide_error_code_out_of_memory */
+}
+static void attnc_release(attnc_hl_buffer *b) {
+  if (b->host)
+    halide_free(0, b->host);
+  b->host = 0;
+}
+)";
+
+std::string typeInit(kg::DType t) {
+  switch (t) {
+  case kg::DType::F32: return "{2, 32, 1}";
+  case kg::DType::F64: return "{2, 64, 1}";
+  case kg::DType::I32: return "{0, 32, 1}";
+  case kg::DType::I64: return "{0, 64, 1}";
+  case kg::DType::Bool: return "{1, 8, 1}";
+  }
+  return "{2, 32, 1}";
+}
+
+std::string variantSuffix(const std::string &variant) {
+  return variant.empty() ? "" : "__" + variant;
+}
+
+/// `symbol`_argv for a partitioned entry: its kernels (of `variant`)
+/// called in order on the entry's buffers and on temporaries, each taken
+/// before its producer and given back after its last reader.
+std::string entryGlue(const kg::Function &fn, const EntryPlan &plan,
+                      const KernelTable &table, const std::string &symbol,
+                      const std::string &variant) {
+  std::ostringstream os;
+  os << "int " << symbol << "_argv(void **args) {\n";
+  for (size_t t = 0; t < plan.temporaries.size(); ++t) {
+    const PlanTemporary &tmp = plan.temporaries[t];
+    size_t rank = tmp.shape.size();
+    os << "  attnc_hl_dim t" << t << "_dim[" << std::max<size_t>(rank, 1)
+       << "] = {{0}};\n"
+       << "  attnc_hl_buffer t" << t << " = {0, 0, 0, 0, " << typeInit(tmp.dtype)
+       << ", " << rank << ", t" << t << "_dim, 0};\n";
+    for (size_t k = 0; k < rank; ++k) {
+      size_t d = rank - 1 - k; // Halide dims are innermost first
+      os << "  t" << t << "_dim[" << k << "].extent = ";
+      if (tmp.shape[d] >= 0) {
+        os << tmp.shape[d];
+      } else {
+        auto [arg, dim] = tmp.extentFrom[d];
+        size_t argRank = fn.values[fn.inputs[arg].value].shape.size();
+        os << "((attnc_hl_buffer *)args[" << arg << "])->dim["
+           << argRank - 1 - dim << "].extent";
+      }
+      os << ";\n";
+    }
+  }
+  os << "  int rc = 0;\n";
+  std::vector<bool> taken(plan.temporaries.size());
+  for (const KernelCall &call : plan.calls) {
+    const kg::Function &k = table.kernels[call.kernel];
+    for (size_t a = k.inputs.size(); a < call.args.size(); ++a)
+      if (call.args[a].temporary && !taken[call.args[a].index]) {
+        taken[call.args[a].index] = true;
+        os << "  if ((rc = attnc_temporary(&t" << call.args[a].index
+           << ")) != 0)\n    goto done;\n";
+      }
+    os << "  {\n    void *a[] = {";
+    for (const PlanOperand &o : call.args)
+      os << (o.temporary ? "&t" + std::to_string(o.index)
+                         : "args[" + std::to_string(o.index) + "]")
+         << ", ";
+    os << "0};\n    if ((rc = " << moduleKernelSymbol(k.name)
+       << variantSuffix(variant) << "_argv(a)) != 0)\n      goto done;\n  }\n";
+    for (int t : call.release)
+      os << "  attnc_release(&t" << t << ");\n";
+  }
+  os << "done:\n";
+  for (size_t t = 0; t < plan.temporaries.size(); ++t)
+    os << "  attnc_release(&t" << t << ");\n";
+  os << "  return rc;\n}\n";
+  return os.str();
+}
+
+/// Every partitioned entry's glue, for every variant.
+std::string kernelGlue(const std::vector<kg::Function> &fns,
+                       const TargetInfo &target, const KernelTable &table) {
+  bool any = false;
+  for (const EntryPlan &p : table.plans)
+    any = any || !p.calls.empty();
+  if (!any)
+    return "";
+  std::ostringstream os;
+  os << kGluePrelude;
+  for (const TargetVariant &v : target.variants)
+    for (const kg::Function &k : table.kernels)
+      os << "int " << moduleKernelSymbol(k.name) << variantSuffix(v.name)
+         << "_argv(void **args);\n";
+  for (size_t f = 0; f < fns.size(); ++f) {
+    if (table.plans[f].calls.empty())
+      continue;
+    for (const TargetVariant &v : target.variants)
+      os << entryGlue(fns[f], table.plans[f], table,
+                      target.multiVariant()
+                          ? moduleVariantSymbol(fns[f].name, v.name)
+                          : moduleEntrySymbol(fns[f].name),
+                      v.name);
+  }
+  return os.str();
+}
+
 } // namespace
 
 std::string descriptorSource(const std::vector<kg::Function> &fns,
-                             const TargetInfo &target) {
+                             const TargetInfo &target,
+                             const KernelTable &kernels) {
   std::ostringstream os;
   os << "/* Generated by attnc: the module descriptor. */\n"
-     << kAbiHeader << "\n";
+     << kAbiHeader << "\n#include <stddef.h>\n";
   if (target.multiVariant())
     os << variantDispatcher(fns, target);
+  os << kernelGlue(fns, target, kernels);
   for (size_t f = 0; f < fns.size(); ++f) {
     const kg::Function &fn = fns[f];
     if (!target.multiVariant())
@@ -208,6 +347,7 @@ std::string descriptorSource(const std::vector<kg::Function> &fns,
 }
 
 std::string linkModule(const std::vector<kg::Function> &fns,
+                       const KernelTable &kernels,
                        const std::vector<std::string> &objects,
                        const TargetInfo &target, const std::string &workDir,
                        const std::string &outPath) {
@@ -215,7 +355,7 @@ std::string linkModule(const std::vector<kg::Function> &fns,
   std::string script = workDir + "/exports.map";
   {
     std::ofstream c(source), map(script);
-    c << descriptorSource(fns, target);
+    c << descriptorSource(fns, target, kernels);
     // The Halide runtime inside the objects stays private, except the hooks
     // the attnc runtime uses: error handler and thread count; for GPU
     // modules also the device hooks it calls around a kernel (copy outputs

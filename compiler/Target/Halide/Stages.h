@@ -212,6 +212,9 @@ using AnyStage =
 struct PipelineStages {
   std::vector<AnyStage> stages;
   std::vector<Halide::Func> outputs;
+  /// The outputs that copy a value computed elsewhere (all of them, unless
+  /// AlgorithmOptions::directGenericOutputs): what the schedules place.
+  std::vector<Halide::Func> copies;
 };
 
 /// std::visit over a set of lambdas.
@@ -241,6 +244,11 @@ struct AlgorithmOptions {
   /// Graph attention's per-edge values as pure functions of the edge
   /// (GraphAttentionStages::edgeParallel) rather than node-by-node scatters.
   bool edgeParallelGraph = false;
+  /// A returned GenericStage is the pipeline's output itself rather than
+  /// copied into it: kernels of a partitioned entry (KernelPartition.h)
+  /// then pass values to each other without a copy. For schedules whose
+  /// GenericStage placement suits an output (no RoundUp tails).
+  bool directGenericOutputs = false;
 };
 
 } // namespace attnc::halide

@@ -71,7 +71,7 @@ mlir::LogicalResult toDescriptor(mlir::ModuleOp module,
   halide::TargetInfo info;
   if (mlir::failed(boundaries(module, fns, info)))
     return mlir::failure();
-  os << halide::descriptorSource(fns, info);
+  os << halide::descriptorSource(fns, info, halide::KernelTable());
   return mlir::success();
 }
 

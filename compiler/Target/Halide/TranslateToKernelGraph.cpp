@@ -36,7 +36,8 @@ class Translator : public attn::DimRelations {
 public:
   explicit Translator(func::FuncOp fn) : func(fn) {}
 
-  LogicalResult run(kg::Function &out) {
+  LogicalResult run(kg::Function &out,
+                    std::vector<ValueExtents> *extents = nullptr) {
     out.name = func.getSymName().str();
     out.loc = locString(func.getLoc());
     for (BlockArgument arg : func.getArguments()) {
@@ -75,6 +76,14 @@ public:
     out.values = values;
     out.inputs = inputs;
     out.outputs = outputs;
+    if (extents)
+      for (Operation &op : func.getBody().front())
+        for (Value r : op.getResults()) {
+          ValueExtents e{r, {}};
+          for (int d = 0; d < tensorType(r).getRank(); ++d)
+            e.from.push_back(argumentCarrying(dimKey(r, d), true));
+          extents->push_back(std::move(e));
+        }
     std::set<std::string> seen;
     for (const kg::Argument &a : inputs)
       seen.insert(a.name);
@@ -566,6 +575,11 @@ private:
 };
 
 } // namespace
+
+LogicalResult translateFunction(func::FuncOp fn, kg::Function &out,
+                                std::vector<ValueExtents> *extents) {
+  return Translator(fn).run(out, extents);
+}
 
 LogicalResult translateToKernelGraphs(ModuleOp module,
                                       std::vector<kg::Function> &out) {

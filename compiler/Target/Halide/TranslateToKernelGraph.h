@@ -5,6 +5,7 @@
 #include "compiler/Target/Halide/KernelGraph.h"
 
 #include "mlir/IR/Location.h"
+#include "mlir/IR/Value.h"
 #include "mlir/Support/LogicalResult.h"
 
 #include <string>
@@ -12,6 +13,9 @@
 
 namespace mlir {
 class ModuleOp;
+namespace func {
+class FuncOp;
+} // namespace func
 } // namespace mlir
 
 namespace attnc {
@@ -27,6 +31,20 @@ std::string locString(mlir::Location loc);
 /// backend cannot compile.
 mlir::LogicalResult translateToKernelGraphs(mlir::ModuleOp module,
                                             std::vector<kg::Function> &out);
+
+/// Where a value's extents can be read at run time: per logical dim, the
+/// input (index into kg::Function::inputs) and its dim of the same extent,
+/// {-1, -1} when no input carries it.
+struct ValueExtents {
+  mlir::Value value;
+  std::vector<std::pair<int, int>> from;
+};
+
+/// One function's boundary, as translateToKernelGraphs describes it; with
+/// `extents`, also where every op result's extents come from.
+mlir::LogicalResult translateFunction(mlir::func::FuncOp fn, kg::Function &out,
+                                      std::vector<ValueExtents> *extents =
+                                          nullptr);
 
 } // namespace attnc
 

@@ -12,6 +12,7 @@
 #include "compiler/InitAll.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Target/Halide/HalideCompiler.h"
+#include "compiler/Target/Halide/KernelPartition.h"
 #include "compiler/Target/Halide/ModuleLinker.h"
 #include "compiler/Target/Halide/TranslateToKernelGraph.h"
 #include "frontends/model/ModelImporter.h"
@@ -53,7 +54,7 @@ using attnc::halide::ScheduleKind;
 
 namespace {
 
-enum class Emit { MLIR, HalideStmt, Assembly, Object, Module };
+enum class Emit { MLIR, Kernels, HalideStmt, Assembly, Object, Module };
 
 cl::OptionCategory category("attnc options");
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir | model .yaml>"),
@@ -63,6 +64,8 @@ cl::opt<std::string> outputFile("o", cl::desc("Output file"),
 cl::opt<Emit> emit(
     "emit", cl::desc("What to produce"), cl::init(Emit::Module),
     cl::values(clEnumValN(Emit::MLIR, "mlir", "canonical attn IR"),
+               clEnumValN(Emit::Kernels, "kernels",
+                          "the distinct kernels and each entry's calls"),
                clEnumValN(Emit::HalideStmt, "halide-stmt",
                           "Halide's lowered statement (loop nest)"),
                clEnumValN(Emit::Assembly, "assembly", "target assembly"),
@@ -82,6 +85,16 @@ cl::opt<bool> train(
     "train",
     cl::desc("Also emit <f>_train for each model <f>: the loss and the "
              "gradients of every parameter (attn-build-training-step)"),
+    cl::init(false), cl::cat(category));
+cl::opt<bool> partition(
+    "partition",
+    cl::desc("Compile entries as calls of shared kernels, each distinct "
+             "kernel once (default; manual CPU schedules); "
+             "--partition=false compiles each entry as one pipeline"),
+    cl::init(true), cl::cat(category));
+cl::opt<bool> kernelSummary(
+    "kernel-summary",
+    cl::desc("Print how many distinct kernels the entries call (stderr)"),
     cl::init(false), cl::cat(category));
 cl::opt<ScheduleKind> schedule(
     "schedule", cl::desc("Which schedule to use"),
@@ -106,6 +119,7 @@ std::string defaultOutput() {
   const char *ext = ".so";
   switch (emit) {
   case Emit::MLIR: ext = ".out.mlir"; break;
+  case Emit::Kernels: ext = ".kernels.txt"; break;
   case Emit::HalideStmt: ext = ".stmt"; break;
   case Emit::Assembly: ext = ".s"; break;
   case Emit::Object: ext = ".o"; break;
@@ -223,15 +237,20 @@ int concatenate(const std::vector<std::string> &parts, const std::string &to) {
   return out ? 0 : fail("cannot write '" + to + "'");
 }
 
-/// One Halide pipeline to compile: an entry in one target variant.
+/// One Halide pipeline to compile: an entry or a kernel (a func.func of
+/// `module`) in one target variant; without a function, Halide's runtime.
 struct CompileJob {
   const attnc::kg::Function *fn;
+  mlir::ModuleOp module;
   attnc::halide::CompileOptions options;
   ArtifactKind kind;
   std::string part;
 };
 
-std::string runJob(mlir::ModuleOp module, const CompileJob &job) {
+std::string runJob(const CompileJob &job) {
+  if (!job.fn)
+    return attnc::halide::compileRuntime(job.options.target, job.part);
+  mlir::ModuleOp module = job.module;
   auto op = module.lookupSymbol<mlir::func::FuncOp>(job.fn->name);
   return attnc::halide::compileFunction(op, *job.fn, job.options, job.kind,
                                         job.part);
@@ -251,10 +270,9 @@ unsigned parallelJobs() {
 /// unique names (out, attention_8) in the artifacts do not depend on the
 /// core count. A child reports its one-line error in PART.err. Returns the
 /// first job's error (in job order), or "".
-std::string compileAll(mlir::ModuleOp module,
-                       const std::vector<CompileJob> &jobs) {
+std::string compileAll(const std::vector<CompileJob> &jobs) {
   if (jobs.size() == 1)
-    return runJob(module, jobs[0]);
+    return runJob(jobs[0]);
   const size_t width = std::min<size_t>(parallelJobs(), jobs.size());
   std::fflush(nullptr);
   std::vector<std::string> errors(jobs.size());
@@ -265,7 +283,7 @@ std::string compileAll(mlir::ModuleOp module,
     while (!failed && next < jobs.size() && running.size() < width) {
       pid_t pid = fork();
       if (pid == 0) {
-        std::string err = runJob(module, jobs[next]);
+        std::string err = runJob(jobs[next]);
         if (!err.empty())
           std::ofstream(jobs[next].part + ".err") << err;
         std::fflush(nullptr);
@@ -298,7 +316,9 @@ std::string compileAll(mlir::ModuleOp module,
     std::ifstream in(job.part + ".err");
     std::getline(in, err);
     if (err.empty())
-      err = job.fn->loc + ": compiling '" + job.fn->name + "' failed (" +
+      err = (job.fn ? job.fn->loc + ": compiling '" + job.fn->name + "'"
+                    : std::string("compiling Halide's runtime")) +
+            " failed (" +
             (WIFSIGNALED(status)
                  ? "killed by signal " + std::to_string(WTERMSIG(status))
                  : "exit status " + std::to_string(WEXITSTATUS(status))) +
@@ -392,38 +412,75 @@ int main(int argc, char **argv) {
   if (mlir::failed(attnc::translateToKernelGraphs(*module, functions)))
     return 1;
 
+  // Entries become calls of kernels, each distinct kernel compiled once
+  // (KernelPartition.h). An object keeps one symbol per entry for linking
+  // by hand, so it is compiled from whole entries.
+  mlir::OwningOpRef<mlir::ModuleOp> kernelModule(
+      mlir::ModuleOp::create(mlir::UnknownLoc::get(&context)));
+  attnc::halide::KernelTable kernels;
+  kernels.plans.resize(functions.size());
+  if (emit != Emit::Object && partition)
+    attnc::halide::partitionEntries(*module, functions, targetInfo, schedule,
+                                    *kernelModule, kernels);
+  if (kernelSummary)
+    llvm::errs() << "attnc: " << kernels.kernels.size()
+                 << " distinct kernels for " << kernels.calls() << " calls\n";
+  if (emit == Emit::Kernels) {
+    std::string staged = tmp.path + "/kernels.txt";
+    std::ofstream(staged) << attnc::halide::describeKernels(functions, kernels);
+    return out == "-" ? toStdout(staged) : publish(staged, out);
+  }
+
   attnc::halide::CompileOptions options;
   options.schedule = schedule;
   ArtifactKind kind = emit == Emit::HalideStmt ? ArtifactKind::LoweredStmt
                       : emit == Emit::Assembly ? ArtifactKind::Assembly
                                                : ArtifactKind::Object;
   // A module holds every variant behind the descriptor's dispatcher; the
-  // other artifacts are the base variant's (one symbol per entry).
+  // other artifacts are the base variant's (one symbol per entry or
+  // kernel).
   const auto &variants = targetInfo.variants;
   const size_t firstVariant = emit == Emit::Module ? 0 : variants.size() - 1;
+  // A CPU module takes Halide's runtime from one object of its own rather
+  // than from every pipeline's; GPU modules keep it in their pipelines.
+  const bool ownRuntime =
+      emit == Emit::Module && targetInfo.device == "cpu";
   std::vector<CompileJob> jobs;
-  for (const attnc::kg::Function &fn : functions) {
+  auto addJobs = [&](const attnc::kg::Function &fn, mlir::ModuleOp from,
+                     bool kernel) {
     for (size_t v = firstVariant; v < variants.size(); ++v) {
       const bool base = v + 1 == variants.size();
-      CompileJob job{&fn, options, kind, ""};
-      job.part = tmp.path + "/" + fn.name +
+      CompileJob job{&fn, from, options, kind, ""};
+      job.part = tmp.path + "/" + (kernel ? "kernel." : "") + fn.name +
                  (variants[v].name.empty() ? "" : "." + variants[v].name) +
                  (kind == ArtifactKind::Object ? ".o" : ".txt");
       // The Halide runtime comes from the base variant only: it must run
       // on every CPU the module loads on.
-      job.options.target = variants[v].target + (base ? "" : "-no_runtime");
+      job.options.target =
+          variants[v].target + (base && !ownRuntime ? "" : "-no_runtime");
       // Objects and assembly export each entry under its own name; inside
-      // a module entries are reached through the descriptor, so their
-      // symbols are prefixed and may collide with nothing.
+      // a module entries and kernels are reached through the descriptor,
+      // so their symbols are prefixed and may collide with nothing.
+      std::string symbol = kernel ? attnc::halide::moduleKernelSymbol(fn.name)
+                                  : attnc::halide::moduleEntrySymbol(fn.name);
       job.options.symbol =
           emit != Emit::Module ? ""
-          : targetInfo.multiVariant()
-              ? attnc::halide::moduleVariantSymbol(fn.name, variants[v].name)
-              : attnc::halide::moduleEntrySymbol(fn.name);
+          : targetInfo.multiVariant() ? symbol + "__" + variants[v].name
+                                      : symbol;
       jobs.push_back(std::move(job));
     }
+  };
+  for (size_t f = 0; f < functions.size(); ++f)
+    if (kernels.plans[f].calls.empty())
+      addJobs(functions[f], *module, false);
+  for (const attnc::kg::Function &k : kernels.kernels)
+    addJobs(k, *kernelModule, true);
+  if (ownRuntime) {
+    CompileJob job{nullptr, *module, options, kind, tmp.path + "/runtime.o"};
+    job.options.target = variants.back().target;
+    jobs.push_back(std::move(job));
   }
-  if (std::string err = compileAll(*module, jobs); !err.empty())
+  if (std::string err = compileAll(jobs); !err.empty())
     return fail(err);
   std::vector<std::string> parts;
   for (const CompileJob &job : jobs)
@@ -431,7 +488,8 @@ int main(int argc, char **argv) {
 
   if (emit == Emit::Module) {
     std::string staged = tmp.path + "/module.so";
-    std::string err = attnc::halide::linkModule(functions, parts, targetInfo,
+    std::string err = attnc::halide::linkModule(functions, kernels, parts,
+                                                targetInfo,
                                                 tmp.path, staged);
     if (!err.empty())
       return fail(err);

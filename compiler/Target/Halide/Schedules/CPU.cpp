@@ -546,7 +546,7 @@ void scheduleCpu(PipelineStages &stages, const Target &target) {
             [&](GenericStage &s) { scheduleGeneric(s.func, target); },
         },
         stage);
-  for (Func &out : stages.outputs) {
+  for (Func &out : stages.copies) {
     std::vector<Var> args = out.args();
     if (!args.empty())
       out.parallel(args.back(), parallelChunk(args.size()),

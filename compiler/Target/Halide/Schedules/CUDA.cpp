@@ -459,7 +459,7 @@ void scheduleCuda(PipelineStages &stages, const Target &) {
   for (Func &f : generic)
     if (claimed.insert(f.name()).second)
       scheduleGeneric(f);
-  for (Func &out : stages.outputs)
+  for (Func &out : stages.copies)
     if (claimed.insert(out.name()).second)
       scheduleGeneric(out);
   // The sweep: any other reduction (a stage kind this file does not know
