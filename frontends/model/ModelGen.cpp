@@ -841,6 +841,15 @@ private:
     return Tensor{v, shape, x.dtype};
   }
 
+  /// `bias`: x + b, a learned vector over the last dim (a constant row an
+  /// imported graph adds, such as a fixed token type's embedding).
+  Tensor biasLayer(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    Tensor b = param(l, "bias", {width(l, x)}, x.dtype, attn::InitKind::zeros);
+    return add(l.loc, x, b);
+  }
+
   /// `l2_normalize`: F.normalize(x, p=2, dim=-1, eps=epsilon).
   Tensor l2NormalizeLayer(const Layer &l) {
     Tensor x = layerInput(l);
@@ -1023,6 +1032,8 @@ private:
       return poolLayer(l);
     if (l.kind == "l2_normalize")
       return l2NormalizeLayer(l);
+    if (l.kind == "bias")
+      return biasLayer(l);
     fail(l.kindLoc, "internal error: no generator for layer kind '" + l.kind +
                         "'");
   }

@@ -158,6 +158,7 @@ const std::vector<KindSpec> &kindSpecs() {
        {{"mode", FieldType::Enum, {"mean", "first", "max"}, true},
         {"attention_mask", FieldType::Name}}},
       {"l2_normalize", {{"epsilon", FieldType::Float}}},
+      {"bias", {}},
   };
   return specs;
 }

@@ -43,9 +43,15 @@ void lowerPool(attn::PoolOp op, LoweringContext &cx) {
   mlir::Value maskValue = op.getAttentionMask();
   RDom r(0, S, "rs");
   Expr keep = maskValue ? kept(cx[maskValue], r, b) : Internal::const_true();
+  // The kept positions; without a mask all S (an update that does not
+  // read r would run once, not S times).
   Func count(cx.unique("pool_count"));
-  count(b) = 0;
-  count(b) += select(keep, 1, 0);
+  if (maskValue) {
+    count(b) = 0;
+    count(b) += select(keep, 1, 0);
+  } else {
+    count(b) = S;
+  }
   cx.addStage(GenericStage{count});
   Func acc(cx.unique("pool_acc"));
   if (op.getKind() == attn::PoolKind::mean) {
