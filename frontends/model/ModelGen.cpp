@@ -232,7 +232,7 @@ private:
       std::string list;
       for (const std::string &p : parameters)
         list += (list.empty() ? "" : ", ") + p;
-      fail(map->keyLoc, "layer '" + layer.name + "': 'parameters' key '" +
+      fail(map->listLocs[i], "layer '" + layer.name + "': 'parameters' key '" +
                             map->map[i].first + "' names no parameter; " +
                             (list.empty() ? "a " + layer.kind +
                                                 " layer has no parameters"
@@ -686,10 +686,18 @@ private:
     }
     if (forms.count("padding") && l.has("attention_mask")) {
       Tensor am = attentionMaskInput(l, xk);
-      Shape shape = {am.shape[0], fixed(1), fixed(1), am.shape[1]};
-      Value v = builder.create<attn::KeyPaddingMaskOp>(
-          loc(l.locOf("attention_mask")), tensorType(shape, "bool"), am.value);
-      m.mask = Tensor{v, shape, "bool"};
+      // One key mask per input, shared by every layer that pads with it.
+      auto it = keyPaddingMasks.find(l.get("attention_mask")->s);
+      if (it == keyPaddingMasks.end()) {
+        Shape shape = {am.shape[0], fixed(1), fixed(1), am.shape[1]};
+        Value v = builder.create<attn::KeyPaddingMaskOp>(
+            loc(l.locOf("attention_mask")), tensorType(shape, "bool"),
+            am.value);
+        it = keyPaddingMasks
+                 .emplace(l.get("attention_mask")->s, Tensor{v, shape, "bool"})
+                 .first;
+      }
+      m.mask = it->second;
     }
     if (forms.count("mask")) {
       m.mask = lookupInput(l, "mask");
@@ -1191,6 +1199,7 @@ private:
   std::map<std::string, Tensor> values;
   std::map<std::string, Graph> graphs;
   std::optional<Tensor> previous;
+  std::map<std::string, Tensor> keyPaddingMasks; // by attention_mask input
   std::set<std::string> usedParameterKeys; // of the current layer's map
   std::vector<std::string> layerParameters; // the current layer's suffixes
 };

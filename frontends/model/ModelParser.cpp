@@ -466,7 +466,7 @@ FieldValue parseField(const FieldSpec &spec, Loc keyLoc, const YAML::Node &n,
                      quoted(key));
       v.map.emplace_back(key, nameValue(value, "the name of parameter " +
                                                    quoted(key), copy));
-      v.listLocs.push_back(locOf(value));
+      v.listLocs.push_back(kl); // where the key is: errors name the key
     });
     break;
   case FieldType::Window: {
