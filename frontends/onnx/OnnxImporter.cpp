@@ -125,6 +125,9 @@ enum class Kind {
   Masked,        // x * attention_mask[..., None]
   MaskedSum,     // sum over the sequence of a Masked value
   Norm,          // the L2 norm of `src` over its last dim
+  // Layer norm spelled out (exporters before opset 17): mean, x - mean,
+  // its square, variance, + epsilon, sqrt, (x - mean) / std, * gamma.
+  LnMean, LnCentered, LnSquare, LnVar, LnVarEps, LnStd, LnNormed, LnScaled,
 };
 
 const char *kindName(Kind k) {
@@ -146,6 +149,10 @@ const char *kindName(Kind k) {
   case Kind::Masked: return "masked hidden states";
   case Kind::MaskedSum: return "a masked sum";
   case Kind::Norm: return "an L2 norm";
+  case Kind::LnMean: case Kind::LnCentered: case Kind::LnSquare:
+  case Kind::LnVar: case Kind::LnVarEps: case Kind::LnStd:
+  case Kind::LnNormed: case Kind::LnScaled:
+    return "part of a layer norm";
   }
   return "?";
 }
@@ -167,8 +174,10 @@ struct Dyn {
   int64_t kvHeads = 0;
   std::string mask; // the mask input of a key-padding mask
   bool masked = false;
-  // Norm: epsilon.
+  // Norm, LnVarEps..LnScaled: epsilon; LnScaled: gamma and its value.
   double eps = 0;
+  Tensor gamma;
+  std::string gammaName;
   int node = -1; // the node that made it
 };
 
@@ -502,6 +511,13 @@ private:
       dyn[name] = hidden(l.name, chain.shape, chain.node);
       return l.name;
     }
+    case Kind::LnNormed:
+    case Kind::LnScaled: {
+      Dyn ln = *d;
+      std::string layer = layerNormLayer(ln, nullptr, "", name, ln.node);
+      dyn[name] = hidden(layer, dynOf(ln.src)->shape, ln.node);
+      return layer;
+    }
     default:
       fail(user, "'" + name + "' (" + kindName(d->kind) +
                      ") is used where a layer's output is expected");
@@ -803,6 +819,10 @@ private:
   void reduce(const Node &n);
   void attentionOp(const Node &n);
   bool elementwise(const Node &n);
+  bool layerNormStep(const Node &n);
+  std::string layerNormLayer(const Dyn &d, const Tensor *beta,
+                             const std::string &betaName,
+                             const std::string &value, int node);
   std::string attentionLayer(const Dyn &ctx, const std::string &value,
                              int node);
 
@@ -1359,6 +1379,8 @@ void Importer::node(const Node &n) {
   const std::string &op = n.op;
   if (!n.domain.empty() && n.domain != "ai.onnx")
     unsupported(n, "operator domain '" + n.domain + "' is not supported");
+  if (layerNormStep(n))
+    return;
   if (op == "Gather")
     return gather(n);
   if (op == "Add")
@@ -1513,6 +1535,136 @@ void Importer::node(const Node &n) {
     return;
   unsupported(n, "no rule maps a " + op + " of " + kindsOf(n) +
                      " (docs/onnx.md lists what is recognised)");
+}
+
+/// One step of a spelled-out layer norm over the last dim:
+///   m = ReduceMean(x, -1); c = x - m; q = c^2 (Pow 2 or c * c);
+///   v = ReduceMean(q, -1); e = v + eps; s = Sqrt(e); y = c / s;
+///   (y * gamma) (+ beta).
+/// Returns false when `n` is not one.
+bool Importer::layerNormStep(const Node &n) {
+  auto in = [&](size_t i) -> Dyn * {
+    return i < n.inputs.size() && !n.inputs[i].empty() ? dynOf(n.inputs[i])
+                                                        : nullptr;
+  };
+  auto lastAxisMean = [&](const Dyn &x) {
+    if (n.op != "ReduceMean" || n.getInt("keepdims", 1) == 0)
+      return false;
+    std::vector<int64_t> axes;
+    if (n.inputs.size() > 1 && !n.inputs[1].empty()) {
+      if (dynOf(n.inputs[1]))
+        return false;
+      for (double v : staticValue(n.inputs[1], n.index).v)
+        axes.push_back(static_cast<int64_t>(v));
+    } else if (const Attribute *a = n.attr("axes")) {
+      axes = a->ints;
+    }
+    int64_t rank = static_cast<int64_t>(x.shape.size());
+    return axes.size() == 1 && (axes[0] == -1 || axes[0] == rank - 1);
+  };
+  auto make = [&](const Dyn &from, Kind k) {
+    Dyn d = from;
+    d.kind = k;
+    d.node = n.index;
+    dyn[n.outputs[0]] = d;
+    return true;
+  };
+  Dyn *a = in(0), *b = in(1);
+  const std::string &op = n.op;
+  if (a && (a->kind == Kind::Hidden || a->kind == Kind::PendingLinear ||
+            a->kind == Kind::Elementwise) &&
+      lastAxisMean(*a)) {
+    Dyn d;
+    d.src = n.inputs[0];
+    d.shape = a->shape;
+    d.shape.back() = fixedDim(1);
+    return make(d, Kind::LnMean);
+  }
+  if (op == "Sub" && a && b && b->kind == Kind::LnMean &&
+      b->src == n.inputs[0]) {
+    Dyn d = *b;
+    d.shape = a->shape;
+    return make(d, Kind::LnCentered);
+  }
+  if (a && a->kind == Kind::LnCentered &&
+      ((op == "Pow" && !b && scalar(n.inputs[1], n.index) == 2.0) ||
+       (op == "Mul" && n.inputs[0] == n.inputs[1])))
+    return make(*a, Kind::LnSquare);
+  if (a && a->kind == Kind::LnSquare && lastAxisMean(*a))
+    return make(*a, Kind::LnVar);
+  if (op == "Add" && (a || b)) {
+    Dyn *v = a && a->kind == Kind::LnVar ? a : b && b->kind == Kind::LnVar ? b : nullptr;
+    if (v) {
+      std::optional<double> eps = scalar(n.inputs[v == a ? 1 : 0], n.index);
+      if (!eps || *eps <= 0)
+        unsupported(n, "the layer norm's epsilon is not a positive constant");
+      Dyn d = *v;
+      d.eps = *eps;
+      return make(d, Kind::LnVarEps);
+    }
+  }
+  if (op == "Sqrt" && a && a->kind == Kind::LnVarEps)
+    return make(*a, Kind::LnStd);
+  if (op == "Div" && a && b && a->kind == Kind::LnCentered &&
+      b->kind == Kind::LnStd && a->src == b->src) {
+    Dyn d = *b;
+    d.shape = a->shape;
+    return make(d, Kind::LnNormed);
+  }
+  if ((op == "Mul" || op == "Add") && (a || b)) {
+    Dyn *y = a && (a->kind == Kind::LnNormed || a->kind == Kind::LnScaled) ? a
+             : b && (b->kind == Kind::LnNormed || b->kind == Kind::LnScaled)
+                 ? b
+                 : nullptr;
+    if (!y)
+      return false;
+    const std::string &c = n.inputs[y == a ? 1 : 0];
+    if (dynOf(c) || !maskInputsOf(c).empty())
+      unsupported(n, "a layer norm scaled or shifted by a non-constant");
+    Tensor t = staticValue(c, n.index);
+    int64_t dim = y->shape.back().size;
+    if (t.count() != dim)
+      unsupported(n, "a layer norm's scale or shift has " +
+                         std::to_string(t.count()) + " elements, not " +
+                         std::to_string(dim));
+    t.shape = {dim};
+    if (op == "Mul" && y->kind == Kind::LnNormed) {
+      Dyn d = *y;
+      d.gamma = t;
+      d.gammaName = c;
+      return make(d, Kind::LnScaled);
+    }
+    if (op == "Add" && y->kind == Kind::LnScaled) {
+      std::string layer = layerNormLayer(*y, &t, c, n.outputs[0], n.index);
+      dyn[n.outputs[0]] = hidden(layer, dynOf(y->src)->shape, n.index);
+      return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+/// The layer_norm layer of a spelled-out layer norm (gamma and beta ones
+/// and zeros when absent).
+std::string Importer::layerNormLayer(const Dyn &d, const Tensor *beta,
+                                     const std::string &betaName,
+                                     const std::string &value, int node) {
+  std::string x = materialize(d.src, node);
+  int64_t dim = d.shape.back().size;
+  Tensor gamma = d.gamma, shift;
+  if (gamma.v.empty())
+    gamma.v.assign(dim, 1.0), gamma.shape = {dim};
+  if (beta)
+    shift = *beta;
+  else
+    shift.v.assign(dim, 0.0), shift.shape = {dim};
+  std::string stem = stemOf({d.gammaName, betaName});
+  Layer &l = addLayer(layerName(value, node, stem), "layer_norm", node);
+  setString(l, "input", x);
+  setFloat(l, "epsilon", d.eps);
+  addParam(l, stem, "weight", gamma, {dim});
+  addParam(l, stem, "bias", shift, {dim});
+  return l.name;
 }
 
 Tensor transposeOf(const Tensor &w) {

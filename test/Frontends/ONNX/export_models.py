@@ -34,6 +34,12 @@ MODELS = {
     "bert-tanh": dict(hidden=60, heads=5, layers=2, vocab=53, inter=84,
                       max_pos=32, act="gelu_pytorch_tanh", exporter="dynamo",
                       opset=18, attn="sdpa", pool="first_and_mean"),
+    # Opset 14 (the TorchScript exporter before LayerNormalization): layer
+    # norm spelled out (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add) and
+    # gelu_new's Pow/Mul/Tanh formula.
+    "bert-ln14": dict(hidden=36, heads=3, layers=1, vocab=29, inter=40,
+                      max_pos=20, act="gelu_new", exporter="legacy", opset=14,
+                      attn="eager", pool="masked_mean_l2"),
     # The ONNX Attention op (opset 23) from the dynamo exporter.
     "bert-attn23": dict(hidden=44, heads=4, layers=1, vocab=31, inter=52,
                         max_pos=24, act="gelu", exporter="dynamo", opset=23,

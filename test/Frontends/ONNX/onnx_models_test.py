@@ -24,6 +24,7 @@ MODELS = {
     "bert-h72": (["last_hidden_state"], ["sentence_embedding"]),
     "bert-tanh": (["last_hidden_state"], ["cls", "mean"]),
     "bert-attn23": (["last_hidden_state"], ["sentence_embedding"]),
+    "bert-ln14": (["last_hidden_state"], ["sentence_embedding"]),
 }
 INPUT_NAMES = ["input_ids", "attention_mask", "token_type_ids"]
 
@@ -148,6 +149,9 @@ class OnnxModels(unittest.TestCase):
 
     def test_bert_onnx_attention_op(self):
         self.check_model("bert-attn23")
+
+    def test_bert_opset14_spelled_out_layer_norm_and_gelu_new(self):
+        self.check_model("bert-ln14")
 
     def test_padding_side_matters(self):
         # The same batch with the mask's padding moved to the other side of
