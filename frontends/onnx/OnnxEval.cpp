@@ -263,10 +263,15 @@ const Tensor &Evaluator::eval(const std::string &name, Probe &probe) {
   if (!n)
     fail(nullptr, "value '" + name + "' depends on the model input '" + name +
                       "'");
-  if (++depth > 4096)
+  // Recursion over producers; a chain this deep is no shape computation.
+  struct Depth {
+    int &d;
+    explicit Depth(int &d) : d(++d) {}
+    ~Depth() { --d; }
+  } guard(depth);
+  if (depth > 1024)
     fail(n, "the graph is nested too deeply to evaluate");
   Tensor t = evalNode(*n, name, probe);
-  --depth;
   if (t.count() > (int64_t(1) << 24))
     fail(n, "a value of " + std::to_string(t.count()) +
                 " elements is too large to evaluate");

@@ -299,22 +299,12 @@ private:
     return evalAt(name, 0, node);
   }
 
-  /// The mask inputs `name` is computed from.
+  /// The mask inputs `name` is computed from (run() fills the table in
+  /// graph order, which ONNX requires to be topological).
   const std::set<std::string> &maskInputsOf(const std::string &name) {
-    if (auto it = maskDeps.find(name); it != maskDeps.end())
-      return it->second;
-    std::set<std::string> deps;
-    maskDeps[name] = deps; // cycles cannot occur; guards re-entry
-    if (maskInputs.count(name)) {
-      deps.insert(name);
-    } else if (const Node *n = eval.producer(name)) {
-      for (const std::string &in : n->inputs)
-        if (!in.empty()) {
-          const std::set<std::string> &d = maskInputsOf(in);
-          deps.insert(d.begin(), d.end());
-        }
-    }
-    return maskDeps[name] = deps;
+    static const std::set<std::string> none;
+    auto it = maskDeps.find(name);
+    return it == maskDeps.end() ? none : it->second;
   }
 
   //===--- Layers and weights ---------------------------------------------===//
@@ -1714,6 +1704,25 @@ void Importer::run(Model &out, std::vector<Weight> &ws) {
       for (const std::string &in : n.inputs)
         if (!in.empty())
           ++uses[in];
+  // ONNX lists nodes in topological order; the tables below rely on it.
+  {
+    std::set<std::string> defined;
+    for (const ValueInfo &in : graph.inputs)
+      defined.insert(in.name);
+    for (const auto &[name, init] : graph.initializers)
+      defined.insert(name);
+    for (const Node &n : graph.nodes) {
+      for (const std::string &in : n.inputs)
+        if (!in.empty() && !defined.count(in))
+          fail(n.index, producers.count(in)
+                            ? "input '" + in + "' is computed by a later "
+                                               "node; ONNX lists nodes in "
+                                               "topological order"
+                            : "input '" + in + "' is no graph input, "
+                                               "initializer or node output");
+      defined.insert(n.outputs.begin(), n.outputs.end());
+    }
+  }
 
   // Inputs: integer inputs read as Gather indices of a table are token
   // ids; other integer and boolean inputs are masks (probed); float
@@ -1763,6 +1772,19 @@ void Importer::run(Model &out, std::vector<Weight> &ws) {
       for (int p = 0; p < kProbes; ++p)
         probes[p].values[in.name] = probeMask(in, probes[p]);
     }
+  }
+
+  // Which mask inputs each value is computed from, in graph order.
+  for (const std::string &m : maskInputs)
+    maskDeps[m] = {m};
+  for (const Node &n : graph.nodes) {
+    std::set<std::string> deps;
+    for (const std::string &in : n.inputs)
+      if (auto it = maskDeps.find(in); !in.empty() && it != maskDeps.end())
+        deps.insert(it->second.begin(), it->second.end());
+    if (!deps.empty())
+      for (const std::string &o : n.outputs)
+        maskDeps[o] = deps;
   }
 
   for (const Node &n : graph.nodes) {
