@@ -38,15 +38,17 @@ ROOT = os.path.dirname(HERE)
 
 
 def machine():
-    model = "unknown"
+    model, flags = "unknown", []
     try:
         for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
+            if line.startswith("model name") and model == "unknown":
                 model = line.split(":", 1)[1].strip()
-                break
+            if line.startswith("flags") and not flags:
+                flags = line.split(":", 1)[1].split()
     except OSError:
         pass
-    return f"{model}, {os.cpu_count()} cores"
+    isa = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else ""
+    return f"{model}, {os.cpu_count()} cores{', ' + isa if isa else ''}"
 
 
 def main():
