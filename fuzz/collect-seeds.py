@@ -39,6 +39,14 @@ def model_yaml(out):
         put(out, "model_yaml", f"{f.parent.parent.name}-{f.name}", f.read_bytes())
 
 
+def onnx_model(out):
+    # The small exports of test/Frontends/ONNX: refused graphs and one
+    # whole encoder (the larger ones would be mostly weights).
+    for f in sorted(ROOT.glob("test/Frontends/ONNX/Inputs/*.onnx")):
+        if f.stat().st_size <= 80000:
+            put(out, "onnx_model", f.name, f.read_bytes())
+
+
 def attn_ir(out):
     files = sorted(ROOT.glob("test/**/*.mlir")) + sorted(ROOT.glob("examples/*.mlir"))
     for f in files:
@@ -179,7 +187,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         fresh = Path(tmp)
-        for collect in (model_yaml, attn_ir, npy, safetensors, graph_npz,
+        for collect in (model_yaml, onnx_model, attn_ir, npy, safetensors, graph_npz,
                         elf_check, module_descriptor, hand_made):
             collect(fresh)
         for d in sorted(fresh.iterdir()):

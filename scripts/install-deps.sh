@@ -11,6 +11,9 @@ packages=(
   libhalide14-0-dev libboost-graph-dev libgtest-dev
   libbenchmark-dev libopenblas-dev nlohmann-json3-dev libcli11-dev
   libyaml-cpp-dev
+  # The ONNX frontend: the onnx.proto message classes (libonnx_proto) and
+  # the protobuf library they are built against.
+  libonnx-dev libprotobuf-dev
   # zlib: attn-train --graph reads numpy.savez_compressed (deflate) archives.
   zlib1g-dev
   # An OpenCL platform on the CPU: the GPU schedules run there through

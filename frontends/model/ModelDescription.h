@@ -69,6 +69,9 @@ struct FieldValue {
   std::vector<Loc> listLocs;
   int64_t left = 0, right = 0; // windows
   Loc leftLoc, rightLoc;
+  /// Name maps (`parameters`): key -> name, in the order written; the keys'
+  /// locations in `listLocs`.
+  std::vector<std::pair<std::string, std::string>> map;
 };
 
 /// A layer: its name, kind and the fields written for it.

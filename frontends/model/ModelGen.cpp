@@ -174,7 +174,7 @@ private:
                std::vector<int64_t> dims, const std::string &dtype,
                attn::InitKind init = attn::InitKind::glorot) {
     Shape shape;
-    std::string name = layer.name + "." + suffix;
+    std::string name = parameterName(layer, suffix);
     for (int64_t d : dims)
       shape.push_back(fixed(d));
     // Each factor is below 2^31 (the parser's limit): no overflow before
@@ -188,9 +188,56 @@ private:
     if (argNames.count(name))
       fail(layer.loc, "parameter '" + name + "' of layer '" + layer.name +
                           "' has the name of another entry argument");
+    layerParameters.push_back(suffix);
     return Tensor{addArgument(name, tensorType(shape, dtype), layer.loc,
                               attn::Role::parameter, init),
                   shape, dtype};
+  }
+
+  /// The name of parameter `suffix` (`q_proj.weight`) of `layer`:
+  /// `<layer>.<suffix>`, unless the layer's `parameters` map names it, whole
+  /// (`q_proj.weight: x.w`) or by its group (`q_proj: x` gives `x.weight`).
+  std::string parameterName(const Layer &layer, const std::string &suffix) {
+    std::string name = layer.name + "." + suffix;
+    const FieldValue *map = layer.get("parameters");
+    if (!map)
+      return name;
+    size_t dot = suffix.rfind('.');
+    std::string group = dot == std::string::npos ? "" : suffix.substr(0, dot);
+    for (const auto &[key, value] : map->map) {
+      if (key == suffix) {
+        usedParameterKeys.insert(key);
+        return value;
+      }
+    }
+    for (const auto &[key, value] : map->map) {
+      if (!group.empty() && key == group) {
+        usedParameterKeys.insert(key);
+        return value + suffix.substr(dot);
+      }
+    }
+    return name;
+  }
+
+  /// Every key of `layer`'s `parameters` map named one of its parameters:
+  /// a misspelt key is an error, not a silently default name.
+  void checkParameterMap(const Layer &layer,
+                         const std::vector<std::string> &parameters) {
+    const FieldValue *map = layer.get("parameters");
+    if (!map)
+      return;
+    for (size_t i = 0; i < map->map.size(); ++i) {
+      if (usedParameterKeys.count(map->map[i].first))
+        continue;
+      std::string list;
+      for (const std::string &p : parameters)
+        list += (list.empty() ? "" : ", ") + p;
+      fail(map->listLocs[i], "layer '" + layer.name + "': 'parameters' key '" +
+                            map->map[i].first + "' names no parameter; " +
+                            (list.empty() ? "a " + layer.kind +
+                                                " layer has no parameters"
+                                          : "its parameters are " + list));
+    }
   }
 
   //===--------------------------------------------------------------------===//
@@ -577,8 +624,26 @@ private:
       if (forms.count(alone) && forms.size() > 1)
         fail(forms[alone], std::string("form '") + alone +
                                "' cannot be combined with other forms");
+    // Padding is given as per-sequence lengths or as a tokenizer's
+    // attention_mask (any padding side), not both.
+    if (forms.count("padding")) {
+      if (!l.has("key_lengths") && !l.has("attention_mask"))
+        fail(forms["padding"], "form 'padding' needs 'key_lengths' or "
+                               "'attention_mask' naming an input");
+      if (l.has("key_lengths") && l.has("attention_mask"))
+        fail(l.get("attention_mask")->keyLoc,
+             "give padding as 'key_lengths' or as 'attention_mask', not both");
+      if (l.has("attention_mask") && forms.count("mask"))
+        fail(l.get("attention_mask")->keyLoc,
+             "an 'attention_mask' and form 'mask' cannot be combined (the "
+             "attention takes one boolean mask)");
+    } else {
+      for (const char *field : {"key_lengths", "attention_mask"})
+        if (l.has(field))
+          fail(l.get(field)->keyLoc, std::string("'") + field +
+                                         "' is only used by form 'padding'");
+    }
     const std::pair<const char *, const char *> needs[] = {
-        {"padding", "key_lengths"},
         {"mask", "mask"},
         {"bias", "attn_bias"},
         {"sliding_window", "window"},
@@ -597,6 +662,213 @@ private:
     if (!forms.count("graph") && l.has("graph"))
       fail(l.get("graph")->keyLoc, "'graph' is only used by form 'graph'");
     return forms;
+  }
+
+  /// The masking operands of an attention layer over queries `xq` and keys
+  /// `xk` ([batch, seq, dim] each).
+  struct Masks {
+    std::optional<Tensor> lengths, mask, bias;
+    attn::WindowAttr window;
+  };
+
+  Masks attentionMasks(const Layer &l, std::map<std::string, Loc> &forms,
+                       const Tensor &xq, const Tensor &xk, int64_t heads) {
+    Masks m;
+    Shape logits = {xq.shape[0], fixed(heads), xq.shape[1], xk.shape[1]};
+    if (forms.count("padding") && l.has("key_lengths")) {
+      m.lengths = lookupInput(l, "key_lengths");
+      if (!m.lengths->isInt() || m.lengths->shape.size() != 1 ||
+          m.lengths->shape[0] != xq.shape[0])
+        fail(l.locOf("key_lengths"),
+             "'key_lengths' input '" + l.get("key_lengths")->s +
+                 "' must be i32 or i64 [" + str(xq.shape[0]) +
+                 "] (one length per sequence), got " + m.lengths->describe());
+    }
+    if (forms.count("padding") && l.has("attention_mask")) {
+      Tensor am = attentionMaskInput(l, xk);
+      // One key mask per input, shared by every layer that pads with it.
+      auto it = keyPaddingMasks.find(l.get("attention_mask")->s);
+      if (it == keyPaddingMasks.end()) {
+        Shape shape = {am.shape[0], fixed(1), fixed(1), am.shape[1]};
+        Value v = builder.create<attn::KeyPaddingMaskOp>(
+            loc(l.locOf("attention_mask")), tensorType(shape, "bool"),
+            am.value);
+        it = keyPaddingMasks
+                 .emplace(l.get("attention_mask")->s, Tensor{v, shape, "bool"})
+                 .first;
+      }
+      m.mask = it->second;
+    }
+    if (forms.count("mask")) {
+      m.mask = lookupInput(l, "mask");
+      if (m.mask->dtype != "bool")
+        fail(l.locOf("mask"), "'mask' input '" + l.get("mask")->s +
+                                  "' must be bool, got " + m.mask->describe());
+      requireBroadcast(*m.mask, logits, l.locOf("mask"),
+                       "'mask' input '" + l.get("mask")->s + "'");
+    }
+    if (forms.count("bias")) {
+      m.bias = lookupInput(l, "attn_bias");
+      if (m.bias->dtype != xq.dtype)
+        fail(l.locOf("attn_bias"), "'attn_bias' input '" +
+                                       l.get("attn_bias")->s + "' must be " +
+                                       xq.dtype + ", got " + m.bias->describe());
+      requireBroadcast(*m.bias, logits, l.locOf("attn_bias"),
+                       "'attn_bias' input '" + l.get("attn_bias")->s + "'");
+    }
+    if (forms.count("sliding_window")) {
+      const FieldValue *w = l.get("window");
+      if (w->left < 0)
+        fail(w->leftLoc, "window 'left' must be non-negative, got " +
+                             std::to_string(w->left));
+      if (w->right < 0)
+        fail(w->rightLoc, "window 'right' must be non-negative, got " +
+                              std::to_string(w->right));
+      m.window = attn::WindowAttr::get(ctx, w->left, w->right);
+    }
+    return m;
+  }
+
+  /// The input an `attention_mask` field names: a tokenizer's [batch, seq]
+  /// mask (bool or integer, nonzero: a real token) of the sequence `x`.
+  Tensor attentionMaskInput(const Layer &l, const Tensor &x) {
+    Tensor am = lookupInput(l, "attention_mask");
+    if ((am.dtype != "bool" && !am.isInt()) || am.shape.size() != 2 ||
+        am.shape[0] != x.shape[0] || am.shape[1] != x.shape[1])
+      fail(l.locOf("attention_mask"),
+           "'attention_mask' input '" + l.get("attention_mask")->s +
+               "' must be bool, i32 or i64 [" + str(x.shape[0]) + ", " +
+               str(x.shape[1]) + "] (nonzero: a real token), got " +
+               am.describe());
+    return am;
+  }
+
+  /// Scaled-dot-product attention over projected queries, keys and values
+  /// ([batch, seq, heads * dh] each): split into heads, one attn.attention,
+  /// heads merged back.
+  Tensor attentionCore(const Layer &l, std::map<std::string, Loc> &forms,
+                       const Tensor &q2, const Tensor &k2, const Tensor &v2,
+                       int64_t heads, int64_t kvHeads, const Masks &masks) {
+    attn::ScoreKind score = l.getString("score", "scaled_dot") == "dot"
+                                ? attn::ScoreKind::dot
+                                : attn::ScoreKind::scaled_dot;
+    FloatAttr scale;
+    if (l.has("scale") && score == attn::ScoreKind::dot)
+      fail(l.get("scale")->keyLoc, "'scale' is only used by score: "
+                                   "scaled_dot (a dot score is unscaled)");
+    if (l.has("scale"))
+      scale = builder.getF64FloatAttr(l.getFloat("scale", 1.0));
+    Tensor q = splitHeads(l.loc, q2, heads);
+    Tensor k = splitHeads(l.loc, k2, kvHeads);
+    Tensor v = splitHeads(l.loc, v2, kvHeads);
+    Shape outShape = q.shape;
+    outShape.back() = v.shape.back();
+    Value o = builder.create<attn::AttentionOp>(
+        loc(l.loc), tensorType(outShape, q.dtype), q.value, k.value, v.value,
+        masks.mask ? masks.mask->value : Value(),
+        masks.bias ? masks.bias->value : Value(),
+        masks.lengths ? masks.lengths->value : Value(), score, scale,
+        forms.count("causal") > 0, masks.window);
+    return mergeHeads(l.loc, Tensor{o, outShape, q.dtype}, false);
+  }
+
+  /// `attention`: the core of multi-head attention over three layers that
+  /// already hold the projected queries, keys and values (an imported
+  /// graph's own projections, cross-attention).
+  Tensor attentionLayer(const Layer &l) {
+    std::map<std::string, Loc> forms = attentionForms(l);
+    const FieldValue *f = l.get("inputs");
+    if (f->list.size() != 3)
+      fail(f->loc, "an attention layer takes 'inputs' [queries, keys, "
+                   "values], got " + std::to_string(f->list.size()) +
+                       " names");
+    Tensor q = lookup(f->list[0], f->listLocs[0], l);
+    Tensor k = lookup(f->list[1], f->listLocs[1], l);
+    Tensor v = lookup(f->list[2], f->listLocs[2], l);
+    const char *roles[] = {"queries", "keys", "values"};
+    const Tensor *qkv[] = {&q, &k, &v};
+    for (int i = 0; i < 3; ++i) {
+      const Tensor &t = *qkv[i];
+      if (!t.isFloat() || t.dtype != q.dtype || t.shape.size() != 3 ||
+          t.shape.back().isSymbolic())
+        fail(f->listLocs[i], std::string("the ") + roles[i] + " '" +
+                                 f->list[i] + "' must be a floating-point "
+                                 "[batch, seq, width] tensor of the queries' "
+                                 "dtype with a fixed width, got " +
+                                 t.describe());
+    }
+    if (k.shape[0] != q.shape[0] || v.shape[0] != q.shape[0] ||
+        v.shape[1] != k.shape[1])
+      fail(f->loc, "queries " + q.describe() + ", keys " + k.describe() +
+                       " and values " + v.describe() +
+                       " do not share the batch (and keys and values the "
+                       "sequence)");
+    int64_t heads = l.getInt("heads", 1);
+    int64_t kvHeads = l.getInt("kv_heads", heads);
+    if (heads % kvHeads != 0)
+      fail(l.locOf("kv_heads"), "kv_heads (" + std::to_string(kvHeads) +
+                                    ") must divide heads (" +
+                                    std::to_string(heads) + ")");
+    auto requireDivides = [&](const Tensor &t, int64_t h, int i) {
+      if (t.shape.back().size % h != 0)
+        fail(f->listLocs[i], std::string("the width of the ") + roles[i] +
+                                 " " + t.describe() + " is not a multiple " +
+                                 "of its " + std::to_string(h) + " heads");
+    };
+    requireDivides(q, heads, 0), requireDivides(k, kvHeads, 1),
+        requireDivides(v, kvHeads, 2);
+    if (q.shape.back().size / heads != k.shape.back().size / kvHeads)
+      fail(f->loc, "queries and keys must have one head width, got " +
+                       std::to_string(q.shape.back().size / heads) + " and " +
+                       std::to_string(k.shape.back().size / kvHeads));
+    Masks masks = attentionMasks(l, forms, q, k, heads);
+    return attentionCore(l, forms, q, k, v, heads, kvHeads, masks);
+  }
+
+  /// `pool`: [batch, seq, dim] -> [batch, dim] by mean, first token or max,
+  /// over the positions a tokenizer's attention_mask keeps.
+  Tensor poolLayer(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    if (x.shape.size() != 3)
+      fail(inputLoc(l), "layer '" + l.name + "' pools a [batch, seq, dim] "
+                        "sequence, got " + x.describe());
+    std::string mode = l.getString("mode", "mean");
+    Value mask;
+    if (l.has("attention_mask")) {
+      if (mode == "first")
+        fail(l.get("attention_mask")->keyLoc,
+             "mode 'first' takes the first token whatever the mask; "
+             "'attention_mask' is for modes mean and max");
+      mask = attentionMaskInput(l, x).value;
+    }
+    Shape shape = {x.shape[0], x.shape[2]};
+    Value v = builder.create<attn::PoolOp>(
+        loc(l.loc), tensorType(shape, x.dtype),
+        *attn::symbolizePoolKind(mode), x.value, mask);
+    return Tensor{v, shape, x.dtype};
+  }
+
+  /// `bias`: x + b, a learned vector over the last dim (a constant row an
+  /// imported graph adds, such as a fixed token type's embedding).
+  Tensor biasLayer(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    Tensor b = param(l, "bias", {width(l, x)}, x.dtype, attn::InitKind::zeros);
+    return add(l.loc, x, b);
+  }
+
+  /// `l2_normalize`: F.normalize(x, p=2, dim=-1, eps=epsilon).
+  Tensor l2NormalizeLayer(const Layer &l) {
+    Tensor x = layerInput(l);
+    requireFloat(l, x);
+    width(l, x); // rank >= 1
+    double eps = l.getFloat("epsilon", 1e-12);
+    if (eps <= 0)
+      fail(l.locOf("epsilon"), "'epsilon' must be positive");
+    Value v = builder.create<attn::L2NormalizeOp>(
+        loc(l.loc), x.value.getType(), x.value, builder.getF64FloatAttr(eps));
+    return Tensor{v, x.shape, x.dtype};
   }
 
   Tensor multiHeadAttention(const Layer &l) {
@@ -638,10 +910,8 @@ private:
       scale = builder.getF64FloatAttr(l.getFloat("scale", 1.0));
 
     // Operands naming inputs, checked before any parameter is added.
-    std::optional<Tensor> lengths, mask, bias;
-    attn::WindowAttr window;
+    Masks masks;
     const Graph *g = nullptr;
-    Shape logits;
     if (graph) {
       g = &lookupGraph(l);
       if (x.shape[0] != g->nodes)
@@ -650,43 +920,7 @@ private:
                               "' nodes, but the graph has '" + str(g->nodes) +
                               "'");
     } else {
-      logits = {x.shape[0], fixed(heads), x.shape[1], x.shape[1]};
-      if (forms.count("padding")) {
-        lengths = lookupInput(l, "key_lengths");
-        if (!lengths->isInt() || lengths->shape.size() != 1 ||
-            lengths->shape[0] != x.shape[0])
-          fail(l.locOf("key_lengths"),
-               "'key_lengths' input '" + l.get("key_lengths")->s +
-                   "' must be i32 or i64 [" + str(x.shape[0]) +
-                   "] (one length per sequence), got " + lengths->describe());
-      }
-      if (forms.count("mask")) {
-        mask = lookupInput(l, "mask");
-        if (mask->dtype != "bool")
-          fail(l.locOf("mask"), "'mask' input '" + l.get("mask")->s +
-                                    "' must be bool, got " + mask->describe());
-        requireBroadcast(*mask, logits, l.locOf("mask"),
-                         "'mask' input '" + l.get("mask")->s + "'");
-      }
-      if (forms.count("bias")) {
-        bias = lookupInput(l, "attn_bias");
-        if (bias->dtype != x.dtype)
-          fail(l.locOf("attn_bias"), "'attn_bias' input '" +
-                                         l.get("attn_bias")->s + "' must be " +
-                                         x.dtype + ", got " + bias->describe());
-        requireBroadcast(*bias, logits, l.locOf("attn_bias"),
-                         "'attn_bias' input '" + l.get("attn_bias")->s + "'");
-      }
-      if (forms.count("sliding_window")) {
-        const FieldValue *w = l.get("window");
-        if (w->left < 0)
-          fail(w->leftLoc, "window 'left' must be non-negative, got " +
-                               std::to_string(w->left));
-        if (w->right < 0)
-          fail(w->rightLoc, "window 'right' must be non-negative, got " +
-                                std::to_string(w->right));
-        window = attn::WindowAttr::get(ctx, w->left, w->right);
-      }
+      masks = attentionMasks(l, forms, x, x, heads);
     }
 
     int64_t qWidth = heads * headDim, kvWidth = kvHeads * headDim;
@@ -703,22 +937,20 @@ private:
     Tensor bo = param(l, "out_proj.bias", {dim}, x.dtype,
                       attn::InitKind::zeros);
 
+    if (!graph) {
+      Tensor merged = attentionCore(l, forms, linear(l.loc, x, wq, bq),
+                                    linear(l.loc, x, wk, bk),
+                                    linear(l.loc, x, wv, bv), heads, kvHeads,
+                                    masks);
+      return linear(l.loc, merged, wo, bo);
+    }
     Tensor q = splitHeads(l.loc, linear(l.loc, x, wq, bq), heads);
     Tensor k = splitHeads(l.loc, linear(l.loc, x, wk, bk), kvHeads);
     Tensor v = splitHeads(l.loc, linear(l.loc, x, wv, bv), kvHeads);
-    Value o;
-    if (graph) {
-      o = builder.create<attn::GraphAttentionOp>(
-          loc(l.loc), q.value.getType(), q.value, k.value, v.value,
-          g->rowOffsets, g->colIndices, Value(), Value(), score, scale,
-          FloatAttr());
-    } else {
-      o = builder.create<attn::AttentionOp>(
-          loc(l.loc), q.value.getType(), q.value, k.value, v.value,
-          mask ? mask->value : Value(), bias ? bias->value : Value(),
-          lengths ? lengths->value : Value(), score, scale,
-          forms.count("causal") > 0, window);
-    }
+    Value o = builder.create<attn::GraphAttentionOp>(
+        loc(l.loc), q.value.getType(), q.value, k.value, v.value,
+        g->rowOffsets, g->colIndices, Value(), Value(), score, scale,
+        FloatAttr());
     Tensor merged = mergeHeads(l.loc, Tensor{o, q.shape, q.dtype}, false);
     return linear(l.loc, merged, wo, bo);
   }
@@ -802,6 +1034,14 @@ private:
       return logSoftmax(l);
     if (l.kind == "mean_pool")
       return meanPool(l);
+    if (l.kind == "attention")
+      return attentionLayer(l);
+    if (l.kind == "pool")
+      return poolLayer(l);
+    if (l.kind == "l2_normalize")
+      return l2NormalizeLayer(l);
+    if (l.kind == "bias")
+      return biasLayer(l);
     fail(l.kindLoc, "internal error: no generator for layer kind '" + l.kind +
                         "'");
   }
@@ -870,7 +1110,10 @@ private:
 
     for (const Layer &l : model.layers) {
       declareName(l.name, l.loc, "layer");
+      usedParameterKeys.clear();
+      layerParameters.clear();
       Tensor out = layer(l);
+      checkParameterMap(l, layerParameters);
       if (const FieldValue *r = l.get("residual")) {
         Tensor skip = lookup(r->s, r->loc, l);
         if (skip.shape != out.shape || skip.dtype != out.dtype)
@@ -956,6 +1199,9 @@ private:
   std::map<std::string, Tensor> values;
   std::map<std::string, Graph> graphs;
   std::optional<Tensor> previous;
+  std::map<std::string, Tensor> keyPaddingMasks; // by attention_mask input
+  std::set<std::string> usedParameterKeys; // of the current layer's map
+  std::vector<std::string> layerParameters; // the current layer's suffixes
 };
 
 } // namespace

@@ -69,6 +69,7 @@ enum class FieldType {
   Enum,     // one of `choices`
   EnumSet,  // one of `choices`, or a list of them
   Window,   // {left: L, right: R}
+  NameMap,  // {key: name, ...}: a layer's parameter names
 };
 
 struct FieldSpec {
@@ -113,10 +114,25 @@ const std::vector<KindSpec> &kindSpecs() {
          {"dense", "causal", "padding", "mask", "bias", "sliding_window",
           "graph"}},
         {"key_lengths", FieldType::Name},
+        {"attention_mask", FieldType::Name},
         {"mask", FieldType::Name},
         {"attn_bias", FieldType::Name},
         {"window", FieldType::Window},
         {"graph", FieldType::Name}}},
+      {"attention",
+       {{"inputs", FieldType::NameList, {}, true},
+        {"heads", FieldType::PositiveInt, {}, true},
+        {"kv_heads", FieldType::PositiveInt},
+        {"scale", FieldType::Float},
+        {"score", FieldType::Enum, {"dot", "scaled_dot"}},
+        {"form",
+         FieldType::EnumSet,
+         {"dense", "causal", "padding", "mask", "bias", "sliding_window"}},
+        {"key_lengths", FieldType::Name},
+        {"attention_mask", FieldType::Name},
+        {"mask", FieldType::Name},
+        {"attn_bias", FieldType::Name},
+        {"window", FieldType::Window}}},
       {"add", {{"inputs", FieldType::NameList, {}, true}}},
       {"layer_norm", {{"epsilon", FieldType::Float}}},
       {"feed_forward",
@@ -138,6 +154,11 @@ const std::vector<KindSpec> &kindSpecs() {
         {"graph", FieldType::Name}}},
       {"log_softmax", {}},
       {"mean_pool", {{"key_lengths", FieldType::Name}}},
+      {"pool",
+       {{"mode", FieldType::Enum, {"mean", "first", "max"}, true},
+        {"attention_mask", FieldType::Name}}},
+      {"l2_normalize", {{"epsilon", FieldType::Float}}},
+      {"bias", {}},
   };
   return specs;
 }
@@ -146,9 +167,10 @@ const std::vector<KindSpec> &kindSpecs() {
 std::vector<FieldSpec> acceptedFields(const KindSpec &spec) {
   std::vector<FieldSpec> fields = {{"name", FieldType::Name, {}, true},
                                    {"kind", FieldType::Name, {}, true}};
-  if (spec.kind != "add")
+  if (spec.kind != "add" && spec.kind != "attention")
     fields.push_back({"input", FieldType::Name});
   fields.push_back({"residual", FieldType::Name});
+  fields.push_back({"parameters", FieldType::NameMap});
   fields.insert(fields.end(), spec.fields.begin(), spec.fields.end());
   return fields;
 }
@@ -220,8 +242,39 @@ bool boolValue(const YAML::Node &n, const std::string &what) {
   return v;
 }
 
-std::string nameValue(const YAML::Node &n, const std::string &what) {
-  std::string text = scalar(n, what);
+/// The copy of a `repeat` block being read: in its names `{i}` becomes the
+/// copy's index and `{input}` the name of what precedes the copy (the last
+/// layer of the copy before, or the layer or input before the block).
+struct Copy {
+  bool active = false;
+  int64_t index = 0;
+  std::string input;
+};
+
+std::string substitute(std::string text, const Copy &copy) {
+  if (!copy.active)
+    return text;
+  for (const auto &[pattern, value] :
+       {std::pair<std::string, std::string>{"{i}", std::to_string(copy.index)},
+        {"{input}", copy.input}})
+    for (size_t at = text.find(pattern); at != std::string::npos;
+         at = text.find(pattern, at + value.size()))
+      text.replace(at, pattern.size(), value);
+  return text;
+}
+
+std::string nameValue(const YAML::Node &n, const std::string &what,
+                      const Copy &copy = Copy()) {
+  std::string raw = scalar(n, what);
+  bool input = raw.find("{input}") != std::string::npos;
+  if (!copy.active && (input || raw.find("{i}") != std::string::npos))
+    fail(locOf(n), what + ": '{i}' and '{input}' stand for a copy's index "
+                          "and input only inside a 'repeat' block, got " +
+                       quoted(raw));
+  if (input && copy.input.empty())
+    fail(locOf(n), what + ": '{input}' names what precedes the block, and "
+                          "nothing does");
+  std::string text = substitute(raw, copy);
   if (!isIdentifier(text, /*allowDots=*/true))
     fail(locOf(n), what + " must be a name (letters, digits, '_' and '.', "
                           "starting with a letter or '_'), got " +
@@ -364,7 +417,8 @@ Input parseInput(const YAML::Node &n) {
 // Layers
 //===----------------------------------------------------------------------===//
 
-FieldValue parseField(const FieldSpec &spec, Loc keyLoc, const YAML::Node &n) {
+FieldValue parseField(const FieldSpec &spec, Loc keyLoc, const YAML::Node &n,
+                      const Copy &copy) {
   FieldValue v;
   v.keyLoc = keyLoc;
   v.loc = locOf(n);
@@ -380,7 +434,7 @@ FieldValue parseField(const FieldSpec &spec, Loc keyLoc, const YAML::Node &n) {
     v.b = boolValue(n, what);
     break;
   case FieldType::Name:
-    v.s = nameValue(n, what);
+    v.s = nameValue(n, what, copy);
     break;
   case FieldType::Enum:
     v.s = enumValue(n, spec.name, spec.choices);
@@ -395,12 +449,25 @@ FieldValue parseField(const FieldSpec &spec, Loc keyLoc, const YAML::Node &n) {
     expectList(n, what);
     for (const YAML::Node &item : n) {
       v.list.push_back(spec.type == FieldType::NameList
-                           ? nameValue(item, "an item of " + what)
+                           ? nameValue(item, "an item of " + what, copy)
                            : enumValue(item, spec.name, spec.choices));
       v.listLocs.push_back(locOf(item));
     }
     if (v.list.empty())
       fail(v.loc, what + " must not be empty");
+    break;
+  case FieldType::NameMap:
+    expectMap(n, what);
+    forEachEntry(n, what, [&](const std::string &key, Loc kl,
+                              const YAML::Node &value) {
+      if (!isIdentifier(key, /*allowDots=*/true))
+        fail(kl, "a key of " + what + " names a parameter or a group of "
+                                      "them (q_proj, weight, fc1.bias), got " +
+                     quoted(key));
+      v.map.emplace_back(key, nameValue(value, "the name of parameter " +
+                                                   quoted(key), copy));
+      v.listLocs.push_back(kl); // where the key is: errors name the key
+    });
     break;
   case FieldType::Window: {
     expectMap(n, what);
@@ -429,7 +496,7 @@ FieldValue parseField(const FieldSpec &spec, Loc keyLoc, const YAML::Node &n) {
   return v;
 }
 
-Layer parseLayer(const YAML::Node &n) {
+Layer parseLayer(const YAML::Node &n, const Copy &copy) {
   expectMap(n, "a layer");
   Layer layer;
   layer.loc = locOf(n);
@@ -455,7 +522,7 @@ Layer parseLayer(const YAML::Node &n) {
     for (const FieldSpec &f : fields) {
       if (f.name != key)
         continue;
-      FieldValue v = parseField(f, keyLoc, value);
+      FieldValue v = parseField(f, keyLoc, value, copy);
       if (key == "name")
         layer.name = v.s;
       layer.fields[key] = v;
@@ -473,6 +540,54 @@ Layer parseLayer(const YAML::Node &n) {
                                           : "layer '" + layer.name + "'") +
                           " needs '" + f.name + "'");
   return layer;
+}
+
+/// A `repeat` block: `{repeat: N, layers: [...]}`, read N times with the
+/// copy's `{i}` and `{input}`.
+void parseRepeat(const YAML::Node &n, Model &model) {
+  int64_t count = 0;
+  YAML::Node layers;
+  forEachEntry(n, "a repeat block", [&](const std::string &key, Loc keyLoc,
+                                        const YAML::Node &value) {
+    if (key == "repeat")
+      count = positiveInt(value, "'repeat'");
+    else if (key == "layers")
+      layers = value;
+    else
+      fail(keyLoc, "unknown field " + quoted(key) +
+                       " in a repeat block; accepted fields: repeat, layers");
+  });
+  if (!layers)
+    fail(locOf(n), "a repeat block needs 'layers', the layers of one copy");
+  expectList(layers, "'layers' of a repeat block");
+  if (layers.size() == 0)
+    fail(locOf(layers), "'layers' of a repeat block must not be empty");
+  for (const YAML::Node &l : layers) {
+    if (l.IsMap() && l["repeat"])
+      fail(locOf(l), "repeat blocks do not nest");
+    // Each copy needs its own names, so every name says where the index goes.
+    if (l.IsMap() && l["name"] && l["name"].IsScalar() &&
+        l["name"].Scalar().find("{i}") == std::string::npos)
+      fail(locOf(l["name"]), "a layer name in a repeat block must contain "
+                             "'{i}' (the copy's index), got " +
+                                 quoted(l["name"].Scalar()));
+  }
+  constexpr int64_t kMaxCopies = 4096;
+  if (count > kMaxCopies)
+    fail(locOf(n["repeat"]), "'repeat' is at most " +
+                                 std::to_string(kMaxCopies) + ", got " +
+                                 std::to_string(count));
+  for (int64_t i = 0; i < count; ++i) {
+    Copy copy{true, i, ""};
+    if (!model.layers.empty())
+      copy.input = model.layers.back().name;
+    else
+      for (const Input &in : model.inputs)
+        if (!in.graph && copy.input.empty())
+          copy.input = in.name;
+    for (const YAML::Node &l : layers)
+      model.layers.push_back(parseLayer(l, copy));
+  }
 }
 
 void parseTop(const YAML::Node &root, Model &model) {
@@ -500,8 +615,12 @@ void parseTop(const YAML::Node &root, Model &model) {
     } else if (key == "layers") {
       hasLayers = true;
       expectList(value, "'layers'");
-      for (const YAML::Node &l : value)
-        model.layers.push_back(parseLayer(l));
+      for (const YAML::Node &l : value) {
+        if (l.IsMap() && l["repeat"])
+          parseRepeat(l, model);
+        else
+          model.layers.push_back(parseLayer(l, Copy()));
+      }
       if (model.layers.empty())
         fail(locOf(value), "'layers' must not be empty");
     } else if (key == "outputs") {

@@ -122,6 +122,7 @@ class Module:
     def __init__(self, path, *, check_cpu=False, check_finite=False):
         self._core = _core.Module(_os.fspath(path), check_cpu, check_finite)
         self.entries = {e.name: e for e in self._core.entry_list}
+        self.unused_weights = []  # set by load_weights and update_weights
 
     path = property(lambda self: self._core.path)
     target = property(lambda self: self._core.target,
@@ -157,18 +158,20 @@ class Module:
         """Weights from a .safetensors file, a folder of NAME.npy files or a
         dict of arrays (NumPy or DLPack), replacing the current ones. Each
         tensor's dtype and shape are checked against the entries that take
-        it; with ``strict``, a tensor no entry takes is an error."""
+        it; with ``strict``, a tensor no entry takes is an error naming it.
+        Either way :attr:`unused_weights` lists those tensors (a checkpoint's
+        ``position_ids`` or ``pooler.*``)."""
         if isinstance(source, (str, bytes, _os.PathLike)):
             self._core.load_weights(_os.fspath(source))
         else:
             self._core.set_weights(dict(source), False)
-        self._core.check_weights(strict)
+        self.unused_weights = list(self._core.check_weights(strict))
         return self
 
     def update_weights(self, tensors, *, strict=True):
         """Adds or replaces the tensors of ``tensors`` (a dict)."""
         self._core.set_weights(dict(tensors), True)
-        self._core.check_weights(strict)
+        self.unused_weights = list(self._core.check_weights(strict))
         return self
 
     def init_weights(self, seed=0):

@@ -84,7 +84,8 @@ def compile(source, *, target=None, train=False, output=None,
             cache=True):
     """Compiles ``source`` — the path of a model description (.yaml), attn
     IR (.mlir) or ONNX model, or the text of a description or of attn IR —
-    into a module and loads it.
+    into a module and loads it. An ONNX model's weights are written
+    beside the module (.safetensors) and loaded with it.
 
     ``target`` is attnc's --target: by default attnc's own (x86-64-multi:
     AVX-512 and AVX2 kernels, the best picked on the CPU that runs it),
@@ -124,7 +125,7 @@ def compile(source, *, target=None, train=False, output=None,
         os.makedirs(directory, exist_ok=True)
         output = os.path.join(directory, f"py-{stem}-{key}.so")
         if os.path.exists(output):
-            return Module(output)
+            return _loaded(Module(output), output, suffix)
     elif output is None:
         directory = tempfile.mkdtemp(prefix="attnc-")
         output = os.path.join(directory, f"{stem}.so")
@@ -141,10 +142,27 @@ def compile(source, *, target=None, train=False, output=None,
         fd, temp = tempfile.mkstemp(prefix=".attnc-", suffix=".so",
                                     dir=out_dir)
         os.close(fd)
+        # An ONNX model's weights come beside the module (.safetensors).
+        temp_weights = _weights_beside(temp)
         try:
             _run(compiler, path, temp, flags)
+            if os.path.exists(temp_weights):
+                os.replace(temp_weights, _weights_beside(output))
             os.replace(temp, output)
         finally:
-            if os.path.exists(temp):
-                os.unlink(temp)
-    return Module(output)
+            for leftover in (temp, temp_weights):
+                if os.path.exists(leftover):
+                    os.unlink(leftover)
+    return _loaded(Module(output), output, suffix)
+
+
+def _weights_beside(module_path):
+    return os.path.splitext(module_path)[0] + ".safetensors"
+
+
+def _loaded(module, output, suffix):
+    """An imported ONNX model comes with its trained weights bound."""
+    weights = _weights_beside(output)
+    if suffix == ".onnx" and os.path.exists(weights):
+        module.load_weights(weights)
+    return module

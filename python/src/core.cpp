@@ -609,11 +609,14 @@ public:
 
   // Checks the set against every entry: dtypes and shapes of the tensors an
   // entry takes, and that each tensor is taken by some entry.
-  void checkWeights(bool strict) {
+  /// Checks the weights against every entry; returns the names of the
+  /// tensors no entry takes (the report of unused tensors), which `strict`
+  /// refuses.
+  std::vector<std::string> checkWeights(bool strict) {
     std::shared_lock<std::shared_mutex> read(state_->weightsLock);
     attnc_weights *w = state_->weights;
     if (!w)
-      return;
+      return {};
     std::vector<char> used(static_cast<size_t>(attnc_weights_count(w)), 0);
     for (auto &e : entries_) {
       std::unique_ptr<PooledCall> pc = e->acquire();
@@ -633,8 +636,12 @@ public:
       }
     }
     attnc_clear_error();
+    std::vector<std::string> names;
+    for (size_t i = 0; i < used.size(); ++i)
+      if (!used[i])
+        names.push_back(attnc_weights_name(w, static_cast<int32_t>(i)));
     if (!strict)
-      return;
+      return names;
     std::string unused;
     int count = 0;
     for (size_t i = 0; i < used.size(); ++i)
@@ -650,6 +657,7 @@ public:
                 ": " + std::to_string(count) + " tensor" +
                 (count == 1 ? "" : "s") + " no entry takes: " + unused +
                 (count > 5 ? ", ..." : "") + " (strict=False to allow)");
+    return names;
   }
 
 private:

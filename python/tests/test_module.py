@@ -261,6 +261,10 @@ def test_bad_weights_are_refused_naming_the_tensor(entries_module, tmp_path):
                        match="1 tensor no entry takes: 'lin.bais'"):
         m.load_weights({"lin.bais": np.zeros(4, np.float32)})
     m.load_weights({"lin.bais": np.zeros(4, np.float32)}, strict=False)
+    # The report of what a checkpoint holds that no entry takes.
+    assert m.unused_weights == ["lin.bais"]
+    m.load_weights({"lin.bias": np.zeros(4, np.float32)})
+    assert m.unused_weights == []
     bad = tmp_path / "bad.safetensors"
     bad.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json")
     with pytest.raises(attnc.ValidationError, match="bad.safetensors"):
@@ -318,3 +322,26 @@ outputs: [lin]
     assert set(m.entries) >= {"tiny", "tiny_train"}
     roles = {a.role for a in m.entries["tiny_train"].args}
     assert {"parameter", "gradient"} <= roles
+
+
+ONNX_INPUTS = os.path.join(os.path.dirname(__file__), "..", "..", "test",
+                           "Frontends", "ONNX", "Inputs")
+
+
+def test_compile_onnx_binds_its_weights(tmp_path):
+    # attnc.compile of an .onnx file writes the weights beside the module
+    # and binds them: the call needs no load_weights.
+    name = "bert-attn23"
+    m = attnc.compile(os.path.join(ONNX_INPUTS, name + ".onnx"),
+                      target="host", output=tmp_path / "enc.so")
+    assert (tmp_path / "enc.safetensors").exists()
+    assert m.unused_weights == []
+    folder = os.path.join(ONNX_INPUTS, name)
+    inputs = {n: np.load(os.path.join(folder, n + ".npy"))
+              for n in ("input_ids", "attention_mask", "token_type_ids")}
+    out = m.bert_attn23(**inputs)
+    ref = np.load(os.path.join(folder, "sentence_embedding.npy"))
+    got = out["sentence_embedding"]
+    cos = (got * ref).sum(1) / (np.linalg.norm(got, axis=1) *
+                                np.linalg.norm(ref, axis=1))
+    assert cos.min() >= 0.99999

@@ -453,6 +453,45 @@ Tensor meanPool(const Tensor &x, const std::vector<int64_t> &lengths) {
   return out;
 }
 
+Tensor pool(const Tensor &x, Pool kind, const Tensor *mask) {
+  int64_t B = x.shape[0], S = x.shape[1], D = x.shape[2];
+  Tensor out({B, D});
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t d = 0; d < D; ++d) {
+      if (kind == Pool::First) {
+        out.at({b, d}) = x.at({b, 0, d});
+        continue;
+      }
+      double acc = kind == Pool::Mean ? 0.0 : -INFINITY;
+      int64_t kept = 0;
+      for (int64_t s = 0; s < S; ++s) {
+        if (mask && mask->at({b, s}) == 0)
+          continue;
+        ++kept;
+        double v = x.at({b, s, d});
+        acc = kind == Pool::Mean ? acc + v : std::max(acc, v);
+      }
+      out.at({b, d}) = kept == 0 ? 0.0
+                       : kind == Pool::Mean ? acc / static_cast<double>(kept)
+                                            : acc;
+    }
+  return out;
+}
+
+Tensor l2Normalize(const Tensor &x, double eps) {
+  int64_t D = x.shape.back(), rows = x.numel() / D;
+  Tensor out = x;
+  for (int64_t r = 0; r < rows; ++r) {
+    double sq = 0;
+    for (int64_t d = 0; d < D; ++d)
+      sq += x.data[r * D + d] * x.data[r * D + d];
+    double norm = std::max(std::sqrt(sq), eps);
+    for (int64_t d = 0; d < D; ++d)
+      out.data[r * D + d] = x.data[r * D + d] / norm;
+  }
+  return out;
+}
+
 Tensor logSoftmax(const Tensor &x) {
   int64_t C = x.shape.back(), rows = x.numel() / C;
   Tensor out = x;

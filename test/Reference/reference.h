@@ -90,6 +90,12 @@ Tensor logSoftmax(const Tensor &x);
 /// [B, S, D] -> [B, D]: the mean over the first lengths[b] positions
 /// (clamped to [0, S]; all S when `lengths` is empty), 0 for length 0.
 Tensor meanPool(const Tensor &x, const std::vector<int64_t> &lengths);
+// attn.pool: x [B,S,D], mask [B,S] or null (nonzero keeps) -> [B,D]; mean
+// or max over the kept positions (0 when none), or x[b, 0, :].
+enum class Pool { Mean, First, Max };
+Tensor pool(const Tensor &x, Pool kind, const Tensor *mask);
+// attn.l2_normalize: x / max(||x|| over the last dim, eps).
+Tensor l2Normalize(const Tensor &x, double eps);
 
 // Training (docs/training.md).
 

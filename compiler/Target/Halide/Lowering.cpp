@@ -132,6 +132,7 @@ const LoweringRegistry &LoweringRegistry::get() {
     registerLinearLowerings(r);
     registerLayerLowerings(r);
     registerLossLowerings(r);
+    registerPoolingLowerings(r);
     return r;
   }();
   return registry;

@@ -90,6 +90,7 @@ void registerGraphLowerings(LoweringRegistry &registry);
 void registerLinearLowerings(LoweringRegistry &registry);
 void registerLayerLowerings(LoweringRegistry &registry);
 void registerLossLowerings(LoweringRegistry &registry);
+void registerPoolingLowerings(LoweringRegistry &registry);
 
 /// What a lowering works with: the Halide value of every attn value, the
 /// stages recorded so far, and helpers shared across families.

@@ -16,6 +16,7 @@
 #include "compiler/Target/Halide/ModuleLinker.h"
 #include "compiler/Target/Halide/TranslateToKernelGraph.h"
 #include "frontends/model/ModelImporter.h"
+#include "frontends/onnx/OnnxImporter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -57,7 +58,8 @@ namespace {
 enum class Emit { MLIR, Kernels, HalideStmt, Assembly, Object, Module };
 
 cl::OptionCategory category("attnc options");
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir | model .yaml>"),
+cl::opt<std::string> inputFile(cl::Positional,
+                               cl::desc("<input .mlir | model .yaml | .onnx>"),
                                cl::Required, cl::cat(category));
 cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                 cl::value_desc("path"), cl::cat(category));
@@ -112,6 +114,14 @@ cl::opt<ScheduleKind> schedule(
 int fail(const std::string &message) {
   llvm::errs() << "attnc: error: " << message << "\n";
   return 1;
+}
+
+/// `out` with its extension replaced by .safetensors: where the weights of
+/// an imported ONNX model go.
+std::string weightsPathFor(const std::string &out) {
+  llvm::SmallString<256> path(out);
+  llvm::sys::path::replace_extension(path, ".safetensors");
+  return std::string(path);
 }
 
 std::string defaultOutput() {
@@ -213,6 +223,28 @@ int publish(const std::string &from, const std::string &to) {
   if (std::error_code ec = llvm::sys::fs::rename(from, to)) {
     if (llvm::sys::fs::copy_file(from, to))
       return fail("cannot write '" + to + "': " + ec.message());
+  }
+  return 0;
+}
+
+/// Publishes the staged output and, for an ONNX model, its weights beside
+/// it (`out` with extension .safetensors): the weights first, removed again
+/// if the output cannot be written, so both appear or neither.
+int publishWithWeights(const std::string &staged, const std::string &out,
+                       const std::vector<attnc::onnx::Weight> &weights,
+                       const std::string &tmp) {
+  if (weights.empty())
+    return publish(staged, out);
+  std::string stagedWeights = tmp + "/weights.safetensors";
+  std::string err = attnc::onnx::writeSafetensors(weights, stagedWeights);
+  if (!err.empty())
+    return fail(err);
+  std::string weightsOut = weightsPathFor(out);
+  if (int rc = publish(stagedWeights, weightsOut))
+    return rc;
+  if (int rc = publish(staged, out)) {
+    llvm::sys::fs::remove(weightsOut);
+    return rc;
   }
   return 0;
 }
@@ -353,8 +385,12 @@ int main(int argc, char **argv) {
                            : "note";
     std::string loc;
     llvm::raw_string_ostream os(loc);
+    // Line 0: the file as a whole (an ONNX file that does not parse).
     if (auto fl = mlir::dyn_cast<mlir::FileLineColLoc>(d.getLocation()))
-      os << fl.getFilename().getValue() << ":" << fl.getLine() << ":" << fl.getColumn();
+      fl.getLine() == 0
+          ? os << fl.getFilename().getValue()
+          : os << fl.getFilename().getValue() << ":" << fl.getLine() << ":"
+               << fl.getColumn();
     else
       os << d.getLocation();
     llvm::errs() << loc << ": " << kind << ": " << d.str() << "\n";
@@ -366,7 +402,13 @@ int main(int argc, char **argv) {
   if (!file)
     return fail("cannot read '" + inputFile + "': " + error);
   mlir::OwningOpRef<mlir::ModuleOp> module;
-  if (attnc::model::isModelDescriptionPath(inputFile)) {
+  // An ONNX model's initializers become a .safetensors file beside the
+  // output, written with it or not at all.
+  std::vector<attnc::onnx::Weight> onnxWeights;
+  const bool fromOnnx = attnc::onnx::isOnnxPath(inputFile);
+  if (fromOnnx) {
+    module = attnc::onnx::importOnnxModel(inputFile, &context, onnxWeights);
+  } else if (attnc::model::isModelDescriptionPath(inputFile)) {
     module = attnc::model::importModelDescription(file->getBuffer(), inputFile,
                                                   &context);
   } else {
@@ -404,8 +446,9 @@ int main(int argc, char **argv) {
         return fail("cannot write '" + staged + "': " + ec.message());
       module->print(os);
     }
-    return out == "-" ? toStdout(staged)
-                      : publish(staged, out);
+    if (out == "-")
+      return toStdout(staged);
+    return publishWithWeights(staged, out, onnxWeights, tmp.path);
   }
 
   std::vector<attnc::kg::Function> functions;
@@ -493,7 +536,7 @@ int main(int argc, char **argv) {
                                                 tmp.path, staged);
     if (!err.empty())
       return fail(err);
-    return publish(staged, out);
+    return publishWithWeights(staged, out, onnxWeights, tmp.path);
   }
   if (emit == Emit::Object && parts.size() > 1) {
     std::string staged = tmp.path + "/combined.o";

@@ -46,6 +46,17 @@ def Attn_PositionalKind : I32EnumAttr<"PositionalKind",
 def Attn_PositionalKindAttr
     : EnumAttr<Attn_Dialect, Attn_PositionalKind, "positional">;
 
+def Attn_PoolMean  : I32EnumAttrCase<"mean", 0>;
+def Attn_PoolFirst : I32EnumAttrCase<"first", 1>;
+def Attn_PoolMax   : I32EnumAttrCase<"max", 2>;
+def Attn_PoolKind : I32EnumAttr<"PoolKind",
+    "how a sequence is pooled into one vector",
+    [Attn_PoolMean, Attn_PoolFirst, Attn_PoolMax]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::attn";
+}
+def Attn_PoolKindAttr : EnumAttr<Attn_Dialect, Attn_PoolKind, "pool">;
+
 def Attn_WindowAttr : Attn_Attr<"Window", "window"> {
   let summary = "a band of keys around each query: i - left <= j <= i + right";
   let description = [{

@@ -725,6 +725,57 @@ LogicalResult MeanPoolOp::verify() {
   return expectSameElementType(op);
 }
 
+/// A tokenizer's [B, S] attention mask: rank 2, i1 or integer, its dims
+/// compatible with `batch` and `seq`.
+static LogicalResult verifyAttentionMask(Operation *op, Value mask,
+                                         int64_t batch, int64_t seq) {
+  if (!mask)
+    return success();
+  auto t = tensorTy(mask);
+  if (t.getRank() != 2 || !t.getElementType().isSignlessInteger())
+    return op->emitOpError()
+           << "'attention_mask' must be a [batch, seq] tensor of i1 or "
+              "integers, got "
+           << t;
+  if (!compatible(t.getDimSize(0), batch) || !compatible(t.getDimSize(1), seq))
+    return op->emitOpError() << "'attention_mask' shape "
+                             << shapeStr(t.getShape())
+                             << " does not match [batch, seq] "
+                             << shapeStr({batch, seq});
+  return success();
+}
+
+LogicalResult KeyPaddingMaskOp::verify() {
+  Operation *op = getOperation();
+  auto m = tensorTy(getAttentionMask()).getShape();
+  if (m.size() != 2)
+    return emitOpError() << "'attention_mask' must be rank 2 [batch, seq], "
+                            "got rank "
+                         << m.size();
+  if (failed(verifyAttentionMask(op, getAttentionMask(), m[0], m[1])))
+    return failure();
+  return expectResultShape(op, {m[0], 1, 1, m[1]});
+}
+
+LogicalResult PoolOp::verify() {
+  Operation *op = getOperation();
+  if (failed(expectRank(op, getInput(), "input", 3, "[batch, seq, dim]")))
+    return failure();
+  auto x = getInput().getType().getShape();
+  if (failed(expectResultShape(op, {x[0], x[2]})) ||
+      failed(verifyAttentionMask(op, getAttentionMask(), x[0], x[1])))
+    return failure();
+  return expectSameElementType(op);
+}
+
+LogicalResult L2NormalizeOp::verify() {
+  if (getInput().getType().getRank() < 1)
+    return emitOpError() << "input must have rank >= 1";
+  if (getEpsilon().convertToDouble() <= 0)
+    return emitOpError() << "epsilon must be positive";
+  return success();
+}
+
 LogicalResult MeanPoolGradOp::verify() {
   Operation *op = getOperation();
   if (failed(expectRank(op, getInput(), "input", 3, "[batch, seq, dim]")))
@@ -843,14 +894,16 @@ void rowsAgree(DimRelations &r, Value x, Value result) {
 int lastDim(Value v) { return static_cast<int>(tensorTy(v).getRank()) - 1; }
 
 /// A mask or bias broadcasting to the logits [B, Hq, Sq, Sk] of queries `q`
-/// ([B, Hq, Sq, D]) and keys `k` ([B, Hkv, Sk, D]), right-aligned.
+/// ([B, Hq, Sq, D]) and keys `k` ([B, Hkv, Sk, D]), right-aligned; when `k`
+/// is null, to the logits `q` themselves (attn.softmax). Not `q == k`: a
+/// self-attention may pass one value as queries and keys.
 void broadcastsToLogits(DimRelations &r, Value t, Value q, Value k,
                         const char *what) {
   if (!t)
     return;
   int rank = static_cast<int>(tensorTy(t).getRank());
   std::pair<Value, int> logits[] = {{q, 0}, {q, 1}, {q, 2}, {k, 2}};
-  if (q == k) // the logits themselves (attn.softmax)
+  if (!k)
     logits[3] = {q, 3};
   for (int d = 0; d < rank && rank <= 4; ++d) {
     auto [v, vd] = logits[4 - rank + d];
@@ -892,8 +945,8 @@ void ScoreOp::getDimRelations(DimRelations &r) {
 
 void SoftmaxOp::getDimRelations(DimRelations &r) {
   r.sameShape(getInput(), getResult());
-  broadcastsToLogits(r, getMask(), getInput(), getInput(), "mask dim");
-  broadcastsToLogits(r, getBias(), getInput(), getInput(), "bias dim");
+  broadcastsToLogits(r, getMask(), getInput(), Value(), "mask dim");
+  broadcastsToLogits(r, getBias(), getInput(), Value(), "bias dim");
   if (getKeyLengths())
     r.same(getKeyLengths(), 0, getInput(), 0);
 }
@@ -1043,6 +1096,22 @@ static void pooledSequence(DimRelations &r, Value x, Value pooled, Value lengths
 
 void MeanPoolOp::getDimRelations(DimRelations &r) {
   pooledSequence(r, getInput(), getResult(), getKeyLengths());
+}
+
+void KeyPaddingMaskOp::getDimRelations(DimRelations &r) {
+  r.same(getAttentionMask(), 0, getResult(), 0);
+  r.same(getAttentionMask(), 1, getResult(), 3);
+  r.hint(getAttentionMask(), 0, "B"), r.hint(getAttentionMask(), 1, "S");
+}
+
+void PoolOp::getDimRelations(DimRelations &r) {
+  pooledSequence(r, getInput(), getResult(), Value());
+  if (Value m = getAttentionMask())
+    r.same(m, 0, getInput(), 0), r.same(m, 1, getInput(), 1);
+}
+
+void L2NormalizeOp::getDimRelations(DimRelations &r) {
+  r.sameShape(getInput(), getResult());
 }
 
 void MeanPoolGradOp::getDimRelations(DimRelations &r) {

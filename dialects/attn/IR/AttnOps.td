@@ -623,6 +623,100 @@ def Attn_LogSoftmaxOp : Attn_Op<"log_softmax", [Pure, SameOperandsAndResultType,
 }
 
 //===----------------------------------------------------------------------===//
+// Padding masks, pooling and normalisation (sentence encoders)
+//===----------------------------------------------------------------------===//
+
+def Attn_KeyPaddingMaskOp : Attn_Op<"key_padding_mask", [Pure]> {
+  let summary = "a tokenizer's attention_mask as attention's key mask";
+  let description = [{
+    ```
+    attention_mask : [B, S] (i1 or integer)   out : [B, 1, 1, S] (i1)
+    out[b, 0, 0, j] = attention_mask[b, j] != 0
+    ```
+    The key-padding form of `attn.attention`'s `mask` operand: key `j` of
+    sequence `b` is attended iff its mask is nonzero, whatever side the
+    padding is on (`key_lengths` only describe right padding). The result
+    broadcasts over heads and queries; it is an index remapping that the
+    attention kernel reads in place.
+
+    ```mlir
+    func.func @kpm(%m: tensor<?x?xi64>) -> tensor<?x1x1x?xi1> {
+      %k = attn.key_padding_mask %m : tensor<?x?xi64> -> tensor<?x1x1x?xi1>
+      return %k : tensor<?x1x1x?xi1>
+    }
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$attention_mask);
+  let results = (outs RankedTensorOf<[I1]>:$result);
+  let assemblyFormat = [{
+    $attention_mask attr-dict `:` type($attention_mask) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_PoolOp : Attn_Op<"pool", [Pure]> {
+  let summary = "pool a sequence into one vector: mean, first token or max";
+  let description = [{
+    ```
+    x : [B, S, D]   attention_mask : [B, S] (optional; i1 or integer)
+    out : [B, D]
+    keep(b, s) = attention_mask ? attention_mask[b, s] != 0 : true
+    mean:  out[b, d] = sum_{s : keep} x[b, s, d] / #{s : keep}    (0 if none)
+    first: out[b, d] = x[b, 0, d]                                  (CLS pooling)
+    max:   out[b, d] = max_{s : keep} x[b, s, d]                   (0 if none)
+    ```
+    The pooling of sentence encoders over a tokenizer's `attention_mask`
+    (any padding side). `first` ignores the mask, as BERT's CLS pooling
+    does. A sequence with no kept position pools to 0, never NaN or -inf.
+    Inference only: the op has no gradient.
+
+    ```mlir
+    func.func @pool(%x: tensor<?x?x64xf32>, %m: tensor<?x?xi64>) -> tensor<?x64xf32> {
+      %y = attn.pool mean %x attention_mask(%m : tensor<?x?xi64>)
+             : tensor<?x?x64xf32> -> tensor<?x64xf32>
+      return %y : tensor<?x64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_PoolKindAttr:$kind, Attn_FloatTensor:$input,
+                       Optional<AnyRankedTensor>:$attention_mask);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    `` $kind $input
+    (`attention_mask` `(` $attention_mask^ `:` type($attention_mask) `)`)?
+    attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_L2NormalizeOp : Attn_Op<"l2_normalize", [Pure,
+    SameOperandsAndResultType]> {
+  let summary = "divide each vector by its Euclidean norm";
+  let description = [{
+    ```
+    out[..., d] = x[..., d] / max(sqrt(sum_d' x[..., d']^2), epsilon)
+    ```
+    PyTorch's `F.normalize(x, p=2, dim=-1, eps=epsilon)` (default epsilon
+    1e-12): the last step of sentence-embedding models, so that a dot
+    product is a cosine similarity. Inference only: the op has no gradient.
+
+    ```mlir
+    func.func @l2(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
+      %y = attn.l2_normalize %x epsilon(1.000000e-12) : tensor<?x64xf32>
+      return %y : tensor<?x64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Attn_FloatTensor:$input,
+                       DefaultValuedAttr<F64Attr, "1e-12">:$epsilon);
+  let results = (outs Attn_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `epsilon` `(` $epsilon `)` attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Training: the loss and the gradient ops attn-build-training-step emits
 //===----------------------------------------------------------------------===//
 

@@ -919,3 +919,43 @@ func.func @mean_pool_grad_dy(%x: tensor<2x5x8xf32>, %dy: tensor<2x5xf32>) {
   %y = attn.mean_pool_grad %x, %dy : tensor<2x5x8xf32>, tensor<2x5xf32> -> tensor<2x5x8xf32>
   return
 }
+
+// -----
+
+func.func @key_padding_mask_rank(%m: tensor<2x5x1xi64>) {
+  // expected-error @+1 {{'attention_mask' must be rank 2 [batch, seq], got rank 3}}
+  %k = attn.key_padding_mask %m : tensor<2x5x1xi64> -> tensor<2x1x1x5xi1>
+  return
+}
+
+// -----
+
+func.func @key_padding_mask_result(%m: tensor<2x5xi64>) {
+  // expected-error @+1 {{result shape [2, 1, 5, 1] does not match the expected [2, 1, 1, 5]}}
+  %k = attn.key_padding_mask %m : tensor<2x5xi64> -> tensor<2x1x5x1xi1>
+  return
+}
+
+// -----
+
+func.func @pool_mask_float(%x: tensor<2x5x8xf32>, %m: tensor<2x5xf32>) {
+  // expected-error @+1 {{'attention_mask' must be a [batch, seq] tensor of i1 or integers, got 'tensor<2x5xf32>'}}
+  %y = attn.pool mean %x attention_mask(%m : tensor<2x5xf32>) : tensor<2x5x8xf32> -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @pool_mask_shape(%x: tensor<2x5x8xf32>, %m: tensor<2x6xi64>) {
+  // expected-error @+1 {{'attention_mask' shape [2, 6] does not match [batch, seq] [2, 5]}}
+  %y = attn.pool mean %x attention_mask(%m : tensor<2x6xi64>) : tensor<2x5x8xf32> -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @l2_normalize_epsilon(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{epsilon must be positive}}
+  %y = attn.l2_normalize %x epsilon(0.0) : tensor<2x8xf32>
+  return
+}

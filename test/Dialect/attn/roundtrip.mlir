@@ -393,3 +393,19 @@ func.func @roles(%x: tensor<4xf32> {attn.name = "x", attn.role = #attn.role<data
         tensor<4xf32> {attn.role = #attn.role<gradient>, attn.grad_of = 1 : i64}) {
   return %x, %g : tensor<4xf32>, tensor<4xf32>
 }
+
+// CHECK-LABEL: func.func @sentence_encoder_tail
+// CHECK: attn.key_padding_mask %{{.*}} : tensor<?x?xi64> -> tensor<?x1x1x?xi1>
+// CHECK: attn.pool mean %{{.*}} attention_mask(%{{.*}} : tensor<?x?xi64>) : tensor<?x?x8xf32> -> tensor<?x8xf32>
+// CHECK: attn.pool first %{{.*}} : tensor<?x?x8xf32> -> tensor<?x8xf32>
+// CHECK: attn.pool max %{{.*}} attention_mask(%{{.*}} : tensor<?x?xi1>) : tensor<?x?x8xf32> -> tensor<?x8xf32>
+// CHECK: attn.l2_normalize %{{.*}} epsilon(9.9999999999999998E-13) : tensor<?x8xf32>
+func.func @sentence_encoder_tail(%x: tensor<?x?x8xf32>, %m: tensor<?x?xi64>, %b: tensor<?x?xi1>)
+    -> (tensor<?x1x1x?xi1>, tensor<?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>) {
+  %k = attn.key_padding_mask %m : tensor<?x?xi64> -> tensor<?x1x1x?xi1>
+  %a = attn.pool mean %x attention_mask(%m : tensor<?x?xi64>) : tensor<?x?x8xf32> -> tensor<?x8xf32>
+  %f = attn.pool first %x : tensor<?x?x8xf32> -> tensor<?x8xf32>
+  %c = attn.pool max %x attention_mask(%b : tensor<?x?xi1>) : tensor<?x?x8xf32> -> tensor<?x8xf32>
+  %n = attn.l2_normalize %a epsilon(1.0e-12) : tensor<?x8xf32>
+  return %k, %n, %f, %c : tensor<?x1x1x?xi1>, tensor<?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>
+}
