@@ -24,7 +24,7 @@ import time
 
 
 def encoder_yaml(layers, width=384, heads=12, ffn=1536):
-    """The description benchmarks/transformer_bench.py compiles."""
+    """The encoder description; benchmarks/transformer_bench.py uses it too."""
     lines = ["name: encoder", "inputs:", "  - name: x",
              f"    shape: [batch, seq, {width}]", "layers:"]
     prev = "x"

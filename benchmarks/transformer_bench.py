@@ -31,6 +31,7 @@ import torch
 import torch.nn.functional as F
 
 import attnc
+from compile_time import encoder_yaml  # one description for both
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -196,25 +197,6 @@ def bench_linear(args, rows):
                      "attnc_gflops": 2 * r * k * n / ours / 1e6,
                      "max_abs_err": err})
         report(rows[-1])
-
-
-def encoder_yaml(layers, width, heads, ffn):
-    lines = ["name: encoder", "inputs:", "  - name: x",
-             f"    shape: [batch, seq, {width}]", "layers:"]
-    prev = "x"
-    for i in range(layers):
-        p = f"layer{i}"
-        lines += [f"  - name: {p}.attn", "    kind: multi_head_attention",
-                  f"    heads: {heads}", f"    input: {prev}",
-                  f"    residual: {prev}",
-                  f"  - name: {p}.norm1", "    kind: layer_norm",
-                  f"  - name: {p}.ffn", "    kind: feed_forward",
-                  f"    hidden: {ffn}", "    activation: gelu",
-                  f"    residual: {p}.norm1",
-                  f"  - name: {p}.norm2", "    kind: layer_norm"]
-        prev = f"{p}.norm2"
-    lines.append(f"outputs: [{prev}]")
-    return "\n".join(lines) + "\n"
 
 
 def torch_weights(model, width):

@@ -743,12 +743,8 @@ private:
     return am;
   }
 
-  /// Scaled-dot-product attention over projected queries, keys and values
-  /// ([batch, seq, heads * dh] each): split into heads, one attn.attention,
-  /// heads merged back.
-  Tensor attentionCore(const Layer &l, std::map<std::string, Loc> &forms,
-                       const Tensor &q2, const Tensor &k2, const Tensor &v2,
-                       int64_t heads, int64_t kvHeads, const Masks &masks) {
+  /// The layer's `score` and `scale` (a scale only with scaled_dot).
+  std::pair<attn::ScoreKind, FloatAttr> scoreOf(const Layer &l) {
     attn::ScoreKind score = l.getString("score", "scaled_dot") == "dot"
                                 ? attn::ScoreKind::dot
                                 : attn::ScoreKind::scaled_dot;
@@ -758,6 +754,16 @@ private:
                                    "scaled_dot (a dot score is unscaled)");
     if (l.has("scale"))
       scale = builder.getF64FloatAttr(l.getFloat("scale", 1.0));
+    return {score, scale};
+  }
+
+  /// Scaled-dot-product attention over projected queries, keys and values
+  /// ([batch, seq, heads * dh] each): split into heads, one attn.attention,
+  /// heads merged back.
+  Tensor attentionCore(const Layer &l, std::map<std::string, Loc> &forms,
+                       const Tensor &q2, const Tensor &k2, const Tensor &v2,
+                       int64_t heads, int64_t kvHeads, const Masks &masks) {
+    auto [score, scale] = scoreOf(l);
     Tensor q = splitHeads(l.loc, q2, heads);
     Tensor k = splitHeads(l.loc, k2, kvHeads);
     Tensor v = splitHeads(l.loc, v2, kvHeads);
@@ -899,15 +905,7 @@ private:
                                  std::to_string(dim) +
                                  " (or give head_dim)");
     int64_t headDim = l.getInt("head_dim", dim / heads);
-    attn::ScoreKind score = l.getString("score", "scaled_dot") == "dot"
-                                ? attn::ScoreKind::dot
-                                : attn::ScoreKind::scaled_dot;
-    FloatAttr scale;
-    if (l.has("scale") && score == attn::ScoreKind::dot)
-      fail(l.get("scale")->keyLoc, "'scale' is only used by score: "
-                                   "scaled_dot (a dot score is unscaled)");
-    if (l.has("scale"))
-      scale = builder.getF64FloatAttr(l.getFloat("scale", 1.0));
+    auto [score, scale] = scoreOf(l);
 
     // Operands naming inputs, checked before any parameter is added.
     Masks masks;
