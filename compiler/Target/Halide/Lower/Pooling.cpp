@@ -23,10 +23,12 @@ void lowerKeyPaddingMask(attn::KeyPaddingMaskOp op, LoweringContext &cx) {
   const HValue &m = cx[op.getAttentionMask()];
   Var j("j"), i("i"), h("h"), b("b");
   Func out(cx.unique("key_padding_mask"));
-  // An index remapping read by the attention kernel in place.
+  // Computed once, at root ([B, S] bytes): every layer's attention reads
+  // it, and a value computed at root may cross a kernel boundary, so
+  // identical layers still share one compiled kernel (KernelPartition.h).
   out(j, i, h, b) = cast<uint8_t>(kept(m, j, b));
-  cx.set(op.getResult(), out, UInt(8), {m.extents[0], 1, 1, m.extents[1]});
-  cx.addStage(InlineStage{out});
+  cx.setGeneric(op.getResult(), out, UInt(8),
+                {m.extents[0], 1, 1, m.extents[1]});
 }
 
 void lowerPool(attn::PoolOp op, LoweringContext &cx) {
