@@ -8,10 +8,12 @@
 
 #include "compiler/InitAll.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 
 #include <memory>
+#include <string>
 
 namespace attnc::fuzz {
 
@@ -33,6 +35,31 @@ inline mlir::MLIRContext &sharedContext() {
   }
   return *context;
 }
+
+/// What a frontend harness demands of every refusal: one line, located in
+/// the file, not an internal error. Counts the errors while in scope and
+/// keeps the first broken promise in `problem`.
+class FrontendDiagnostics {
+public:
+  explicit FrontendDiagnostics(mlir::MLIRContext &context)
+      : handler(&context, [this](mlir::Diagnostic &d) {
+          std::string text = d.str();
+          ++errors;
+          if (text.find('\n') != std::string::npos)
+            problem = "a message of several lines: " + text;
+          else if (text.rfind("internal error", 0) == 0)
+            problem = text;
+          else if (!mlir::isa<mlir::FileLineColLoc>(d.getLocation()))
+            problem = "a message without a file position: " + text;
+          return mlir::success();
+        }) {}
+
+  int errors = 0;
+  std::string problem;
+
+private:
+  mlir::ScopedDiagnosticHandler handler;
+};
 
 } // namespace attnc::fuzz
 

@@ -743,6 +743,17 @@ private:
     return am;
   }
 
+  /// The layer's `heads` and `kv_heads` (kv_heads dividing heads).
+  std::pair<int64_t, int64_t> headsOf(const Layer &l) {
+    int64_t heads = l.getInt("heads", 1);
+    int64_t kvHeads = l.getInt("kv_heads", heads);
+    if (heads % kvHeads != 0)
+      fail(l.locOf("kv_heads"), "kv_heads (" + std::to_string(kvHeads) +
+                                    ") must divide heads (" +
+                                    std::to_string(heads) + ")");
+    return {heads, kvHeads};
+  }
+
   /// The layer's `score` and `scale` (a scale only with scaled_dot).
   std::pair<attn::ScoreKind, FloatAttr> scoreOf(const Layer &l) {
     attn::ScoreKind score = l.getString("score", "scaled_dot") == "dot"
@@ -809,12 +820,7 @@ private:
                        " and values " + v.describe() +
                        " do not share the batch (and keys and values the "
                        "sequence)");
-    int64_t heads = l.getInt("heads", 1);
-    int64_t kvHeads = l.getInt("kv_heads", heads);
-    if (heads % kvHeads != 0)
-      fail(l.locOf("kv_heads"), "kv_heads (" + std::to_string(kvHeads) +
-                                    ") must divide heads (" +
-                                    std::to_string(heads) + ")");
+    auto [heads, kvHeads] = headsOf(l);
     auto requireDivides = [&](const Tensor &t, int64_t h, int i) {
       if (t.shape.back().size % h != 0)
         fail(f->listLocs[i], std::string("the width of the ") + roles[i] +
@@ -890,12 +896,7 @@ private:
                       : "[batch, seq, dim] input") +
                ", got " + x.describe());
     int64_t dim = width(l, x);
-    int64_t heads = l.getInt("heads", 1);
-    int64_t kvHeads = l.getInt("kv_heads", heads);
-    if (heads % kvHeads != 0)
-      fail(l.locOf("kv_heads"), "kv_heads (" + std::to_string(kvHeads) +
-                                    ") must divide heads (" +
-                                    std::to_string(heads) + ")");
+    auto [heads, kvHeads] = headsOf(l);
     if (graph && kvHeads != heads)
       fail(l.locOf("kv_heads"), "graph attention needs kv_heads equal to "
                                 "heads (" + std::to_string(heads) + ")");

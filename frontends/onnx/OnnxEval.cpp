@@ -63,6 +63,15 @@ double castTo(double v, int type) {
   return v;
 }
 
+/// Steps a row-major multi-index through `shape` (the last dim fastest).
+void nextIndex(std::vector<int64_t> &idx, const std::vector<int64_t> &shape) {
+  for (size_t d = idx.size(); d-- > 0;) {
+    if (++idx[d] < shape[d])
+      return;
+    idx[d] = 0;
+  }
+}
+
 std::vector<int64_t> strides(const std::vector<int64_t> &shape) {
   std::vector<int64_t> s(shape.size(), 1);
   for (size_t i = shape.size(); i-- > 1;)
@@ -122,11 +131,7 @@ Tensor mapN(const Node &n, const std::vector<const Tensor *> &ts, int type,
     for (size_t a = 0; a < ts.size(); ++a)
       args[a] = ts[a]->v[sourceIndex(*ts[a], out.shape, idx)];
     out.v[k] = f(args);
-    for (size_t d = idx.size(); d-- > 0;) {
-      if (++idx[d] < out.shape[d])
-        break;
-      idx[d] = 0;
-    }
+    nextIndex(idx, out.shape);
   }
   return out;
 }
@@ -172,11 +177,7 @@ Tensor transpose(const Tensor &x, const std::vector<int64_t> &perm) {
     for (size_t d = 0; d < perm.size(); ++d)
       src += idx[d] * inStrides[perm[d]];
     out.v[k] = x.v[src];
-    for (size_t d = idx.size(); d-- > 0;) {
-      if (++idx[d] < out.shape[d])
-        break;
-      idx[d] = 0;
-    }
+    nextIndex(idx, out.shape);
   }
   return out;
 }
@@ -208,11 +209,7 @@ Tensor reduce(const Node &n, const Tensor &x, std::vector<int64_t> axes,
       o = o * keptShape[d] + (reduced[d] ? 0 : idx[d]);
     out.v[o] = f(out.v[o], x.v[k]);
     counts[o] += 1;
-    for (size_t d = idx.size(); d-- > 0;) {
-      if (++idx[d] < x.shape[d])
-        break;
-      idx[d] = 0;
-    }
+    nextIndex(idx, x.shape);
   }
   if (mean)
     for (int64_t o = 0; o < outCount; ++o)
@@ -509,11 +506,7 @@ Tensor Evaluator::evalNode(const Node &n, const std::string &output,
         src += i * xs[d];
       }
       out.v.push_back(x.v[src]);
-      for (size_t d = idx.size(); d-- > 0;) {
-        if (++idx[d] < ind.shape[d])
-          break;
-        idx[d] = 0;
-      }
+      nextIndex(idx, ind.shape);
     }
     return out;
   }
@@ -591,11 +584,7 @@ Tensor Evaluator::evalNode(const Node &n, const std::string &output,
       for (size_t d = 0; d < rank; ++d)
         src += (b[d] + idx[d] * s[d]) * xs[d];
       out.v.push_back(x.v[src]);
-      for (size_t d = rank; d-- > 0;) {
-        if (++idx[d] < out.shape[d])
-          break;
-        idx[d] = 0;
-      }
+      nextIndex(idx, out.shape);
     }
     return out;
   }
@@ -635,11 +624,7 @@ Tensor Evaluator::evalNode(const Node &n, const std::string &output,
       for (size_t d = 0; d < idx.size(); ++d)
         src += (idx[d] % x.shape[d]) * xs[d];
       out.v.push_back(x.v[src]);
-      for (size_t d = idx.size(); d-- > 0;) {
-        if (++idx[d] < out.shape[d])
-          break;
-        idx[d] = 0;
-      }
+      nextIndex(idx, out.shape);
     }
     return out;
   }

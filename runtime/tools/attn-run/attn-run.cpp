@@ -330,6 +330,12 @@ bool run(const Options &opts, Failure &failure) {
     }
   }
 
+  // --output NAME=FILE, else NAME.npy.
+  auto outputPath = [&](const std::string &name) {
+    auto it = outputFiles.find(name);
+    return it != outputFiles.end() ? it->second : name + ".npy";
+  };
+
   // Two outputs to one file: one would silently replace the other. Paths
   // are compared resolved (./o.npy, o.npy and a symbolic link are one).
   std::map<std::string, std::string> outputOf; // resolved path -> output
@@ -337,9 +343,7 @@ bool run(const Options &opts, Failure &failure) {
     const attnc_arg_desc &arg = entry.args[a];
     if (arg.kind != ATTNC_ARG_OUTPUT)
       continue;
-    auto it = outputFiles.find(arg.name);
-    std::string path =
-        it != outputFiles.end() ? it->second : std::string(arg.name) + ".npy";
+    std::string path = outputPath(arg.name);
     std::error_code ec;
     std::string resolved = std::filesystem::weakly_canonical(path, ec);
     auto [seen, fresh] =
@@ -516,9 +520,7 @@ bool run(const Options &opts, Failure &failure) {
     const attnc_arg_desc &arg = entry.args[a];
     if (arg.kind != ATTNC_ARG_OUTPUT)
       continue;
-    auto it = outputFiles.find(arg.name);
-    std::string path =
-        it != outputFiles.end() ? it->second : std::string(arg.name) + ".npy";
+    std::string path = outputPath(arg.name);
     std::string bytes, temp, error;
     if (!attnc::npy::encode(arrays[a], bytes, error) ||
         !attnc::npy::writeTemp(path, bytes, temp, error)) {

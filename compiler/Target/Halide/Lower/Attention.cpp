@@ -11,6 +11,7 @@
 #include "dialects/attn/IR/AttnOps.h"
 
 #include <cfloat>
+#include <functional>
 
 using namespace Halide;
 namespace attn = mlir::attn;
@@ -117,6 +118,54 @@ void restrictToBand(const LoweringContext &cx, const Masking &m, RDom &r,
     r.where(keyLo < cast<int>(cx[m.keyLengths].func(b)));
 }
 
+/// One key block's terms for the online softmax: its max logit, its sum
+/// of exp(logit - max) and its exp-weighted values.
+struct BlockTerms {
+  Expr max, sum, acc;
+};
+
+/// The variables of an online-softmax state and output: value dim e, query
+/// i = it * TQ + ii, head h, batch b.
+struct OnlineVars {
+  Var e, i, ii, it, h, b;
+};
+
+/// FlashAttention's recurrence: `state(e, ii, it, h, b)` = {m, l, acc},
+/// updated for each block of `keys` keys that query tile `it`'s band
+/// reaches with `termsAt(block)`, and `out(e, i, h, b)` = acc / l (0 for a
+/// row with no allowed key, l = 0). The state is addressed by tile so that
+/// the band, which bounds the scan, depends on a loop outside it. One of
+/// exp(m - m') and exp(max - m') is exactly 1, so a step takes one exp.
+/// Returns the scan's variable.
+RVar onlineScan(LoweringContext &cx, const Masking &m, Func &state, Func &out,
+                const OnlineVars &x, Expr Sk, int TQ, int keys, Expr lowest,
+                const char *scanName, const char *stateName,
+                const std::function<BlockTerms(Expr block)> &termsAt) {
+  const Var &e = x.e, &i = x.i, &ii = x.ii, &it = x.it, &h = x.h, &b = x.b;
+  Type t = lowest.type();
+  RDom r(0, (Sk + keys - 1) / keys, scanName);
+  restrictToBand(cx, m, r, r.x * keys, r.x * keys + keys - 1, it * TQ,
+                 it * TQ + TQ - 1, b);
+  state = Func(cx.unique(stateName));
+  state(e, ii, it, h, b) = {lowest, cast(t, 0), cast(t, 0)};
+  BlockTerms block = termsAt(r.x);
+  Expr mOld = state(e, ii, it, h, b)[0];
+  Expr gap = mOld - block.max;
+  Expr scaled = exp(-abs(gap));
+  Expr keep = select(gap >= 0, cast(t, 1), scaled);
+  Expr take = select(gap >= 0, scaled, cast(t, 1));
+  state(e, ii, it, h, b) = {max(mOld, block.max),
+                            state(e, ii, it, h, b)[1] * keep + block.sum * take,
+                            state(e, ii, it, h, b)[2] * keep + block.acc * take};
+
+  out = Func(cx.unique("attention"));
+  Expr l = state(e, i % TQ, i / TQ, h, b)[1];
+  out(e, i, h, b) =
+      select(l > 0, state(e, i % TQ, i / TQ, h, b)[2] / select(l > 0, l, 1),
+             cast(t, 0));
+  return r.x;
+}
+
 void lowerOnlineAttention(attn::AttentionOp op, LoweringContext &cx);
 
 void lowerAttention(attn::AttentionOp op, LoweringContext &cx) {
@@ -206,38 +255,17 @@ void lowerAttention(attn::AttentionOp op, LoweringContext &cx) {
   s.chunkAcc(e, i, c, h, b) = cast(t, 0);
   s.chunkAcc(e, i, c, h, b) += s.probs(i, ka, h, b) * v.func(e, ka, hk, b);
 
-  // The scan over the chunks the query tile's band reaches. The state is
-  // addressed by (row ii of query tile it) so that the band, which bounds
-  // the scan, depends on the tile only, a loop outside the scan.
+  // The scan over the chunks the query tile's band reaches.
   const int TQ = cx.options.queryTile;
   s.queryTile = TQ;
   Var &ii = s.ii, &it = s.it;
-  RDom rc(0, (Sk + KC - 1) / KC, "rc");
-  restrictToBand(cx, m, rc, rc.x * KC, rc.x * KC + KC - 1, it * TQ,
-                 it * TQ + TQ - 1, b);
-  s.rc = rc.x;
-  s.state = Func(cx.unique("attention_state"));
-  s.state(e, ii, it, h, b) = {lowest, cast(t, 0), cast(t, 0)};
-  Expr qi = it * TQ + ii;
-  Expr mOld = s.state(e, ii, it, h, b)[0];
-  Expr cm = s.chunkMax(qi, rc, h, b);
-  Expr mNew = max(mOld, cm);
-  // One of exp(mOld - mNew) and exp(cm - mNew) is exactly 1: one exp per
-  // element of the state instead of two.
-  Expr gap = mOld - cm;
-  Expr scaled = exp(-abs(gap));
-  Expr keep = select(gap >= 0, cast(t, 1), scaled);
-  Expr take = select(gap >= 0, scaled, cast(t, 1));
-  s.state(e, ii, it, h, b) = {
-      mNew, s.state(e, ii, it, h, b)[1] * keep + s.chunkSum(qi, rc, h, b) * take,
-      s.state(e, ii, it, h, b)[2] * keep + s.chunkAcc(e, qi, rc, h, b) * take};
-
-  // A query with no allowed key has a zero sum: its output is 0.
-  s.out = Func(cx.unique("attention"));
-  Expr l = s.state(e, i % TQ, i / TQ, h, b)[1];
-  s.out(e, i, h, b) =
-      select(l > 0, s.state(e, i % TQ, i / TQ, h, b)[2] / select(l > 0, l, 1),
-             cast(t, 0));
+  s.rc = onlineScan(cx, m, s.state, s.out, {e, i, ii, it, h, b}, Sk, TQ, KC,
+                    lowest, "rc", "attention_state", [&](Expr chunk) {
+                      Expr qi = it * TQ + ii;
+                      return BlockTerms{s.chunkMax(qi, chunk, h, b),
+                                        s.chunkSum(qi, chunk, h, b),
+                                        s.chunkAcc(e, qi, chunk, h, b)};
+                    });
 
   cx.set(op.getResult(), s.out, t, {v.extents[0], Sq, Hq, q.extents[3]});
   cx.addStage(s);
@@ -311,27 +339,12 @@ void lowerOnlineAttention(attn::AttentionOp op, LoweringContext &cx) {
 
   // The scan over key tiles, trimmed to the tiles the query tile's band
   // and the batch's key length reach (tiles are skipped, not masked).
-  RDom rt(0, (Sk + KT - 1) / KT, "rt");
-  restrictToBand(cx, m, rt, rt.x * KT, rt.x * KT + KT - 1, it * TQ,
-                 it * TQ + TQ - 1, b);
-  s.rt = rt.x;
-  s.state = Func(cx.unique("online_state"));
-  s.state(e, ii, it, h, b) = {lowest, cast(t, 0), cast(t, 0)};
-  Expr mOld = s.state(e, ii, it, h, b)[0];
-  Expr tileMax = s.tileMax(ii, rt, it, h, b);
-  Expr mNew = max(mOld, tileMax);
-  Expr keep = exp(mOld - mNew), take = exp(tileMax - mNew);
-  s.state(e, ii, it, h, b) = {
-      mNew,
-      s.state(e, ii, it, h, b)[1] * keep + s.tileSum(ii, rt, it, h, b) * take,
-      s.state(e, ii, it, h, b)[2] * keep +
-          s.tileAcc(e, ii, rt, it, h, b) * take};
-
-  s.out = Func(cx.unique("attention"));
-  Expr l = s.state(e, i % TQ, i / TQ, h, b)[1];
-  s.out(e, i, h, b) =
-      select(l > 0, s.state(e, i % TQ, i / TQ, h, b)[2] / select(l > 0, l, 1),
-             cast(t, 0));
+  s.rt = onlineScan(cx, m, s.state, s.out, {e, i, ii, it, h, b}, Sk, TQ, KT,
+                    lowest, "rt", "online_state", [&](Expr tile) {
+                      return BlockTerms{s.tileMax(ii, tile, it, h, b),
+                                        s.tileSum(ii, tile, it, h, b),
+                                        s.tileAcc(e, ii, tile, it, h, b)};
+                    });
 
   cx.set(op.getResult(), s.out, t, {v.extents[0], Sq, Hq, q.extents[3]});
   cx.addStage(s);
