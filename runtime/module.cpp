@@ -9,7 +9,9 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 
 #include "runtime/detail/elf_check.h"
@@ -335,6 +337,33 @@ const GpuApi *gpuApi(const char *device) {
   return nullptr;
 }
 
+// A GPU API's library, opened once per process and never closed: the
+// drivers keep process-wide state (the OpenCL ICD loader's platform list,
+// CUDA's primary contexts) that dlclose does not free, so each load and
+// release of a module would leak it and initialise the driver again.
+struct DriverLibrary {
+  void *handle = nullptr;
+  std::string error;
+};
+
+const DriverLibrary &openDriver(const GpuApi &api) {
+  static std::mutex lock;
+  static std::map<const GpuApi *, DriverLibrary> opened;
+  std::lock_guard<std::mutex> hold(lock);
+  auto [it, fresh] = opened.try_emplace(&api);
+  if (fresh) {
+    if (api.beforeLoad)
+      api.beforeLoad();
+    dlerror();
+    it->second.handle = dlopen(api.library, RTLD_NOW | RTLD_GLOBAL);
+    if (!it->second.handle) {
+      const char *why = dlerror();
+      it->second.error = why ? why : "dlopen failed";
+    }
+  }
+  return it->second;
+}
+
 // GPU modules: the Halide runtime hooks the call path needs, the GPU
 // choice, and whether the API's library exists. A missing library is
 // recorded, not fatal, so the module can still be listed.
@@ -358,17 +387,13 @@ attnc_status prepareGpu(attnc_module &module, const GpuApi &api,
                       " (rebuild it with this attnc)");
   if (options.gpu_device >= 0)
     h.setGpuDevice(options.gpu_device);
-  if (api.beforeLoad)
-    api.beforeLoad();
-  dlerror();
-  module.driver = dlopen(api.library, RTLD_NOW | RTLD_GLOBAL);
+  const DriverLibrary &driver = openDriver(api);
+  module.driver = driver.handle;
   if (!module.driver) {
-    const char *why = dlerror();
     module.deviceStatus = ATTNC_ERROR_UNSUPPORTED;
     module.deviceMessage = "module '" + module.path + "': this module runs on " +
                            api.label + ", but no " + api.libraryRole + " (" +
-                           api.library + ") is available: " +
-                           (why ? why : "dlopen failed");
+                           api.library + ") is available: " + driver.error;
   } else if (std::string why = api.probe(module.driver); !why.empty()) {
     module.deviceStatus = ATTNC_ERROR_UNSUPPORTED;
     module.deviceMessage = "module '" + module.path +
@@ -529,8 +554,6 @@ void attnc_module_release(attnc_module *module) {
     module->hooks.deviceRelease(nullptr, module->hooks.deviceInterface());
   if (module->handle)
     dlclose(module->handle);
-  if (module->driver)
-    dlclose(module->driver);
   delete module;
 }
 

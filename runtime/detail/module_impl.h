@@ -35,7 +35,8 @@ struct attnc_module {
   const char *(*cpuVariant)() = nullptr;
   // GPU modules (CUDA, OpenCL): the hooks, the outcome of the driver check
   // made at load (the handle of the API's library, opened RTLD_GLOBAL so
-  // the module's Halide runtime finds its symbols), and whether a kernel
+  // the module's Halide runtime finds its symbols; process-wide, never
+  // closed), and whether a kernel
   // ever ran (the device context is then released with the module).
   bool gpu = false;
   attnc_device_hooks hooks;

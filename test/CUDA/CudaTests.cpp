@@ -7,6 +7,7 @@
 // on random inputs of awkward sizes (the CPU modules are checked against a
 // float64 reference in NumericsTests). Device tests skip, never fail, when
 // the API has no device.
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -99,6 +100,24 @@ TEST(GpuModule, DescriptorNamesTheDevice) {
       }
     }
   }
+}
+
+TEST(GpuModule, DriverLibraryOutlivesItsModules) {
+  // The runtime opens an API's library once per process: reopening the
+  // OpenCL ICD loader for every module leaked its platform list each time
+  // (LeakSanitizer, docs/hardening.md).
+  for (int round = 0; round < 2; ++round) {
+    attnc::Module m = load(gpuModule("opencl", "dense"));
+    if (!m.checkDevice()) {
+      attnc_clear_error();
+      GTEST_SKIP() << "no OpenCL library here";
+    }
+  }
+  void *stillLoaded = dlopen("libOpenCL.so.1", RTLD_LAZY | RTLD_NOLOAD);
+  EXPECT_NE(stillLoaded, nullptr)
+      << "the OpenCL library was unloaded with its last module";
+  if (stillLoaded)
+    dlclose(stillLoaded);
 }
 
 TEST(GpuModule, CudaWithoutDriverIsAClearErrorAtCallCreation) {
