@@ -4,9 +4,9 @@
 // its block of lanes, min(block end, Sk), rather than at the chunk's end.
 // RUN: attnc %s --emit=halide-stmt -o - | FileCheck %s
 
-// CHECK-LABEL: external func causal_par_for_attention_{{[0-9]+}}_s0_v1_io_task_task
+// CHECK-LABEL: external func causal_par_for_result0_s0_o1_io_task_task
 // Tiles of 16 queries, chunks of 1024 keys: the last chunk is tile / 64.
-// CHECK: let [[SCAN:attention_state_[0-9]+.s1.rc\$x.new_max.s]] = min(attention_{{[0-9]+}}.s0.v1.ii.base.s/64,
+// CHECK: let [[SCAN:attention_state_[0-9]+.s1.rc\$x.new_max.s]] = min(result0.s0.o1.ii.base.s/64,
 // CHECK: for (attention_state_{{[0-9]+}}.s1.rc$x, 0, [[SCAN]] + 1)
 // CHECK: let [[MAX:chunk_max_[0-9]+.s1.rj_max\$x.new_max.s]] = min(k.extent.1 - ({{t[0-9]+}}*1024), ({{.*}}*8) + 8)
 // CHECK-NEXT: let [[MAXN:t[0-9]+]] = max(min([[MAX]], 1024), 0)

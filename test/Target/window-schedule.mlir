@@ -4,8 +4,8 @@
 // min(i0 + 8 + right, ...) back to i0 - left, here left = 32, right = 5.
 // RUN: attnc %s --emit=halide-stmt -o - | FileCheck %s
 
-// CHECK-LABEL: external func window_par_for_attention_{{[0-9]+}}_s0_v1_io_task_task
-// CHECK: let attention_state_{{[0-9]+}}.s1.rc$x.new_min.s = min((attention_{{[0-9]+}}.s0.v1.ii.base.s + -2)/64,
+// CHECK-LABEL: external func window_par_for_result0_s0_o1_io_task_task
+// CHECK: let attention_state_{{[0-9]+}}.s1.rc$x.new_min.s = min((result0.s0.o1.ii.base.s + -2)/64,
 // CHECK: for (attention_state_{{[0-9]+}}.s1.rc$x.rebased, 0,
 // CHECK: let [[EXT:t[0-9]+]] = max(min(min((({{.*}})*8) + 13, {{.*}}, 1024) - ({{t[0-9]+}}*8), -32)
 // CHECK: for (chunk_max_{{[0-9]+}}.s1.rj_max$x.rebased, 0, [[EXT]] + 32)

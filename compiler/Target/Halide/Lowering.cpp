@@ -302,6 +302,8 @@ PipelineStages LoweringContext::build(mlir::func::FuncOp fn) {
       std::vector<Var> vars = makeVars(v.extents.size(), "o");
       out(asExprs(vars)) = v.func(asExprs(vars));
       stages.copies.push_back(out);
+      if (returned.hasOneUse())
+        stages.soleCopies.emplace(v.func.name(), out);
     }
     // Static extents are promises the runtime checks; telling Halide lets
     // it unroll and vectorise over them.

@@ -16,6 +16,8 @@
 #include <Halide.h>
 
 #include <functional>
+#include <map>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -215,6 +217,11 @@ struct PipelineStages {
   /// The outputs that copy a value computed elsewhere (all of them, unless
   /// AlgorithmOptions::directGenericOutputs): what the schedules place.
   std::vector<Halide::Func> copies;
+  /// Copies that are the only use of the value they copy, by the copied
+  /// Func's name: a schedule may compute that value tile by tile inside the
+  /// copy's loops instead of into a whole intermediate buffer. A schedule
+  /// that does so places the copy too and removes it from `copies`.
+  std::map<std::string, Halide::Func> soleCopies;
 };
 
 /// std::visit over a set of lambdas.

@@ -23,6 +23,7 @@
 #include "compiler/Target/Halide/Schedules/CPU.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace Halide;
 
@@ -34,25 +35,54 @@ int vectorWidth(const Target &target) {
   return target.natural_vector_size(Float(32));
 }
 
-void scheduleDense(DenseAttentionStages &s, const Target &target) {
+/// Takes over the copy of `value` that is the value's only use, if any.
+std::optional<Func> claimSoleCopy(PipelineStages &stages, const Func &value) {
+  auto found = stages.soleCopies.find(value.name());
+  if (found == stages.soleCopies.end())
+    return std::nullopt;
+  Func copy = found->second;
+  stages.soleCopies.erase(found);
+  auto &copies = stages.copies;
+  copies.erase(std::remove_if(copies.begin(), copies.end(),
+                              [&](const Func &f) {
+                                return f.name() == copy.name();
+                              }),
+               copies.end());
+  return copy;
+}
+
+void scheduleDense(DenseAttentionStages &s, PipelineStages &stages,
+                   const Target &target) {
   const int vw = vectorWidth(target);
   const int tq = s.queryTile;
   const int kb = 8; // keys per QK^T micro-kernel: tq/vw * kb accumulators
   Var io("io"), ii("ii"), task("task"), ib("ib"), ir("ir"), ei("ei"),
       eo("eo"), eb("eb"), jo("jo"), ji("ji"), iv("iv"), iu("iu");
-
-  // `out` is an intermediate (the entry's output wraps it), so tiles may be
-  // rounded up: every tile then has constant extents and the micro-kernels
-  // below unroll into registers. The extra rows read clamped queries.
-  s.out.compute_root()
-      .split(s.i, io, ii, tq, TailStrategy::RoundUp)
-      .reorder(s.e, ii, io, s.h, s.b)
-      .fuse(io, s.h, task)
-      .fuse(task, s.b, task)
-      .parallel(task);
   bool wholeVectors = s.valueDim > 0 && s.valueDim % vw == 0;
+
+  // The tasks (batch, head, query tile) run in the loops of `host`. When
+  // the result is only copied into the entry's output, that copy hosts them
+  // and the normalised rows go straight from the running state to the
+  // output: no S x D intermediate to allocate, fault in and copy again.
+  // Otherwise `out` is an intermediate, so its tiles may be rounded up: the
+  // extra rows read clamped queries.
+  Func host = s.out;
+  std::optional<Func> copy = claimSoleCopy(stages, s.out);
+  const bool hosted = copy && copy->dimensions() == 4;
+  if (hosted)
+    host = *copy;
+  else if (copy)
+    stages.copies.push_back(*copy);
+  std::vector<Var> v = host.args(); // (e, i, h, b)
+  host.compute_root()
+      .split(v[1], io, ii, tq,
+             hosted ? TailStrategy::GuardWithIf : TailStrategy::RoundUp)
+      .reorder(v[0], ii, io, v[2], v[3])
+      .fuse(io, v[2], task)
+      .fuse(task, v[3], task)
+      .parallel(task);
   if (wholeVectors)
-    s.out.vectorize(s.e, vw);
+    host.vectorize(v[0], vw);
 
   // Masks and windows let bounds inference trim query ranges by key ranges;
   // the tile shapes are fixed instead, so that loops unroll into registers.
@@ -76,7 +106,7 @@ void scheduleDense(DenseAttentionStages &s, const Target &target) {
   // The running state lives per task (TQ rows x value dim, three values);
   // its update walks the chunks, and per chunk the blocks of rows and value
   // vectors whose PV terms are in registers.
-  s.state.compute_at(s.out, task);
+  s.state.compute_at(host, task).bound_extent(s.ii, tq).bound_extent(s.it, 1);
   Stage scan = s.state.update();
   scan.split(s.ii, ib, ir, rows, TailStrategy::RoundUp);
   if (wholeVectors) {
@@ -97,7 +127,7 @@ void scheduleDense(DenseAttentionStages &s, const Target &target) {
   LoopLevel perChunk(s.state, s.rc);
 
   // The tile's queries, transposed and pre-scaled.
-  s.qScaled.compute_at(s.out, task)
+  s.qScaled.compute_at(host, task)
       .vectorize(s.i, vw, TailStrategy::RoundUp);
 
   // Logits: tq x the chunk's keys, kb keys at a time by a register-blocked
@@ -523,7 +553,7 @@ void scheduleCpu(PipelineStages &stages, const Target &target) {
   for (AnyStage &stage : stages.stages)
     std::visit(
         Overloaded{
-            [&](DenseAttentionStages &s) { scheduleDense(s, target); },
+            [&](DenseAttentionStages &s) { scheduleDense(s, stages, target); },
             [&](OnlineAttentionStages &) {
               throw CompileError("the online form of dense attention is "
                                  "built for GPU schedules only");
