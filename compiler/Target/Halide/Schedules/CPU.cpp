@@ -389,8 +389,38 @@ void scheduleLinear(LinearStages &s, const Target &target) {
   // covering them, not 4 vectors of mostly padding.
   if (s.outFeatures > 0 && s.outFeatures < ob)
     ob = static_cast<int>((s.outFeatures + vw - 1) / vw * vw);
-  Var oo("oo"), oi("oi"), no("no"), ni("ni");
+  Var oo("oo"), oi("oi"), no("no"), ni("ni"), nb("nb"), nr("nr");
   Var c = s.weightT.args()[1];
+  s.out.compute_root();
+  if (s.rest.empty()) {
+    s.weightT.compute_root()
+        .vectorize(s.o, vw, TailStrategy::RoundUp)
+        .parallel(c);
+    s.out.vectorize(s.o, vw, TailStrategy::GuardWithIf);
+    s.dot.compute_at(s.out, s.o).vectorize(s.o, vw, TailStrategy::RoundUp);
+    return;
+  }
+  // One parallel loop over tasks of (block of output features, block of up
+  // to 512 rows): each task forms its own slice of W^T (ob x In, which
+  // stays in L2) and walks its rows 4 at a time. Small batches thus still
+  // give every core work (a 128-row layer of 384 features: 6 tasks), and no
+  // separate, short parallel pass transposes all of W first.
+  Var &n = s.rest.front();
+  const int rowBlock = 512;
+  // Rows are split into micro-blocks first, so that a partial row block
+  // guards whole micro-blocks and every micro-kernel keeps its constant
+  // shape (a per-row guard would leave a slow generic tail).
+  s.out.split(s.o, oo, oi, ob, TailStrategy::RoundUp)
+      .split(n, no, ni, rb, TailStrategy::RoundUp)
+      .split(no, nb, nr, rowBlock / rb, TailStrategy::GuardWithIf)
+      .reorder(oi, ni, nr, oo, nb)
+      .vectorize(oi, vw)
+      .unroll(ni);
+  Var task("task");
+  s.out.fuse(oo, nb, task);
+  for (size_t k = 1; k < s.rest.size(); ++k)
+    s.out.fuse(task, s.rest[k], task);
+  s.out.parallel(task);
   if (s.weightTile.defined() && s.inFeatures >= vw) {
     // W^T in vw x vw tiles: each tile is loaded as vw contiguous vectors of
     // W rows and stored transposed through registers (shuffles), instead
@@ -398,40 +428,22 @@ void scheduleLinear(LinearStages &s, const Target &target) {
     // features is shifted inwards (In >= vw), so it stays whole.
     Var co("co"), ci("ci"), wc = s.weightTile.args()[0],
                             wo = s.weightTile.args()[1];
-    s.weightT.compute_root()
+    s.weightT.compute_at(s.out, task)
         .split(s.o, oo, oi, vw, TailStrategy::RoundUp)
         .split(c, co, ci, vw)
         .reorder(oi, ci, oo, co)
         .vectorize(oi)
-        .unroll(ci)
-        .parallel(co, 4);
+        .unroll(ci);
     s.weightTile.compute_at(s.weightT, oo)
         .reorder_storage(wo, wc)
         .bound_extent(wc, vw)
         .vectorize(wc)
         .unroll(wo);
   } else {
-    s.weightT.compute_root()
-        .vectorize(s.o, vw, TailStrategy::RoundUp)
-        .parallel(c);
+    s.weightT.compute_at(s.out, task)
+        .vectorize(s.o, vw, TailStrategy::RoundUp);
   }
-  s.out.compute_root();
-  if (s.rest.empty()) {
-    s.out.vectorize(s.o, vw, TailStrategy::GuardWithIf);
-    s.dot.compute_at(s.out, s.o).vectorize(s.o, vw, TailStrategy::RoundUp);
-    return;
-  }
-  Var &n = s.rest.front();
-  s.out.split(s.o, oo, oi, ob, TailStrategy::RoundUp)
-      .split(n, no, ni, rb, TailStrategy::RoundUp)
-      .reorder(oi, ni, oo, no)
-      .vectorize(oi, vw)
-      .unroll(ni);
-  Var task = no;
-  for (size_t k = 1; k < s.rest.size(); ++k)
-    s.out.fuse(task, s.rest[k], task);
-  s.out.parallel(task);
-  s.dot.compute_at(s.out, oo)
+  s.dot.compute_at(s.out, nr)
       .bound_extent(s.o, ob)
       .bound_extent(n, rb)
       .vectorize(s.o, vw)
