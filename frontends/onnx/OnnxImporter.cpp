@@ -754,7 +754,10 @@ private:
                    int node) {
     for (int p = 0; p < kProbes; ++p) {
       const Tensor &t = evalAt(c, p, node);
-      if (t.shape.empty() || t.shape.back() != width || !isFloatType(t.type))
+      // An empty tensor (a zero dim) holds no row to read.
+      const auto size = static_cast<int64_t>(t.v.size());
+      if (t.shape.empty() || t.shape.back() != width || size < width ||
+          size != t.count() || !isFloatType(t.type))
         return false;
       for (int64_t k = width; k < t.count(); ++k)
         if (t.v[k] != t.v[k % width])

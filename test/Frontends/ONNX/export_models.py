@@ -190,6 +190,15 @@ def export_bad(out_dir):
                       input_names=["input_ids", "attention_mask"],
                       output_names=["last_hidden_state", "pooler_output"],
                       dynamic_axes=axes, opset_version=17, dynamo=False)
+    # Position ids sliced from past the end of their table (the fuzzer's
+    # find): the position embeddings are an empty [1, 0, E] constant, which
+    # the importer read a row from.
+    model = onnx.load(os.path.join(out_dir, "bert-ln14.onnx"))
+    for node in model.graph.node:
+        if node.name == "/bert/embeddings/Constant_2":
+            node.attribute[0].t.CopyFrom(
+                helper.make_tensor("value", TensorProto.INT64, [1], [2**40]))
+    onnx.save(model, os.path.join(out_dir, "bad-empty-positions.onnx"))
     # Truncated protobuf.
     with open(os.path.join(out_dir, "bert-h72.onnx"), "rb") as f:
         head = f.read(1000)
