@@ -14,6 +14,9 @@ Cases, fp32, each timed alternately with its peer in rounds, medians:
   - a BERT-style encoder (6 post-norm layers, hidden 384, 12 heads, FFN 1536,
     exact GELU; random weights shared by both, outputs compared) at batch
     8 x 128 and 1 x 512 against PyTorch eager (nn.TransformerEncoder).
+Attention rows also give both sides' useful FLOP rates (attended pairs
+only) as fractions of torch.matmul's 2048^3 rate in the same run, the
+attainable peak against which a speed-up target can be judged.
 The attnc modules are built with attnc's default target (x86-64-multi) and
 the variant the CPU runs is printed. Inputs are torch tensors, which attnc
 takes without a copy (DLPack).
@@ -68,6 +71,17 @@ def side_by_side(ours, peer, rounds, reps):
         a.append(timed(ours, reps))
         b.append(timed(peer, reps))
     return statistics.median(a), statistics.median(b)
+
+
+def gemm_peak(rounds):
+    """GFLOP/s of torch.matmul at 2048^3 fp32 (its BLAS), this run's stand-in
+    for the machine's attainable peak: attention is mostly two GEMMs, so a
+    kernel's fraction of it bounds what any speed-up target can ask."""
+    n = 2048
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    ms = statistics.median(timed(lambda: torch.matmul(a, b), 3)
+                           for _ in range(rounds))
+    return 2 * n ** 3 / ms / 1e6
 
 
 def attention_mlir(name, hq, hkv, d, form):
@@ -135,15 +149,25 @@ def bench_attention(args, rows):
                 lambda: F.scaled_dot_product_attention(
                     q, k, v, is_causal=causal, enable_gqa=hq != hkv),
                 args.rounds, reps)
-            flops = 4 * hq * s * s * d * (0.5 if causal else 1)
-            rows.append({"case": f"{name} S={s}", "group": "attention",
-                         "attnc_ms": ours, "peer": "torch SDPA",
-                         "peer_ms": peer, "speed": peer / ours,
-                         "attnc_gflops": flops / ours / 1e6,
-                         "max_abs_err": err})
+            pairs = s * (s + 1) / 2 if causal else s * s
+            rows.append(attention_row(f"{name} S={s}", "torch SDPA", ours,
+                                      peer, 4 * hq * pairs * d, args.peak,
+                                      err))
             report(rows[-1])
     if args.flex:
         bench_flex(m, rows, args)
+
+
+def attention_row(case, peer_name, ours, peer, flops, peak, err):
+    """Times and the useful FLOP rates (attended pairs only) of both sides,
+    also as fractions of the run's GEMM peak."""
+    return {"case": case, "group": "attention", "attnc_ms": ours,
+            "peer": peer_name, "peer_ms": peer, "speed": peer / ours,
+            "attnc_gflops": flops / ours / 1e6,
+            "peer_gflops": flops / peer / 1e6,
+            "attnc_of_gemm_peak": flops / ours / 1e6 / peak,
+            "peer_of_gemm_peak": flops / peer / 1e6 / peak,
+            "max_abs_err": err}
 
 
 def bench_flex(m, rows, args):
@@ -171,9 +195,10 @@ def bench_flex(m, rows, args):
     ours, peer = side_by_side(lambda: m.window(q, k, v),
                               lambda: flex(q, k, v, block_mask=mask),
                               args.rounds, 5)
-    rows.append({"case": f"window {window} S={s}", "group": "attention",
-                 "attnc_ms": ours, "peer": "FlexAttention (torch.compile)",
-                 "peer_ms": peer, "speed": peer / ours, "max_abs_err": err})
+    pairs = sum(min(i, window) + 1 for i in range(s))
+    rows.append(attention_row(f"window {window} S={s}",
+                              "FlexAttention (torch.compile)", ours, peer,
+                              4 * 8 * pairs * 64, args.peak, err))
     report(rows[-1])
 
 
@@ -273,8 +298,10 @@ def bench_encoder(args, rows):
 
 def report(r):
     extra = ""
-    if "attnc_gflops" in r:
-        extra += f"  {r['attnc_gflops']:7.1f} GFLOP/s"
+    if "attnc_of_gemm_peak" in r:
+        extra += (f"  {r['attnc_gflops']:6.1f} vs {r['peer_gflops']:6.1f} "
+                  f"GFLOP/s ({r['attnc_of_gemm_peak']:.0%} vs "
+                  f"{r['peer_of_gemm_peak']:.0%} of GEMM peak)")
     if "max_abs_err" in r:
         extra += f"  max|diff| {r['max_abs_err']:.1e}"
     if "normwise_err" in r:
@@ -307,6 +334,8 @@ def main():
           f"{args.threads} threads, load {os.getloadavg()[0]:.2f}; "
           f"torch {torch.__version__}")
     rows = []
+    args.peak = gemm_peak(args.rounds)
+    print(f"GEMM peak (torch.matmul 2048^3 fp32): {args.peak:.1f} GFLOP/s")
     if args.only in (None, "attention"):
         bench_attention(args, rows)
     if args.only in (None, "linear"):
@@ -318,6 +347,7 @@ def main():
             json.dump({"machine": {"cpu": model, "isa": isa,
                                    "cores": os.cpu_count(),
                                    "threads": args.threads,
+                                   "gemm_peak_gflops": args.peak,
                                    "load_after": os.getloadavg()[0]},
                        "torch": torch.__version__, "rows": rows}, f,
                       indent=2)
