@@ -17,6 +17,11 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in",
 config.substitutions.append(("%attn_src_root", config.attn_src_root))
 config.substitutions.append(("%python", config.python_executable))
 
+# AddressSanitizer reserves terabytes of shadow address space, so tests that
+# cap it (ulimit -v) cannot run in the sanitizer build (docs/hardening.md).
+if "address" in getattr(config, "attn_sanitize", ""):
+    config.available_features.add("asan")
+
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
 
