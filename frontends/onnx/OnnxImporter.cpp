@@ -27,6 +27,7 @@
 #include "frontends/model/ModelGen.h"
 #include "frontends/onnx/OnnxEval.h"
 #include "frontends/onnx/OnnxGraph.h"
+#include "support/Printable.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
@@ -1834,8 +1835,11 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(llvm::StringRef pathRef,
   auto fileLoc = [&](int line) {
     return mlir::FileLineColLoc::get(context, path, line, line ? 1 : 0);
   };
+  // Names come from the file as any bytes: every message shows them with
+  // control characters escaped (one line) and each node's own names
+  // shortened.
   if (!loadGraph(path, graph, error)) {
-    mlir::emitError(fileLoc(0)) << error;
+    mlir::emitError(fileLoc(0)) << printable(error);
     return nullptr;
   }
   Model model;
@@ -1844,16 +1848,19 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(llvm::StringRef pathRef,
   } catch (const ImportError &e) {
     weights.clear();
     if (e.node < 0) {
-      mlir::emitError(fileLoc(0)) << e.message;
+      mlir::emitError(fileLoc(0)) << printable(e.message);
       return nullptr;
     }
     const Node &n = graph.nodes[e.node];
+    constexpr size_t kName = 200;
     std::string inputs;
     for (const std::string &i : n.inputs)
-      inputs += (inputs.empty() ? "'" : ", '") + i + "'";
+      inputs += (inputs.empty() ? "'" : ", '") + printable(i, kName) + "'";
     mlir::emitError(fileLoc(e.node + 1))
-        << "node '" << n.name << "' (" << n.op << "; inputs "
-        << (inputs.empty() ? "none" : inputs) << "): " << e.message;
+        << "node '" << printable(n.name, kName) << "' ("
+        << printable(n.op, kName) << "; inputs "
+        << (inputs.empty() ? "none" : inputs)
+        << "): " << printable(e.message);
     return nullptr;
   }
   mlir::OwningOpRef<mlir::ModuleOp> module =

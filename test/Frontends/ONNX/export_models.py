@@ -190,6 +190,13 @@ def export_bad(out_dir):
                       input_names=["input_ids", "attention_mask"],
                       output_names=["last_hidden_state", "pooler_output"],
                       dynamic_axes=axes, opset_version=17, dynamo=False)
+    # An initializer whose name holds a newline and that has no data (the
+    # fuzzer's second find: the name broke the one-line error).
+    bad_w = TensorProto(name="w\nnext line", data_type=TensorProto.FLOAT,
+                        dims=[8, 8])
+    save(helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w\nnext line"], ["y"], name="proj")],
+        "bad", [x], [y], [bad_w]), "bad-name-newline.onnx")
     # Position ids sliced from past the end of their table (the fuzzer's
     # find): the position embeddings are an empty [1, 0, E] constant, which
     # the importer read a row from.
