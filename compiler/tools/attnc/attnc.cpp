@@ -371,7 +371,11 @@ int main(int argc, char **argv) {
 
   mlir::DialectRegistry registry;
   attnc::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
+  // No MLIR worker threads: attnc forks its compile jobs, and a worker that
+  // held a lock (an allocator's) at the moment of a fork would leave the
+  // child waiting on it forever (seen under ASan). Halide's compiles, the
+  // bulk of the time, run in parallel processes instead.
+  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
   context.loadAllAvailableDialects();
 
   // One line per diagnostic, "file:line:col: error: message", so that tools
