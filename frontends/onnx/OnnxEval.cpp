@@ -16,6 +16,21 @@ namespace {
   throw EvalError{n ? n->index : -1, message};
 }
 
+/// The values of a shape evaluation stay small: larger ones (or shapes
+/// whose element count overflows) are refused before any is allocated.
+constexpr int64_t kMaxElements = int64_t(1) << 24;
+
+int64_t elementsOf(const Tensor &t, const Node *n) {
+  int64_t count = t.count();
+  if (count > kMaxElements)
+    fail(n, count == INT64_MAX
+                ? std::string("a value's shape has a negative extent or more "
+                              "elements than 2^63")
+                : "a value of " + std::to_string(count) +
+                      " elements is too large to evaluate");
+  return count;
+}
+
 double readElem(const std::string &raw, size_t i, int type) {
   auto get = [&](auto zero) {
     decltype(zero) v;
@@ -123,7 +138,7 @@ Tensor mapN(const Node &n, const std::vector<const Tensor *> &ts, int type,
   Tensor out;
   out.type = type;
   out.shape = broadcastShapes(n, ts);
-  int64_t count = out.count();
+  int64_t count = elementsOf(out, &n);
   out.v.resize(count);
   std::vector<int64_t> idx(out.shape.size(), 0);
   std::vector<double> args(ts.size());
@@ -169,7 +184,7 @@ Tensor transpose(const Tensor &x, const std::vector<int64_t> &perm) {
   for (int64_t p : perm)
     out.shape.push_back(x.shape[p]);
   std::vector<int64_t> inStrides = strides(x.shape);
-  int64_t count = out.count();
+  int64_t count = out.count(); // x's, which was evaluated within limits
   out.v.resize(count);
   std::vector<int64_t> idx(out.shape.size(), 0);
   for (int64_t k = 0; k < count; ++k) {
@@ -199,7 +214,7 @@ Tensor reduce(const Node &n, const Tensor &x, std::vector<int64_t> axes,
   }
   Tensor kept;
   kept.shape = keptShape;
-  int64_t outCount = kept.count();
+  int64_t outCount = elementsOf(kept, &n);
   out.v.assign(outCount, init);
   std::vector<double> counts(outCount, 0);
   std::vector<int64_t> idx(x.shape.size(), 0);
@@ -269,9 +284,7 @@ const Tensor &Evaluator::eval(const std::string &name, Probe &probe) {
   if (depth > 1024)
     fail(n, "the graph is nested too deeply to evaluate");
   Tensor t = evalNode(*n, name, probe);
-  if (t.count() > (int64_t(1) << 24))
-    fail(n, "a value of " + std::to_string(t.count()) +
-                " elements is too large to evaluate");
+  elementsOf(t, n);
   return probe.cache[name] = std::move(t);
 }
 
@@ -356,7 +369,7 @@ Tensor Evaluator::evalNode(const Node &n, const std::string &output,
       t.type = v.type;
       value = v.v.empty() ? 0 : v.v[0];
     }
-    t.v.assign(t.count(), value);
+    t.v.assign(elementsOf(t, &n), value);
     return t;
   }
   if (op == "Cast" || op == "CastLike") {
@@ -607,7 +620,7 @@ Tensor Evaluator::evalNode(const Node &n, const std::string &output,
     const Tensor &x = in(0);
     Tensor target;
     target.shape = asInts(in(1));
-    target.v.assign(target.count(), 0);
+    target.v.assign(elementsOf(target, &n), 0);
     return mapN(n, {&x, &target}, x.type,
                 [](const std::vector<double> &a) { return a[0]; });
   }

@@ -33,10 +33,19 @@ struct Tensor {
   int type = kFloat;
   std::vector<int64_t> shape;
   std::vector<double> v;
+  /// Elements: 0 when an extent is 0; INT64_MAX when the product does not
+  /// fit or an extent is negative (shapes computed from a hostile graph),
+  /// which every size limit then refuses.
   int64_t count() const {
-    int64_t n = 1;
     for (int64_t d : shape)
+      if (d == 0)
+        return 0;
+    int64_t n = 1;
+    for (int64_t d : shape) {
+      if (d < 0 || n > INT64_MAX / d)
+        return INT64_MAX;
       n *= d;
+    }
     return n;
   }
 };

@@ -206,6 +206,15 @@ def export_bad(out_dir):
             node.attribute[0].t.CopyFrom(
                 helper.make_tensor("value", TensorProto.INT64, [1], [2**40]))
     onnx.save(model, os.path.join(out_dir, "bad-empty-positions.onnx"))
+    # The mask's Expand shape built from a constant of -2^61 (the fuzzer's
+    # third find: the element count overflowed int64 and the evaluator
+    # tried to allocate it).
+    model = onnx.load(os.path.join(out_dir, "bert-ln14.onnx"))
+    for node in model.graph.node:
+        if node.name == "/bert/Constant_23":
+            node.attribute[0].t.CopyFrom(
+                helper.make_tensor("value", TensorProto.INT64, [1], [-2**61]))
+    onnx.save(model, os.path.join(out_dir, "bad-expand-overflow.onnx"))
     # Truncated protobuf.
     with open(os.path.join(out_dir, "bert-h72.onnx"), "rb") as f:
         head = f.read(1000)
