@@ -55,7 +55,14 @@ def cpu_model():
 
 
 def timed(fn, reps):
+    # Warm up for at least 30 ms, not one call: after a parallel region,
+    # torch's OpenMP threads spin for ~10 ms on both cores, and the side
+    # timed next would otherwise pay for it (a 1.5 ms attnc layer ran at
+    # one thread's speed for its first 4 calls after torch's).
+    start = time.perf_counter()
     fn()
+    while time.perf_counter() - start < 0.03:
+        fn()
     times = []
     for _ in range(reps):
         t = time.perf_counter()
