@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -223,14 +224,32 @@ Csr powerLawGraph(int64_t edges, int avgDegree, uint32_t seed) {
   return g;
 }
 
-std::string machineName() {
+/// The CPU's model name and the SIMD features attnc's kernels use, from
+/// /proc/cpuinfo: results name the hardware, not only a label.
+struct CpuDescription {
+  std::string model = "cpu";
+  std::vector<std::string> isa;
+};
+
+CpuDescription describeCpu() {
+  CpuDescription cpu;
   std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line, model = "cpu";
-  while (std::getline(cpuinfo, line))
-    if (line.rfind("model name", 0) == 0) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
+  std::string line, flags;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0 && cpu.model == "cpu")
+      cpu.model = line.substr(line.find(':') + 2);
+    else if (line.rfind("flags", 0) == 0 && flags.empty())
+      flags = " " + line.substr(line.find(':') + 1) + " ";
+  }
+  for (const char *f : {"avx2", "fma", "avx512f", "avx512bw", "avx512vl",
+                        "avx512_vnni", "avx512_bf16", "amx_tile"})
+    if (flags.find(" " + std::string(f) + " ") != std::string::npos)
+      cpu.isa.push_back(f);
+  return cpu;
+}
+
+std::string machineName() {
+  std::string model = describeCpu().model;
   std::string name;
   for (char c : model)
     name += std::isalnum(static_cast<unsigned char>(c))
@@ -426,7 +445,14 @@ int main(int argc, char **argv) {
     std::printf("PyTorch not importable: SDPA comparison skipped "
                 "(pip install torch)\n");
 
+  CpuDescription cpu = describeCpu();
+  double load[1] = {0};
+  getloadavg(load, 1);
   nlohmann::json doc = {{"machine", machine},
+                        {"cpu", cpu.model},
+                        {"isa", cpu.isa},
+                        {"cores", sysconf(_SC_NPROCESSORS_ONLN)},
+                        {"load_after", load[0]},
                         {"threads", threads},
                         {"command", "build/bin/attention_bench"},
                         {"cases", records}};
