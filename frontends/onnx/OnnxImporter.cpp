@@ -36,6 +36,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -569,16 +570,36 @@ private:
     Tensor t = evalAt(n.inputs[1], p, n.index);
     std::vector<int64_t> out;
     int64_t known = 1, infer = -1, total = 1;
-    for (int64_t d : in)
-      total *= d;
+    // Extents are Halide's (below 2^31), so neither product below can
+    // overflow once each factor is checked.
+    constexpr double kMaxExtent = double(int64_t(1) << 31);
+    auto tooLarge = [&](const std::string &what) {
+      fail(n.index, "the Reshape's " + what +
+                        " is 2^31 or more; Halide's extents are below 2^31");
+    };
+    for (int64_t d : in) {
+      if (d < 0 || d >= int64_t(kMaxExtent))
+        tooLarge("input extent");
+      if (__builtin_mul_overflow(total, d, &total))
+        tooLarge("input element count");
+    }
     for (size_t i = 0; i < t.v.size(); ++i) {
-      int64_t d = static_cast<int64_t>(t.v[i]);
+      double value = t.v[i];
+      if (!(value >= -1 && value < kMaxExtent))
+      {
+        char shown[32];
+        std::snprintf(shown, sizeof shown, "%.0f", value);
+        fail(n.index, "the Reshape's target extent " + std::to_string(i) +
+                          " is " + shown +
+                          ", not -1, 0 or an extent below 2^31");
+      }
+      int64_t d = static_cast<int64_t>(value);
       if (d == 0 && !n.getInt("allowzero", 0) && i < in.size())
         d = in[i];
       if (d == -1)
         infer = static_cast<int64_t>(i);
-      else
-        known *= d;
+      else if (__builtin_mul_overflow(known, d, &known))
+        tooLarge("target element count");
       out.push_back(d);
     }
     if (infer >= 0 && known > 0)

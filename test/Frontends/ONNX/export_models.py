@@ -215,6 +215,14 @@ def export_bad(out_dir):
             node.attribute[0].t.CopyFrom(
                 helper.make_tensor("value", TensorProto.INT64, [1], [-2**61]))
     onnx.save(model, os.path.join(out_dir, "bad-expand-overflow.onnx"))
+    # A head split whose Reshape target holds 3242591731706757119 (the
+    # fuzzer's fourth find: its element count overflowed int64).
+    model = onnx.load(os.path.join(out_dir, "bert-ln14.onnx"))
+    for node in model.graph.node:
+        if node.name == "/bert/encoder/layer.0/attention/self/Constant_2":
+            node.attribute[0].t.CopyFrom(helper.make_tensor(
+                "value", TensorProto.INT64, [1], [3242591731706757119]))
+    onnx.save(model, os.path.join(out_dir, "bad-reshape-overflow.onnx"))
     # Truncated protobuf.
     with open(os.path.join(out_dir, "bert-h72.onnx"), "rb") as f:
         head = f.read(1000)
