@@ -570,8 +570,8 @@ private:
     Tensor t = evalAt(n.inputs[1], p, n.index);
     std::vector<int64_t> out;
     int64_t known = 1, infer = -1, total = 1;
-    // Extents are Halide's (below 2^31), so neither product below can
-    // overflow once each factor is checked.
+    // Each extent must be one Halide can hold (below 2^31), and the
+    // products of extents are checked for overflow.
     constexpr double kMaxExtent = double(int64_t(1) << 31);
     auto tooLarge = [&](const std::string &what) {
       fail(n.index, "the Reshape's " + what +
@@ -585,8 +585,7 @@ private:
     }
     for (size_t i = 0; i < t.v.size(); ++i) {
       double value = t.v[i];
-      if (!(value >= -1 && value < kMaxExtent))
-      {
+      if (!(value >= -1 && value < kMaxExtent)) {
         char shown[32];
         std::snprintf(shown, sizeof shown, "%.0f", value);
         fail(n.index, "the Reshape's target extent " + std::to_string(i) +

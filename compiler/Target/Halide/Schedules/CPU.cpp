@@ -35,10 +35,13 @@ int vectorWidth(const Target &target) {
   return target.natural_vector_size(Float(32));
 }
 
-/// Takes over the copy of `value` that is the value's only use, if any.
-std::optional<Func> claimSoleCopy(PipelineStages &stages, const Func &value) {
+/// Takes over the copy of `value` that is the value's only use, if it has
+/// `rank` dims: the caller then places it.
+std::optional<Func> claimSoleCopy(PipelineStages &stages, const Func &value,
+                                  int rank) {
   auto found = stages.soleCopies.find(value.name());
-  if (found == stages.soleCopies.end())
+  if (found == stages.soleCopies.end() ||
+      found->second.dimensions() != rank)
     return std::nullopt;
   Func copy = found->second;
   stages.soleCopies.erase(found);
@@ -66,13 +69,9 @@ void scheduleDense(DenseAttentionStages &s, PipelineStages &stages,
   // output: no S x D intermediate to allocate, fault in and copy again.
   // Otherwise `out` is an intermediate, so its tiles may be rounded up: the
   // extra rows read clamped queries.
-  Func host = s.out;
-  std::optional<Func> copy = claimSoleCopy(stages, s.out);
-  const bool hosted = copy && copy->dimensions() == 4;
-  if (hosted)
-    host = *copy;
-  else if (copy)
-    stages.copies.push_back(*copy);
+  std::optional<Func> copy = claimSoleCopy(stages, s.out, 4);
+  const bool hosted = copy.has_value();
+  Func host = hosted ? *copy : s.out;
   std::vector<Var> v = host.args(); // (e, i, h, b)
   host.compute_root()
       .split(v[1], io, ii, tq,
