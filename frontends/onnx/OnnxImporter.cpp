@@ -1695,6 +1695,9 @@ Tensor transposeOf(const Tensor &w) {
 void Importer::run(Model &out, std::vector<Weight> &ws) {
   weights = &ws;
   setUpProbes();
+  for (const Node &n : graph.nodes)
+    if (std::string why = arityProblem(n); !why.empty())
+      fail(n.index, why);
   // Which nodes matter: those the graph's outputs depend on.
   std::map<std::string, const Node *> producers;
   for (const Node &n : graph.nodes)

@@ -12,6 +12,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <cstring>
+#include <initializer_list>
 #include <fstream>
 #include <sstream>
 
@@ -179,6 +180,60 @@ ValueInfo readValueInfo(const ::onnx::ValueInfoProto &vi) {
 }
 
 } // namespace
+
+std::string arityProblem(const Node &n) {
+  if (!n.domain.empty() && n.domain != "ai.onnx")
+    return "";
+  // Inputs each operator takes across the opsets attnc reads (1 to 23): the
+  // fewest any of them requires and the most any allows (-1: variadic).
+  struct Arity {
+    int min, max;
+    std::initializer_list<const char *> ops;
+  };
+  static const Arity kArity[] = {
+      {0, 0, {"Constant"}},
+      {1, 1, {"Abs", "Cast", "ConstantOfShape", "Elu", "Erf", "Exp", "Flatten",
+              "Gelu", "Identity", "IsNaN", "Neg", "Not", "Relu", "Shape",
+              "Sigmoid", "Size", "Softmax", "Sqrt", "Tanh", "Transpose"}},
+      {2, 2, {"Add", "And", "BitwiseAnd", "CastLike", "Div", "Equal", "Expand",
+              "Gather", "GatherElements", "GatherND", "Greater",
+              "GreaterOrEqual", "Less", "LessOrEqual", "MatMul", "Mod", "Mul",
+              "Or", "Pow", "Reshape", "Sub", "Tile", "Xor"}},
+      {1, 2, {"ReduceL2", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd",
+              "ReduceSum", "Squeeze", "Unsqueeze"}},
+      {1, 3, {"Clip", "Dropout"}},
+      {2, 3, {"Gemm", "LayerNormalization"}},
+      {3, 3, {"Range", "Where"}},
+      {1, 5, {"Slice"}},
+      {3, 6, {"Attention"}},
+      {1, -1, {"Concat", "Max", "Mean", "Min", "Sum"}},
+  };
+  const Arity *a = nullptr;
+  for (const Arity &c : kArity)
+    for (const char *op : c.ops)
+      if (n.op == op)
+        a = &c;
+  if (!a)
+    return "";
+  auto inputs = [](int k) {
+    return std::to_string(k) + (k == 1 ? " input" : " inputs");
+  };
+  int have = static_cast<int>(n.inputs.size());
+  if (have < a->min || (a->max >= 0 && have > a->max))
+    return n.op + " takes " +
+           (a->max < 0          ? "at least " + inputs(a->min)
+            : a->min == a->max ? inputs(a->min)
+                               : std::to_string(a->min) + " to " +
+                                     inputs(a->max)) +
+           ", the node has " + std::to_string(have);
+  for (int i = 0; i < a->min; ++i)
+    if (n.inputs[i].empty())
+      return "input " + std::to_string(i) + " of a " + n.op +
+             " is required but left empty";
+  if (n.outputs.empty() || n.outputs[0].empty())
+    return "a " + n.op + " node needs an output";
+  return "";
+}
 
 bool loadGraph(const std::string &path, Graph &graph, std::string &error) {
   std::ifstream in(path, std::ios::binary);

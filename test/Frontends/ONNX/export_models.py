@@ -223,6 +223,19 @@ def export_bad(out_dir):
             node.attribute[0].t.CopyFrom(helper.make_tensor(
                 "value", TensorProto.INT64, [1], [3242591731706757119]))
     onnx.save(model, os.path.join(out_dir, "bad-reshape-overflow.onnx"))
+    # The position-embedding Gather stripped of its indices (the fuzzer's
+    # fifth find: the importer read the Gather's second input unchecked).
+    model = onnx.load(os.path.join(out_dir, "bert-ln14.onnx"))
+    for node in model.graph.node:
+        if node.name == "/bert/embeddings/position_embeddings/Gather":
+            del node.input[1:]
+    onnx.save(model, os.path.join(out_dir, "bad-gather-arity.onnx"))
+    # A Where whose required condition is left empty ("" names an absent
+    # optional input only).
+    save(helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["h"], name="proj"),
+         helper.make_node("Where", ["", "h", "x"], ["y"], name="pick")],
+        "bad", [x], [y], [w]), "bad-empty-input.onnx")
     # Truncated protobuf.
     with open(os.path.join(out_dir, "bert-h72.onnx"), "rb") as f:
         head = f.read(1000)
