@@ -186,11 +186,14 @@ attnc_status checkDescriptor(const std::string &path,
     if (entry.num_args < 0 || (entry.num_args > 0 && !entry.args))
       return bad(where + " has a bad argument list");
     std::set<std::string> argNames;
+    auto argAt = [&](int32_t a) {
+      return where + ", argument '" + entry.args[a].name + "'";
+    };
     for (int32_t a = 0; a < entry.num_args; ++a) {
       const attnc_arg_desc &arg = entry.args[a];
       if (!arg.name || !*arg.name)
         return bad(where + ": argument " + std::to_string(a) + " has no name");
-      std::string at = where + ", argument '" + arg.name + "'";
+      std::string at = argAt(a);
       if (!argNames.insert(arg.name).second)
         return bad(at + " appears twice");
       if (arg.kind != ATTNC_ARG_INPUT && arg.kind != ATTNC_ARG_OUTPUT)
@@ -204,9 +207,12 @@ attnc_status checkDescriptor(const std::string &path,
       for (int32_t d = 0; d < arg.rank; ++d)
         if (arg.dims[d] < -1 || arg.dims[d] > INT32_MAX)
           return bad(at + ": bad extent " + std::to_string(arg.dims[d]));
-      if (attnc_status s = checkRole(entry, a, bad, at))
-        return s;
     }
+    // Roles second: a role's check reads the argument it links to (its
+    // name, dims), which may come later in the list.
+    for (int32_t a = 0; a < entry.num_args; ++a)
+      if (attnc_status s = checkRole(entry, a, bad, argAt(a)))
+        return s;
     if (entry.num_checks < 0 || (entry.num_checks > 0 && !entry.checks))
       return bad(where + " has a bad check list");
     for (int32_t c = 0; c < entry.num_checks; ++c) {

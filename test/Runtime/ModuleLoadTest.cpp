@@ -90,6 +90,12 @@ TEST(RuntimeModuleLoad, GradientMustLinkToAParameter) {
                          "a gradient needs related_arg naming a parameter"}));
 }
 
+// Every argument is checked before any role reads the argument it links to.
+TEST(RuntimeModuleLoad, LinkedArgumentIsCheckedFirst) {
+  EXPECT_TRUE(failsWith(loadStatus(kBadLaterArg), ATTNC_ERROR_INVALID_MODULE,
+                        {kBadLaterArg, "entry 'e': argument 1 has no name"}));
+}
+
 TEST(RuntimeModuleLoad, InconsistentDescriptor) {
   EXPECT_TRUE(failsWith(loadStatus(kBadCsrPair), ATTNC_ERROR_INVALID_MODULE,
                         {kBadCsrPair, "entry 'e'", "'row_offsets'",

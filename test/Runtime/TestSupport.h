@@ -19,6 +19,7 @@ inline const char *kBadAbi = ATTNC_TEST_TEST_BAD_ABI;
 inline const char *kBadCsrPair = ATTNC_TEST_TEST_BAD_CSR_PAIR;
 inline const char *kBadTransposed = ATTNC_TEST_TEST_BAD_TRANSPOSED;
 inline const char *kBadGradient = ATTNC_TEST_TEST_BAD_GRADIENT;
+inline const char *kBadLaterArg = ATTNC_TEST_TEST_BAD_LATER_ARG;
 inline const char *kBadDevice = ATTNC_TEST_TEST_BAD_DEVICE;
 inline const char *kBadCheck = ATTNC_TEST_TEST_BAD_CHECK;
 

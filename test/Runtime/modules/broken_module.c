@@ -26,6 +26,14 @@ static const attnc_arg_desc kArgs[] = {
     {"x", ATTNC_ARG_INPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_DATA, 1, kDyn1, 0, -1, -1, ATTNC_INIT_NONE},
     {"grad.x", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_GRADIENT, 1, kDyn1, 0, 0, -1, ATTNC_INIT_NONE},
 };
+#elif defined(BROKEN_LATER_ARG)
+/* A gradient linked to a later argument that has no name (found by
+ * fuzz_module_descriptor: the role check read the name before the
+ * argument itself was checked). */
+static const attnc_arg_desc kArgs[] = {
+    {"grad.w", ATTNC_ARG_OUTPUT, ATTNC_DTYPE_F32, ATTNC_ROLE_GRADIENT, 1, kDyn1, 0, 1, -1, ATTNC_INIT_NONE},
+    {0, ATTNC_ARG_INPUT, ATTNC_DTYPE_I32, ATTNC_ROLE_DATA, 1, kDyn1, 0, -1, -1, ATTNC_INIT_NONE},
+};
 #elif defined(BROKEN_CHECK)
 /* A check bounding an output: checks relate inputs, which the runtime
  * validates before outputs exist. */
