@@ -113,12 +113,14 @@ struct Graph {
 /// folder). Returns false with a one-line reason in `error`.
 bool loadGraph(const std::string &path, Graph &graph, std::string &error);
 
-/// Why `n` has a number of inputs or outputs its operator's schema does not
-/// allow (required inputs named, at least one output), or "" when it is
-/// well-formed or its operator is not one attnc reads. The importer and the
-/// evaluator index a node's inputs by position, so every node is checked
-/// before either looks at it.
-std::string arityProblem(const Node &n);
+/// Why attnc cannot read node `n` as its operator's schema defines it: an
+/// operator domain other than the default, or a number of inputs or
+/// outputs the schema does not allow (required inputs named, at least one
+/// output); "" when it is well-formed or its operator is not one attnc
+/// reads. The importer and the evaluator match nodes by op type alone and
+/// index their inputs by position, so every node is checked before either
+/// looks at it.
+std::string schemaProblem(const Node &n);
 
 } // namespace attnc::onnx
 

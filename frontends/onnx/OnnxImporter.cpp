@@ -572,20 +572,20 @@ private:
     int64_t known = 1, infer = -1, total = 1;
     // Each extent must be one Halide can hold (below 2^31), and the
     // products of extents are checked for overflow.
-    constexpr double kMaxExtent = double(int64_t(1) << 31);
+    constexpr int64_t kMaxExtent = int64_t(1) << 31;
     auto tooLarge = [&](const std::string &what) {
       fail(n.index, "the Reshape's " + what +
                         " is 2^31 or more; Halide's extents are below 2^31");
     };
     for (int64_t d : in) {
-      if (d < 0 || d >= int64_t(kMaxExtent))
+      if (d < 0 || d >= kMaxExtent)
         tooLarge("input extent");
       if (__builtin_mul_overflow(total, d, &total))
         tooLarge("input element count");
     }
     for (size_t i = 0; i < t.v.size(); ++i) {
       double value = t.v[i];
-      if (!(value >= -1 && value < kMaxExtent)) {
+      if (!(value >= -1 && value < double(kMaxExtent))) {
         char shown[32];
         std::snprintf(shown, sizeof shown, "%.0f", value);
         fail(n.index, "the Reshape's target extent " + std::to_string(i) +
@@ -1391,8 +1391,6 @@ bool Importer::elementwise(const Node &n) {
 
 void Importer::node(const Node &n) {
   const std::string &op = n.op;
-  if (!n.domain.empty() && n.domain != "ai.onnx")
-    unsupported(n, "operator domain '" + n.domain + "' is not supported");
   if (layerNormStep(n))
     return;
   if (op == "Gather")
@@ -1693,11 +1691,11 @@ Tensor transposeOf(const Tensor &w) {
 }
 
 void Importer::run(Model &out, std::vector<Weight> &ws) {
+  for (const Node &n : graph.nodes)
+    if (std::string why = schemaProblem(n); !why.empty())
+      fail(n.index, why);
   weights = &ws;
   setUpProbes();
-  for (const Node &n : graph.nodes)
-    if (std::string why = arityProblem(n); !why.empty())
-      fail(n.index, why);
   // Which nodes matter: those the graph's outputs depend on.
   std::map<std::string, const Node *> producers;
   for (const Node &n : graph.nodes)
@@ -1756,7 +1754,7 @@ void Importer::run(Model &out, std::vector<Weight> &ws) {
   // inputs are data.
   std::set<std::string> idInputs;
   for (const Node &n : graph.nodes)
-    if (live.count(n.index) && n.op == "Gather" && n.inputs.size() > 1 &&
+    if (live.count(n.index) && n.op == "Gather" &&
         !producers.count(n.inputs[1]))
       idInputs.insert(n.inputs[1]);
   model.name = sanitize(path.substr(path.rfind('/') + 1), false);

@@ -11,9 +11,10 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cstring>
-#include <initializer_list>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 
 namespace attnc::onnx {
@@ -181,9 +182,9 @@ ValueInfo readValueInfo(const ::onnx::ValueInfoProto &vi) {
 
 } // namespace
 
-std::string arityProblem(const Node &n) {
+std::string schemaProblem(const Node &n) {
   if (!n.domain.empty() && n.domain != "ai.onnx")
-    return "";
+    return "operator domain '" + n.domain + "' is not supported";
   // Inputs each operator takes across the opsets attnc reads (1 to 23): the
   // fewest any of them requires and the most any allows (-1: variadic).
   struct Arity {
@@ -208,12 +209,11 @@ std::string arityProblem(const Node &n) {
       {3, 6, {"Attention"}},
       {1, -1, {"Concat", "Max", "Mean", "Min", "Sum"}},
   };
-  const Arity *a = nullptr;
-  for (const Arity &c : kArity)
-    for (const char *op : c.ops)
-      if (n.op == op)
-        a = &c;
-  if (!a)
+  const Arity *a = std::find_if(
+      std::begin(kArity), std::end(kArity), [&](const Arity &c) {
+        return std::find(c.ops.begin(), c.ops.end(), n.op) != c.ops.end();
+      });
+  if (a == std::end(kArity))
     return "";
   auto inputs = [](int k) {
     return std::to_string(k) + (k == 1 ? " input" : " inputs");

@@ -236,6 +236,17 @@ def export_bad(out_dir):
         [helper.make_node("MatMul", ["x", "w"], ["h"], name="proj"),
          helper.make_node("Where", ["", "h", "x"], ["y"], name="pick")],
         "bad", [x], [y], [w]), "bad-empty-input.onnx")
+    # The position-embedding Gather moved to another operator domain and
+    # stripped of its indices (the fuzzer's sixth find: the importer
+    # matched nodes by op type alone, so the schema's input count, checked
+    # for ONNX's own operators, did not cover it).
+    model = onnx.load(os.path.join(out_dir, "bert-ln14.onnx"))
+    for node in model.graph.node:
+        if node.name == "/bert/embeddings/position_embeddings/Gather":
+            node.domain = "com.example"
+            del node.input[1:]
+    model.opset_import.append(helper.make_opsetid("com.example", 1))
+    onnx.save(model, os.path.join(out_dir, "bad-domain.onnx"))
     # Truncated protobuf.
     with open(os.path.join(out_dir, "bert-h72.onnx"), "rb") as f:
         head = f.read(1000)
