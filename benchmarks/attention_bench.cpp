@@ -248,10 +248,9 @@ CpuDescription describeCpu() {
   return cpu;
 }
 
-std::string machineName() {
-  std::string model = describeCpu().model;
+std::string machineName(const CpuDescription &cpu) {
   std::string name;
-  for (char c : model)
+  for (char c : cpu.model)
     name += std::isalnum(static_cast<unsigned char>(c))
                 ? char(std::tolower(static_cast<unsigned char>(c)))
                 : '-';
@@ -269,7 +268,8 @@ int main(int argc, char **argv) {
   CLI::App app{"attnc attention benchmark: every form against sgemm, an "
                "unfused BLAS attention and (when installed) PyTorch"};
   std::string attncPath = ATTNC_BINARY, source = ATTNC_BENCH_KERNELS;
-  std::string machine = machineName(), out;
+  const CpuDescription cpu = describeCpu();
+  std::string machine = machineName(cpu), out;
   int reps = 5;
   bool autoSchedules = false, quick = false;
   app.add_option("--attnc", attncPath, "attnc binary");
@@ -445,7 +445,6 @@ int main(int argc, char **argv) {
     std::printf("PyTorch not importable: SDPA comparison skipped "
                 "(pip install torch)\n");
 
-  CpuDescription cpu = describeCpu();
   double load[1] = {0};
   getloadavg(load, 1);
   nlohmann::json doc = {{"machine", machine},
